@@ -1,0 +1,152 @@
+//! Typed YAML data: contact tables, services, roles and procedures.
+//!
+//! Every struct rejects unknown fields so a typo in a key is an error, not silently lost data.
+//! File layout under `content/data/`:
+//! - `contacts/<table-id>.yaml` → [`ContactTable`]
+//! - `services.yaml`            → list of [`Service`]
+//! - `roles.yaml`               → list of [`Role`]
+//! - `procedures/<id>.yaml`     → [`Procedure`]
+
+use serde::{Deserialize, Serialize};
+
+use super::phone::Phone;
+
+/// A table of contact rows (phone numbers, e-mails, portals) shown on one or more pages.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContactTable {
+    /// Set from the file name (`technical-support.yaml` → `technical-support`).
+    #[serde(skip_deserializing)]
+    pub id: String,
+    pub title: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    pub rows: Vec<ContactRow>,
+    /// Remarks shown under the table.
+    #[serde(default)]
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContactRow {
+    /// Anchor override; by default the slug of `location`, de-duplicated within the table.
+    #[serde(default)]
+    pub id: Option<String>,
+    /// The location as the editor wants it shown ("Costa Rica, Panama, USA").
+    pub location: String,
+    /// ISO 3166 alpha-2 codes of the countries the row serves; drives the country filter.
+    #[serde(default)]
+    pub countries: Vec<String>,
+    /// Region used to read numbers written without `+`; defaults to the first country.
+    #[serde(default)]
+    pub region: Option<String>,
+    #[serde(default)]
+    pub toll_free: Vec<Phone>,
+    #[serde(default)]
+    pub local: Vec<Phone>,
+    #[serde(default)]
+    pub emails: Vec<String>,
+    /// Name of the portal that serves this row's customers.
+    #[serde(default)]
+    pub portal: Option<String>,
+    /// What the row covers ("Data, Voice, CDN").
+    #[serde(default)]
+    pub services: Option<String>,
+    #[serde(default)]
+    pub notes: Option<String>,
+    /// Filled by the loader: the anchor id, unique within the site.
+    #[serde(skip_deserializing)]
+    pub anchor: String,
+}
+
+/// A phone number as written, with an optional note ("option 4").
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(untagged)]
+pub enum PhoneEntry {
+    Plain(String),
+    #[serde(rename_all = "snake_case")]
+    WithNote { number: String, note: String },
+}
+
+impl PhoneEntry {
+    pub fn number(&self) -> &str {
+        match self {
+            PhoneEntry::Plain(n) | PhoneEntry::WithNote { number: n, .. } => n,
+        }
+    }
+    pub fn note(&self) -> Option<&str> {
+        match self {
+            PhoneEntry::Plain(_) => None,
+            PhoneEntry::WithNote { note, .. } => Some(note),
+        }
+    }
+}
+
+/// A service family (Core Network, CDN, …).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Service {
+    pub id: String,
+    pub name: String,
+    /// Abbreviation people search for ("CDN", "UC&C").
+    #[serde(default)]
+    pub short_name: Option<String>,
+    /// One sentence for cards and search snippets.
+    pub summary: String,
+    /// Markdown.
+    pub description: String,
+    /// Offerings named in the description ("SD-WAN", "Ethernet").
+    #[serde(default)]
+    pub offerings: Vec<String>,
+}
+
+/// A support role (account manager, sales engineer, …).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Role {
+    /// Abbreviation used in the handbook ("AM", "TSC"); also the anchor (`role-am`).
+    pub code: String,
+    pub name: String,
+    /// Other names the role has had ("product specialist").
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    pub summary: String,
+    #[serde(default)]
+    pub responsibilities: Vec<String>,
+    #[serde(default)]
+    pub languages: Vec<String>,
+    /// Qualifies `languages` ("In Brazil they also speak Portuguese").
+    #[serde(default)]
+    pub languages_note: Option<String>,
+    /// Who gets this role ("every customer", "wholesale customers").
+    #[serde(default)]
+    pub assigned_to: Option<String>,
+}
+
+/// A procedure: ordered steps plus the rules and deadlines that govern it.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Procedure {
+    #[serde(skip_deserializing)]
+    pub id: String,
+    pub title: String,
+    pub summary: String,
+    #[serde(default)]
+    pub steps: Vec<String>,
+    #[serde(default)]
+    pub rules: Vec<String>,
+    #[serde(default)]
+    pub deadlines: Vec<Deadline>,
+    #[serde(default)]
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Deadline {
+    /// What the deadline applies to ("Changes requested from the 1st to the 15th").
+    pub when: String,
+    /// What happens ("appear on the next invoice").
+    pub then: String,
+}

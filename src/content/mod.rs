@@ -1,0 +1,510 @@
+//! The content model: loading `content/` into an immutable [`Site`].
+//!
+//! Markdown files become pages (directories are sections, `_index.md` describes a section),
+//! YAML files under `data/` become typed data, `synonyms.yaml` feeds search, and any other file
+//! is copied to the output beside its page. Problems are collected, never thrown at the first one.
+
+pub mod data;
+pub mod page;
+pub mod phone;
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::diagnostics::{Diagnostic, Location};
+use crate::slug::slugify;
+use crate::yaml;
+use data::{ContactTable, Procedure, Role, Service};
+pub use page::{FrontMatter, Page, PageKind};
+
+pub const DATA_DIR: &str = "data";
+pub const SYNONYMS_FILE: &str = "synonyms.yaml";
+
+/// Typed data from `content/data/`.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Data {
+    pub contacts: BTreeMap<String, ContactTable>,
+    pub services: Vec<Service>,
+    pub roles: Vec<Role>,
+    pub procedures: BTreeMap<String, Procedure>,
+    /// Which file each item came from, for diagnostics.
+    #[serde(skip)]
+    pub sources: HashMap<DataRef, PathBuf>,
+}
+
+/// One placeable piece of data.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(tag = "kind", content = "id", rename_all = "lowercase")]
+pub enum DataRef {
+    Contacts(String),
+    Service(String),
+    Role(String),
+    Procedure(String),
+}
+
+impl DataRef {
+    /// The element id of the item on the page that places it.
+    pub fn anchor(&self) -> String {
+        match self {
+            DataRef::Contacts(id) => format!("contacts-{id}"),
+            DataRef::Service(id) => format!("service-{id}"),
+            DataRef::Role(code) => format!("role-{}", slugify(code)),
+            DataRef::Procedure(id) => format!("procedure-{id}"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Site {
+    pub config: Config,
+    /// All pages; index 0 is the home page. Parents come before their children.
+    pub pages: Vec<Page>,
+    pub data: Data,
+    /// Groups of words that mean the same to search.
+    pub synonyms: Vec<Vec<String>>,
+    /// The page (index into `pages`) where each data item is shown.
+    pub placements: HashMap<DataRef, usize>,
+    /// Files under `content/` that are neither pages nor data: copied as they are.
+    pub assets: Vec<PathBuf>,
+    /// How many content files were read.
+    pub files_read: usize,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LoadOptions {
+    /// Include pages marked `draft: true`.
+    pub drafts: bool,
+}
+
+impl Site {
+    pub fn page_by_url(&self, url: &str) -> Option<&Page> {
+        self.pages.iter().find(|p| p.url == url)
+    }
+
+    /// URL of a data item on its page (`/technical-support/phone-numbers/#role-am`).
+    pub fn data_url(&self, item: &DataRef, anchor: &str) -> Option<String> {
+        let page = self.placements.get(item)?;
+        Some(format!("{}#{anchor}", self.pages[*page].url))
+    }
+
+    /// Counts for the build summary.
+    pub fn data_files(&self) -> usize {
+        let mut files: Vec<&PathBuf> = self.data.sources.values().collect();
+        files.sort();
+        files.dedup();
+        files.len()
+    }
+}
+
+/// Load the whole site. Returns the site built from everything that could be read, and every
+/// problem found on the way; callers decide whether errors are fatal.
+pub fn load(config: &Config, options: LoadOptions) -> (Site, Vec<Diagnostic>) {
+    let content = config.content_dir();
+    let mut diagnostics = Vec::new();
+    let mut markdown = Vec::new();
+    let mut yaml_files = Vec::new();
+    let mut assets = Vec::new();
+    let mut synonyms_file = None;
+
+    let walker = walkdir::WalkDir::new(&content)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                let path = e.path().map(Path::to_path_buf).unwrap_or_else(|| content.clone());
+                diagnostics.push(Diagnostic::error("io", Location::file(path), e.to_string()));
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let path = entry.into_path();
+        let rel = path.strip_prefix(&content).unwrap_or(&path);
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+        if ext == "md" {
+            markdown.push(path);
+        } else if rel == Path::new(SYNONYMS_FILE) {
+            synonyms_file = Some(path);
+        } else if rel.starts_with(DATA_DIR) && (ext == "yaml" || ext == "yml") {
+            yaml_files.push(path);
+        } else {
+            assets.push(path);
+        }
+    }
+    if !content.is_dir() {
+        diagnostics.push(
+            Diagnostic::error("io", Location::file(&content), "the content folder does not exist")
+                .with_hint("create content/_index.md, or pass --root with the site's folder"),
+        );
+    }
+    let files_read = markdown.len() + yaml_files.len() + usize::from(synonyms_file.is_some());
+
+    let (data, data_diagnostics) = load_data(&content, &yaml_files);
+    diagnostics.extend(data_diagnostics);
+
+    let synonyms = match synonyms_file {
+        Some(path) => match read(&path).and_then(|text| yaml::parse::<Vec<Vec<String>>>(&path, &text, 1)) {
+            Ok(groups) => groups,
+            Err(d) => {
+                diagnostics.push(d);
+                Vec::new()
+            }
+        },
+        None => Vec::new(),
+    };
+
+    let parsed: Vec<Result<Option<Page>, Diagnostic>> =
+        markdown.par_iter().map(|path| load_page(&content, path, options)).collect();
+    let mut pages = Vec::with_capacity(parsed.len() + 1);
+    for result in parsed {
+        match result {
+            Ok(Some(page)) => pages.push(page),
+            Ok(None) => {}
+            Err(d) => diagnostics.push(d),
+        }
+    }
+    let pages = build_tree(pages, config);
+    let mut site = Site {
+        config: config.clone(),
+        pages,
+        data,
+        synonyms,
+        placements: HashMap::new(),
+        assets,
+        files_read,
+    };
+    diagnostics.extend(place_data(&mut site));
+    (site, diagnostics)
+}
+
+fn read(path: &Path) -> Result<String, Diagnostic> {
+    let bytes = std::fs::read(path)
+        .map_err(|e| Diagnostic::error("io", Location::file(path), format!("cannot read the file: {e}")))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+        Diagnostic::error("encoding", Location::at_offset(path, &text, offset), "the file is not valid UTF-8")
+            .with_hint("save the file as UTF-8")
+    })
+}
+
+/// Read and convert one Markdown file; `Ok(None)` for a draft left out.
+fn load_page(content: &Path, path: &Path, options: LoadOptions) -> Result<Option<Page>, Diagnostic> {
+    let source = read(path)?;
+    let (front, body_offset, markdown) = page::parse(path, &source)?;
+    if front.draft && !options.drafts {
+        return Ok(None);
+    }
+    let rel = path.strip_prefix(content).unwrap_or(path);
+    let rel_str = rel.to_string_lossy().replace('\\', "/");
+    let is_index = rel.file_name().is_some_and(|n| n == "_index.md");
+    let kind = match (is_index, rel.parent().is_none_or(|p| p.as_os_str().is_empty())) {
+        (true, true) => PageKind::Home,
+        (true, false) => PageKind::Section,
+        (false, _) => PageKind::Page,
+    };
+    let url = url_for(rel);
+    let updated = std::fs::metadata(path)
+        .and_then(|m| m.modified())
+        .ok()
+        .map(|t| chrono::DateTime::<chrono::Utc>::from(t).date_naive());
+    let content_hash = blake3::hash(source.as_bytes()).to_hex()[..16].to_string();
+    Ok(Some(Page {
+        kind,
+        path: rel_str,
+        url,
+        front,
+        body_offset,
+        source,
+        markdown,
+        parent: None,
+        children: Vec::new(),
+        updated,
+        content_hash,
+    }))
+}
+
+/// `billing/_index.md` → `/billing/`; `billing/changing.md` → `/billing/changing/`.
+pub fn url_for(rel: &Path) -> String {
+    let mut url = String::from("/");
+    let parent = rel.parent().unwrap_or(Path::new(""));
+    for part in parent.components() {
+        url.push_str(&slugify(&part.as_os_str().to_string_lossy()));
+        url.push('/');
+    }
+    let stem = rel.file_stem().map(|s| s.to_string_lossy()).unwrap_or_default();
+    if stem != "_index" {
+        url.push_str(&slugify(&stem));
+        url.push('/');
+    }
+    url
+}
+
+/// Link pages into a tree: home first, every section before its children, children sorted by
+/// weight then title. Sections without `_index.md` get a page titled after the folder.
+fn build_tree(mut pages: Vec<Page>, config: &Config) -> Vec<Page> {
+    let mut by_url: HashMap<String, usize> = pages.iter().enumerate().map(|(i, p)| (p.url.clone(), i)).collect();
+    // Create missing sections (including the home page) for every ancestor URL.
+    let mut i = 0;
+    while i < pages.len() {
+        if let Some(parent_url) = parent_url(&pages[i].url)
+            && !by_url.contains_key(&parent_url)
+        {
+            by_url.insert(parent_url.clone(), pages.len());
+            pages.push(synthetic_section(&parent_url, config));
+        }
+        i += 1;
+    }
+    if !by_url.contains_key("/") {
+        by_url.insert("/".into(), pages.len());
+        pages.push(synthetic_section("/", config));
+    }
+    // Order: breadth-first from the home page, children sorted.
+    let mut children: HashMap<usize, Vec<usize>> = HashMap::new();
+    for (i, page) in pages.iter().enumerate() {
+        if let Some(parent) = parent_url(&page.url) {
+            children.entry(by_url[&parent]).or_default().push(i);
+        }
+    }
+    for list in children.values_mut() {
+        list.sort_by(|&a, &b| {
+            let (a, b) = (&pages[a], &pages[b]);
+            (a.front.weight, &a.front.title, &a.url).cmp(&(b.front.weight, &b.front.title, &b.url))
+        });
+    }
+    let mut order = vec![by_url["/"]];
+    let mut head = 0;
+    while head < order.len() {
+        if let Some(list) = children.get(&order[head]) {
+            order.extend(list);
+        }
+        head += 1;
+    }
+    let new_index: HashMap<usize, usize> = order.iter().enumerate().map(|(new, &old)| (old, new)).collect();
+    let mut slots: Vec<Option<Page>> = pages.into_iter().map(Some).collect();
+    let mut sorted: Vec<Page> = order.iter().map(|&old| slots[old].take().expect("each page once")).collect();
+    for (new, &old) in order.iter().enumerate() {
+        let page = &mut sorted[new];
+        page.children = children.get(&old).map(|l| l.iter().map(|c| new_index[c]).collect()).unwrap_or_default();
+        for &child in &page.children.clone() {
+            sorted[child].parent = Some(new);
+        }
+    }
+    sorted
+}
+
+fn parent_url(url: &str) -> Option<String> {
+    if url == "/" {
+        return None;
+    }
+    let trimmed = url.trim_end_matches('/');
+    let cut = trimmed.rfind('/').expect("urls start with /");
+    Some(trimmed[..=cut].to_string())
+}
+
+fn synthetic_section(url: &str, config: &Config) -> Page {
+    let name = url.trim_matches('/').rsplit('/').next().unwrap_or("");
+    let title = if url == "/" {
+        config.title.clone()
+    } else {
+        let words = name.replace('-', " ");
+        let mut chars = words.chars();
+        chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+    };
+    Page {
+        kind: if url == "/" { PageKind::Home } else { PageKind::Section },
+        path: String::new(),
+        url: url.to_string(),
+        front: FrontMatter { title, ..Default::default() },
+        body_offset: 0,
+        source: String::new(),
+        markdown: Default::default(),
+        parent: None,
+        children: Vec::new(),
+        updated: None,
+        content_hash: String::new(),
+    }
+}
+
+/// Load every YAML data file in parallel and gather them by kind.
+fn load_data(content: &Path, files: &[PathBuf]) -> (Data, Vec<Diagnostic>) {
+    enum Loaded {
+        Contacts(ContactTable, Vec<Diagnostic>),
+        Services(Vec<Service>),
+        Roles(Vec<Role>),
+        Procedure(Procedure),
+    }
+    let results: Vec<Result<Loaded, Diagnostic>> = files
+        .par_iter()
+        .map(|path| {
+            let rel = path.strip_prefix(content.join(DATA_DIR)).unwrap_or(path);
+            let text = read(path)?;
+            let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+            let folder = rel.parent().and_then(|p| p.to_str()).unwrap_or("");
+            match (folder, stem.as_str()) {
+                ("contacts", _) => {
+                    let mut table: ContactTable = yaml::parse(path, &text, 1)?;
+                    table.id = slugify(&stem);
+                    let diagnostics = prepare_contacts(&mut table, path, &text);
+                    Ok(Loaded::Contacts(table, diagnostics))
+                }
+                ("procedures", _) => {
+                    let mut procedure: Procedure = yaml::parse(path, &text, 1)?;
+                    procedure.id = slugify(&stem);
+                    Ok(Loaded::Procedure(procedure))
+                }
+                ("", "services") => Ok(Loaded::Services(yaml::parse(path, &text, 1)?)),
+                ("", "roles") => Ok(Loaded::Roles(yaml::parse(path, &text, 1)?)),
+                _ => Err(Diagnostic::error("data-file", Location::file(path), "unknown kind of data file").with_hint(
+                    "data files are data/services.yaml, data/roles.yaml, data/contacts/<id>.yaml or data/procedures/<id>.yaml",
+                )),
+            }
+        })
+        .collect();
+
+    let mut data = Data::default();
+    let mut diagnostics = Vec::new();
+    for (path, result) in files.iter().zip(results) {
+        match result {
+            Ok(Loaded::Contacts(table, found)) => {
+                diagnostics.extend(found);
+                data.sources.insert(DataRef::Contacts(table.id.clone()), path.clone());
+                data.contacts.insert(table.id.clone(), table);
+            }
+            Ok(Loaded::Procedure(procedure)) => {
+                data.sources.insert(DataRef::Procedure(procedure.id.clone()), path.clone());
+                data.procedures.insert(procedure.id.clone(), procedure);
+            }
+            Ok(Loaded::Services(services)) => {
+                for service in &services {
+                    data.sources.insert(DataRef::Service(service.id.clone()), path.clone());
+                }
+                data.services = services;
+            }
+            Ok(Loaded::Roles(roles)) => {
+                for role in &roles {
+                    data.sources.insert(DataRef::Role(role.code.clone()), path.clone());
+                }
+                data.roles = roles;
+            }
+            Err(d) => diagnostics.push(d),
+        }
+    }
+    (data, diagnostics)
+}
+
+/// Give every row its anchor and every number its E.164 form. A number that cannot be read
+/// stays as written and is reported as a warning.
+fn prepare_contacts(table: &mut ContactTable, path: &Path, source: &str) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    let mut used = std::collections::HashSet::new();
+    for row in &mut table.rows {
+        let base = row.id.clone().unwrap_or_else(|| slugify(&row.location));
+        let mut anchor = format!("{}-{base}", table.id);
+        let mut n = 2;
+        while !used.insert(anchor.clone()) {
+            anchor = format!("{}-{base}-{n}", table.id);
+            n += 1;
+        }
+        row.anchor = anchor;
+        let region = row.region.clone().or_else(|| row.countries.first().cloned());
+        for phone in row.toll_free.iter_mut().chain(row.local.iter_mut()) {
+            if let Err(reason) = phone.normalize(region.as_deref()) {
+                diagnostics.push(
+                    Diagnostic::warning(
+                        "phone-unreadable",
+                        locate(path, source, &phone.raw),
+                        format!("cannot read the phone number `{}` ({reason})", phone.raw),
+                    )
+                    .with_hint("write the number with its country code, e.g. +55-11-3957-2288"),
+                );
+            }
+        }
+    }
+    diagnostics
+}
+
+/// The location of the first occurrence of `needle` in a data file, for diagnostics about
+/// values (serde keeps no positions once a value is deserialized).
+pub fn locate(path: &Path, source: &str, needle: &str) -> Location {
+    match source.find(needle) {
+        Some(offset) => Location::at_offset(path, source, offset),
+        None => Location::file(path),
+    }
+}
+
+/// Record which page shows each data item, from the pages' shortcodes. Unknown references are
+/// errors; an item placed twice keeps its first page.
+fn place_data(site: &mut Site) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    let content = site.config.content_dir();
+    let mut placements = HashMap::new();
+    for (index, page) in site.pages.iter().enumerate() {
+        for shortcode in &page.markdown.shortcodes {
+            let location =
+                || Location::at_offset(content.join(&page.path), &page.source, page.body_offset + shortcode.offset);
+            match resolve_shortcode(&site.data, shortcode) {
+                Ok(items) => {
+                    for item in items {
+                        placements.entry(item).or_insert(index);
+                    }
+                }
+                Err(message) => diagnostics.push(Diagnostic::error("shortcode", location(), message).with_hint(
+                    "shortcodes are contacts(table=\"id\"), services(), service(id=\"id\"), roles(), role(code=\"AM\"), procedure(id=\"id\")",
+                )),
+            }
+        }
+    }
+    site.placements = placements;
+    diagnostics
+}
+
+/// The data items a shortcode shows, or why it names nothing.
+pub fn resolve_shortcode(data: &Data, shortcode: &crate::markdown::Shortcode) -> Result<Vec<DataRef>, String> {
+    let arg = |key: &str| {
+        shortcode.arg(key).ok_or_else(|| format!("the shortcode `{}` needs a `{key}=\"…\"` argument", shortcode.name))
+    };
+    match shortcode.name.as_str() {
+        "contacts" => {
+            let id = arg("table")?;
+            data.contacts
+                .contains_key(id)
+                .then(|| vec![DataRef::Contacts(id.to_string())])
+                .ok_or_else(|| format!("no contact table `{id}` (looked for data/contacts/{id}.yaml)"))
+        }
+        "services" => Ok(data.services.iter().map(|s| DataRef::Service(s.id.clone())).collect()),
+        "service" => {
+            let id = arg("id")?;
+            data.services
+                .iter()
+                .any(|s| s.id == id)
+                .then(|| vec![DataRef::Service(id.to_string())])
+                .ok_or_else(|| format!("no service with id `{id}` in data/services.yaml"))
+        }
+        "roles" => Ok(data.roles.iter().map(|r| DataRef::Role(r.code.clone())).collect()),
+        "role" => {
+            let code = arg("code")?;
+            data.roles
+                .iter()
+                .any(|r| r.code == code)
+                .then(|| vec![DataRef::Role(code.to_string())])
+                .ok_or_else(|| format!("no role with code `{code}` in data/roles.yaml"))
+        }
+        "procedure" => {
+            let id = arg("id")?;
+            data.procedures
+                .contains_key(id)
+                .then(|| vec![DataRef::Procedure(id.to_string())])
+                .ok_or_else(|| format!("no procedure `{id}` (looked for data/procedures/{id}.yaml)"))
+        }
+        other => Err(format!("unknown shortcode `{other}`")),
+    }
+}

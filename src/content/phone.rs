@@ -1,0 +1,89 @@
+//! Phone numbers: keep what the editor wrote, add the E.164 form for `tel:` links and search.
+
+use phonenumber::{Mode, country};
+use serde::{Deserialize, Serialize};
+
+use super::data::PhoneEntry;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(from = "PhoneEntry")]
+pub struct Phone {
+    /// Exactly as written in the data file.
+    pub raw: String,
+    /// Remark such as "option 4".
+    pub note: Option<String>,
+    /// `+551139572288`, when the number could be read.
+    pub e164: Option<String>,
+    /// Whether the number is a valid number of its country by libphonenumber's metadata.
+    pub valid: bool,
+    /// Region the number belongs to (`BR`), when known.
+    pub region: Option<String>,
+}
+
+impl From<PhoneEntry> for Phone {
+    fn from(entry: PhoneEntry) -> Self {
+        let note = entry.note().map(str::to_string);
+        Phone { raw: entry.number().to_string(), note, e164: None, valid: false, region: None }
+    }
+}
+
+impl Phone {
+    /// Fill `e164`, `valid` and `region` by reading `raw` in `region` (an ISO alpha-2 code).
+    /// Returns the parser's complaint when the number cannot be read at all.
+    pub fn normalize(&mut self, region: Option<&str>) -> Result<(), String> {
+        // A number written with `+` carries its own country code. Reading it with a default
+        // region anyway makes phonenumber 0.3 strip that region's national prefix:
+        // "+55-11-3957-2288" read in US came out as +5539572288.
+        let explicit = self.raw.trim_start().starts_with('+');
+        let id = region.filter(|_| !explicit).and_then(|r| r.parse::<country::Id>().ok());
+        let number = phonenumber::parse(id, &self.raw).map_err(|e| e.to_string())?;
+        self.e164 = Some(number.format().mode(Mode::E164).to_string());
+        self.valid = number.is_valid();
+        self.region = number.country().id().map(|id| id.as_ref().to_string());
+        Ok(())
+    }
+
+    /// The `tel:` URL: E.164 when known, else the digits as written.
+    pub fn tel_href(&self) -> String {
+        match &self.e164 {
+            Some(e164) => format!("tel:{e164}"),
+            None => format!("tel:{}", digits(&self.raw)),
+        }
+    }
+}
+
+/// Only the ASCII digits of `text`.
+pub fn digits(text: &str) -> String {
+    text.chars().filter(char::is_ascii_digit).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn phone(raw: &str, region: &str) -> Phone {
+        let mut p = Phone::from(PhoneEntry::Plain(raw.into()));
+        p.normalize(Some(region)).unwrap();
+        p
+    }
+
+    #[test]
+    fn toll_free_and_international_numbers_get_e164() {
+        let p = phone("0800-887-3333", "BR");
+        assert_eq!(p.e164.as_deref(), Some("+558008873333"));
+        assert!(p.valid);
+        let p = phone("+55-11-3957-2288", "US");
+        assert_eq!(p.e164.as_deref(), Some("+551139572288"));
+        assert_eq!(p.region.as_deref(), Some("BR"));
+        assert_eq!(p.tel_href(), "tel:+551139572288");
+    }
+
+    #[test]
+    fn unreadable_number_is_kept_as_written() {
+        let mut p = Phone::from(PhoneEntry::Plain("call us".into()));
+        assert!(p.normalize(Some("BR")).is_err());
+        assert_eq!(p.raw, "call us");
+        assert_eq!(p.e164, None);
+        assert_eq!(p.tel_href(), "tel:");
+    }
+}

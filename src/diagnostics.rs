@@ -1,0 +1,165 @@
+//! Diagnostics: every problem found in a site, with where it is and how to fix it.
+//!
+//! Loaders never stop at the first problem: they collect [`Diagnostic`]s so an editor sees every
+//! mistake in one run. Rendering follows rustc (`error[code]: message`, `--> path:line:col`, the
+//! source line with a caret, a `help:` line) through annotate-snippets.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+/// Where a diagnostic points: a file, and optionally a 1-based line and column in it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Location {
+    pub file: PathBuf,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+}
+
+impl Location {
+    pub fn file(file: impl Into<PathBuf>) -> Self {
+        Location { file: file.into(), line: None, column: None }
+    }
+
+    pub fn at(file: impl Into<PathBuf>, line: usize, column: usize) -> Self {
+        Location { file: file.into(), line: Some(line), column: Some(column) }
+    }
+
+    /// The location of byte `offset` in `source`.
+    pub fn at_offset(file: impl Into<PathBuf>, source: &str, offset: usize) -> Self {
+        let (line, column) = line_col(source, offset);
+        Location::at(file, line, column)
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file.display())?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+            if let Some(col) = self.column {
+                write!(f, ":{col}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// 1-based line and column (in characters) of byte `offset` in `source`.
+pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(source.len());
+    let before = &source[..floor_char_boundary(source, offset)];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (line, before[line_start..].chars().count() + 1)
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// Stable short code such as `yaml` or `phone-invalid`, for filtering and docs.
+    pub code: &'static str,
+    pub message: String,
+    pub location: Location,
+    /// How to fix it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(code: &'static str, location: Location, message: impl Into<String>) -> Self {
+        Diagnostic { severity: Severity::Error, code, message: message.into(), location, hint: None }
+    }
+
+    pub fn warning(code: &'static str, location: Location, message: impl Into<String>) -> Self {
+        Diagnostic { severity: Severity::Warning, code, message: message.into(), location, hint: None }
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// Render rustc-style. `root` is stripped from the path; the source line is read from disk.
+    pub fn render(&self, root: &Path, color: bool) -> String {
+        let path = self.location.file.strip_prefix(root).unwrap_or(&self.location.file);
+        let path = path.display().to_string();
+        let level = match self.severity {
+            Severity::Error => Level::ERROR,
+            Severity::Warning => Level::WARNING,
+        };
+        let source_line = self.location.line.and_then(|line| {
+            let text = std::fs::read_to_string(&self.location.file).ok()?;
+            Some((line, text.lines().nth(line - 1)?.to_string()))
+        });
+        let title = level.primary_title(&self.message).id(self.code);
+        let mut group = match &source_line {
+            Some((line, text)) => {
+                let col = self.location.column.unwrap_or(1).saturating_sub(1);
+                let start = text.char_indices().nth(col).map_or(text.len(), |(i, _)| i);
+                // Underline the word under the caret, at least one character.
+                let len = text[start..]
+                    .find(|c: char| c.is_whitespace() || c == ':' || c == ',')
+                    .filter(|&n| n > 0)
+                    .unwrap_or_else(|| text[start..].chars().next().map_or(0, char::len_utf8));
+                let snippet = Snippet::source(text.as_str())
+                    .line_start(*line)
+                    .path(path.as_str())
+                    .annotation(AnnotationKind::Primary.span(start..start + len));
+                Group::with_title(title).element(snippet)
+            }
+            None => Group::with_title(title).element(annotate_snippets::Origin::path(path.as_str())),
+        };
+        if let Some(hint) = &self.hint {
+            group = group.element(Level::HELP.message(hint.as_str()));
+        }
+        let renderer = if color { Renderer::styled() } else { Renderer::plain() };
+        renderer.render(&[group])
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let level = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(f, "{}: {level}[{}]: {}", self.location, self.code, self.message)
+    }
+}
+
+/// Counts for the summary line: `2 errors, 5 warnings in 43 files`.
+pub fn summary(diagnostics: &[Diagnostic], files: usize) -> String {
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    let warnings = diagnostics.len() - errors;
+    format!("{} in {files} files", counts(errors, warnings))
+}
+
+pub fn counts(errors: usize, warnings: usize) -> String {
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    format!("{}, {}", plural(errors, "error"), plural(warnings, "warning"))
+}
+
+pub fn has_errors(diagnostics: &[Diagnostic]) -> bool {
+    diagnostics.iter().any(Diagnostic::is_error)
+}

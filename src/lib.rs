@@ -1,0 +1,18 @@
+//! helpcenter: a static-site generator and knowledge base for customer Help Centers.
+//!
+//! Data flows one way: [`config`] → [`content`] (load) → [`render`] (HTML, search index) →
+//! [`output`] (staging + swap) → `serve`.
+
+pub mod build;
+pub mod config;
+pub mod content;
+pub mod diagnostics;
+pub mod markdown;
+pub mod output;
+pub mod render;
+pub mod search;
+pub mod slug;
+pub mod yaml;
+
+pub use build::{BuildOptions, BuildReport, build};
+pub use content::Site;

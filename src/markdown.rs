@@ -1,0 +1,244 @@
+//! Markdown → HTML in one pass, collecting what later stages need: headings (with stable,
+//! de-duplicated ids), plain text per heading for search, outgoing links for the checker, and
+//! shortcodes (`{{ contacts(table="x") }}` alone in a paragraph) left as placeholders that the
+//! renderer fills.
+
+use std::collections::HashSet;
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
+use serde::Serialize;
+
+use crate::slug::slugify;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Heading {
+    pub level: u8,
+    pub id: String,
+    pub title: String,
+}
+
+/// The text under one heading (or before the first heading, with `heading: None`).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct TextSection {
+    pub heading: Option<usize>,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Link {
+    pub url: String,
+    /// Byte offset in the Markdown source.
+    pub offset: usize,
+    pub is_image: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Shortcode {
+    pub name: String,
+    pub args: Vec<(String, String)>,
+    /// Byte offset in the Markdown source.
+    pub offset: usize,
+}
+
+impl Shortcode {
+    pub fn arg(&self, key: &str) -> Option<&str> {
+        self.args.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+    }
+
+    /// The marker left in the HTML where the shortcode's output goes.
+    pub fn placeholder(index: usize) -> String {
+        format!("<!--hc:shortcode:{index}-->")
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Converted {
+    pub html: String,
+    pub headings: Vec<Heading>,
+    pub sections: Vec<TextSection>,
+    pub links: Vec<Link>,
+    pub shortcodes: Vec<Shortcode>,
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_TASKLISTS
+}
+
+/// Convert Markdown to HTML and collect headings, text sections, links and shortcodes.
+pub fn convert(source: &str) -> Converted {
+    let mut out = Converted { sections: vec![TextSection::default()], ..Default::default() };
+    let mut used_ids: HashSet<String> = HashSet::new();
+    let mut events: Vec<Event> = Vec::new();
+    // Events of the heading or paragraph being read, held back until its end is seen.
+    let mut held: Vec<Event> = Vec::new();
+    let mut holding: Option<(Tag, usize)> = None;
+
+    for (event, range) in Parser::new_ext(source, options()).into_offset_iter() {
+        match &event {
+            Event::Start(Tag::Link { dest_url, .. }) => out.links.push(Link {
+                url: dest_url.to_string(),
+                offset: range.start,
+                is_image: false,
+            }),
+            Event::Start(Tag::Image { dest_url, .. }) => out.links.push(Link {
+                url: dest_url.to_string(),
+                offset: range.start,
+                is_image: true,
+            }),
+            _ => {}
+        }
+        // A heading's own words become its section's title, not body text.
+        if !matches!(holding, Some((Tag::Heading { .. }, _))) {
+            collect_text(&event, out.sections.last_mut().expect("always one section"));
+        }
+
+        match event {
+            Event::Start(tag @ (Tag::Heading { .. } | Tag::Paragraph)) if holding.is_none() => {
+                holding = Some((tag, range.start));
+            }
+            Event::End(TagEnd::Heading(level)) if holding.is_some() => {
+                let (tag, _) = holding.take().expect("checked");
+                let Tag::Heading { id, classes, attrs, .. } = tag else { unreachable!() };
+                let title = plain_text(&held);
+                let wanted = id.map(|s| s.to_string()).unwrap_or_else(|| slugify(&title));
+                let id = unique_id(&mut used_ids, if wanted.is_empty() { "section".into() } else { wanted });
+                let level_num = heading_level(level);
+                out.headings.push(Heading { level: level_num, id: id.clone(), title });
+                out.sections.push(TextSection { heading: Some(out.headings.len() - 1), text: String::new() });
+                events.push(Event::Start(Tag::Heading { level, id: Some(CowStr::from(id)), classes, attrs }));
+                events.append(&mut held);
+                events.push(Event::End(TagEnd::Heading(level)));
+            }
+            Event::End(TagEnd::Paragraph) if holding.is_some() => {
+                let (tag, start) = holding.take().expect("checked");
+                match parse_shortcode(&held, start) {
+                    Some(shortcode) => {
+                        events.push(Event::Html(Shortcode::placeholder(out.shortcodes.len()).into()));
+                        out.shortcodes.push(shortcode);
+                        held.clear();
+                    }
+                    None => {
+                        events.push(Event::Start(tag));
+                        events.append(&mut held);
+                        events.push(Event::End(TagEnd::Paragraph));
+                    }
+                }
+            }
+            event if holding.is_some() => held.push(event),
+            event => events.push(event),
+        }
+    }
+    html::push_html(&mut out.html, events.into_iter());
+    for section in &mut out.sections {
+        let trimmed = section.text.split_whitespace().collect::<Vec<_>>().join(" ");
+        section.text = trimmed;
+    }
+    out
+}
+
+fn collect_text(event: &Event, section: &mut TextSection) {
+    match event {
+        Event::Text(t) | Event::Code(t) => section.text.push_str(t),
+        Event::SoftBreak | Event::HardBreak | Event::End(_) => section.text.push(' '),
+        _ => {}
+    }
+}
+
+fn heading_level(level: HeadingLevel) -> u8 {
+    level as u8
+}
+
+fn plain_text(events: &[Event]) -> String {
+    let mut text = String::new();
+    for event in events {
+        match event {
+            Event::Text(t) | Event::Code(t) => text.push_str(t),
+            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            _ => {}
+        }
+    }
+    text.trim().to_string()
+}
+
+fn unique_id(used: &mut HashSet<String>, wanted: String) -> String {
+    let mut id = wanted.clone();
+    let mut n = 1;
+    while used.contains(&id) {
+        id = format!("{wanted}-{n}");
+        n += 1;
+    }
+    used.insert(id.clone());
+    id
+}
+
+/// A paragraph that is only `{{ name(key="value", …) }}`.
+fn parse_shortcode(events: &[Event], offset: usize) -> Option<Shortcode> {
+    if !events.iter().all(|e| matches!(e, Event::Text(_) | Event::SoftBreak)) {
+        return None;
+    }
+    let text = plain_text(events);
+    let inner = text.strip_prefix("{{")?.strip_suffix("}}")?.trim();
+    let (name, rest) = inner.split_once('(')?;
+    let name = name.trim();
+    if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        return None;
+    }
+    let mut args_src = rest.strip_suffix(')')?.trim();
+    let mut args = Vec::new();
+    while !args_src.is_empty() {
+        let (key, after) = args_src.split_once('=')?;
+        let after = after.trim_start().strip_prefix('"')?;
+        let (value, after) = after.split_once('"')?;
+        args.push((key.trim().to_string(), value.to_string()));
+        args_src = after.trim_start();
+        args_src = args_src.strip_prefix(',').unwrap_or(args_src).trim_start();
+    }
+    Some(Shortcode { name: name.to_string(), args, offset })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn heading_ids_are_slugs_and_unique() {
+        let c = convert("# Café Área\n\n## Notes\n\n## Notes\n\n### Custom {#mine}\n");
+        let ids: Vec<_> = c.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["cafe-area", "notes", "notes-1", "mine"]);
+        assert!(c.html.contains(r#"<h2 id="notes-1">Notes</h2>"#), "{}", c.html);
+    }
+
+    #[test]
+    fn shortcode_alone_in_paragraph_becomes_placeholder() {
+        let c = convert("Intro.\n\n{{ contacts(table=\"technical-support\", country=\"BR\") }}\n\nMore {{ x() }} text.\n");
+        assert_eq!(c.shortcodes.len(), 1);
+        assert_eq!(c.shortcodes[0].name, "contacts");
+        assert_eq!(c.shortcodes[0].arg("table"), Some("technical-support"));
+        assert_eq!(c.shortcodes[0].arg("country"), Some("BR"));
+        assert!(c.html.contains(&Shortcode::placeholder(0)));
+        assert!(c.html.contains("More {{ x() }} text."));
+    }
+
+    #[test]
+    fn text_is_grouped_by_heading_and_links_recorded() {
+        let c = convert("Lead [a](/x/).\n\n## Billing\n\nInvoices here ![i](/img.png).\n");
+        assert_eq!(c.sections.len(), 2);
+        assert_eq!(c.sections[0].text, "Lead a .");
+        assert_eq!(c.sections[1].heading, Some(0));
+        assert_eq!(c.sections[1].text, "Invoices here i .");
+        assert_eq!(c.links.len(), 2);
+        assert!(c.links[1].is_image);
+    }
+
+    #[test]
+    fn tables_footnotes_strikethrough() {
+        let c = convert("| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~ text[^1]\n\n[^1]: note\n");
+        assert!(c.html.contains("<table>"));
+        assert!(c.html.contains("<del>old</del>"));
+        assert!(c.html.contains("footnote"));
+    }
+}

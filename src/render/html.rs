@@ -1,0 +1,311 @@
+//! The HTML site: one file per page, the theme's special pages, static assets.
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::{Context, Value};
+
+use super::Renderer;
+use super::theme::{Theme, template_error};
+use crate::content::data::ContactTable;
+use crate::content::{DataRef, Page, PageKind, Site, resolve_shortcode};
+use crate::diagnostics::{Diagnostic, Location};
+use crate::markdown::Shortcode;
+use crate::output::{Staging, file_for_url};
+
+/// Templates rendered once per site when the theme has them, and where they are written.
+const SPECIAL_TEMPLATES: &[(&str, &str)] = &[
+    ("404.html", "404.html"),
+    ("search.html", "search/index.html"),
+    ("handbook.html", "handbook/index.html"),
+    ("sitemap.xml", "sitemap.xml"),
+    ("robots.txt", "robots.txt"),
+    ("atom.xml", "atom.xml"),
+    ("opensearch.xml", "opensearch.xml"),
+];
+
+pub struct HtmlRenderer {
+    pub theme: Theme,
+}
+
+#[derive(Serialize)]
+struct Link<'a> {
+    title: &'a str,
+    url: &'a str,
+}
+
+#[derive(Serialize)]
+struct Summary<'a> {
+    title: &'a str,
+    url: &'a str,
+    permalink: String,
+    description: Option<&'a str>,
+    kind: PageKind,
+    updated: Option<chrono::NaiveDate>,
+    weight: i64,
+}
+
+#[derive(Serialize)]
+struct PageContext<'a> {
+    #[serde(flatten)]
+    summary: Summary<'a>,
+    content: &'a str,
+    toc: &'a [crate::markdown::Heading],
+    tags: &'a [String],
+    review_by: Option<chrono::NaiveDate>,
+    content_hash: &'a str,
+    /// From the home page down to the parent.
+    breadcrumbs: Vec<Link<'a>>,
+    children: Vec<Summary<'a>>,
+    prev: Option<Link<'a>>,
+    next: Option<Link<'a>>,
+    /// URL of the top-level section this page is in, for highlighting the navigation.
+    top_section: Option<&'a str>,
+}
+
+impl Renderer for HtmlRenderer {
+    fn name(&self) -> &'static str {
+        "html"
+    }
+
+    fn render(&self, site: &Site, out: &Staging) -> Result<String, Vec<Diagnostic>> {
+        let shared = self.shared_context(site);
+        // Page bodies first: the special pages (handbook, feed) reuse them.
+        let contents: Vec<Result<String, Diagnostic>> =
+            site.pages.par_iter().map(|page| self.fill_shortcodes(site, page)).collect();
+        let contents = collect_errors(contents)?;
+
+        let written: Vec<Result<(), Diagnostic>> = site
+            .pages
+            .par_iter()
+            .enumerate()
+            .map(|(index, page)| {
+                let mut context = shared.clone();
+                context.insert("page", &page_context(site, index, &contents[index]));
+                let template = page.front.template.as_deref().unwrap_or(match page.kind {
+                    PageKind::Home => "index.html",
+                    PageKind::Section => "section.html",
+                    PageKind::Page => "page.html",
+                });
+                let html = self.render_template(template, &context)?;
+                out.write(&file_for_url(&page.url), html.as_bytes()).map_err(|e| io_error(&page.url, e))
+            })
+            .collect();
+        collect_errors(written)?;
+
+        self.render_special(site, &shared, &contents, out)?;
+        let copies: Vec<Result<(), Diagnostic>> = self
+            .theme
+            .static_files
+            .par_iter()
+            .map(|(from, to)| out.copy(from, to).map_err(|e| io_error(to, e)))
+            .chain(site.assets.par_iter().map(|from| {
+                let rel = from.strip_prefix(site.config.content_dir()).unwrap_or(from);
+                let rel = rel.to_string_lossy().replace('\\', "/");
+                out.copy(from, &rel).map_err(|e| io_error(&rel, e))
+            }))
+            .collect();
+        collect_errors(copies)?;
+        Ok(format!("{} pages", site.pages.len()))
+    }
+}
+
+impl HtmlRenderer {
+    /// What every template sees: the site's settings and the navigation.
+    fn shared_context(&self, site: &Site) -> Context {
+        let mut context = Context::new();
+        context.insert("site", &site.config);
+        let home = &site.pages[0];
+        let nav: Vec<Value> = home
+            .children
+            .iter()
+            .map(|&i| {
+                let section = &site.pages[i];
+                let children: Vec<Link> =
+                    section.children.iter().map(|&c| Link { title: site.pages[c].title(), url: &site.pages[c].url }).collect();
+                serde_json::json!({
+                    "title": section.title(),
+                    "url": section.url,
+                    "description": section.front.description,
+                    "is_section": section.is_section(),
+                    "children": children,
+                })
+            })
+            .collect();
+        context.insert("nav", &nav);
+        context.insert("data", &site.data);
+        context
+    }
+
+    fn render_template(&self, name: &str, context: &Context) -> Result<String, Diagnostic> {
+        self.theme.tera.render(name, context).map_err(|e| template_error(&self.theme.dir.join("templates").join(name), &e))
+    }
+
+    /// The page's HTML with each shortcode placeholder replaced by its rendered data.
+    fn fill_shortcodes(&self, site: &Site, page: &Page) -> Result<String, Diagnostic> {
+        let mut html = page.markdown.html.clone();
+        for (index, shortcode) in page.markdown.shortcodes.iter().enumerate() {
+            let rendered = self.render_shortcode(site, shortcode).map_err(|mut d| {
+                if d.location.line.is_none() {
+                    d.location = Location::at_offset(
+                        site.config.content_dir().join(&page.path),
+                        &page.source,
+                        page.body_offset + shortcode.offset,
+                    );
+                }
+                d
+            })?;
+            html = html.replacen(&Shortcode::placeholder(index), &rendered, 1);
+        }
+        Ok(html)
+    }
+
+    fn render_shortcode(&self, site: &Site, shortcode: &Shortcode) -> Result<String, Diagnostic> {
+        let items = resolve_shortcode(&site.data, shortcode)
+            .map_err(|message| Diagnostic::error("shortcode", Location::default(), message))?;
+        let mut context = Context::new();
+        let template = match shortcode.name.as_str() {
+            "contacts" => {
+                let table: &ContactTable = &site.data.contacts[shortcode.arg("table").unwrap_or_default()];
+                context.insert("table", table);
+                context.insert("anchor", &items[0].anchor());
+                "shortcodes/contacts.html"
+            }
+            "services" | "service" => {
+                let services: Vec<Value> = items
+                    .iter()
+                    .filter_map(|item| site.data.services.iter().find(|s| matches!(item, DataRef::Service(id) if *id == s.id)))
+                    .map(|s| {
+                        with_extra(s, &DataRef::Service(s.id.clone()).anchor(), Some(&s.description))
+                    })
+                    .collect();
+                context.insert("services", &services);
+                "shortcodes/services.html"
+            }
+            "roles" | "role" => {
+                let roles: Vec<Value> = items
+                    .iter()
+                    .filter_map(|item| site.data.roles.iter().find(|r| matches!(item, DataRef::Role(c) if *c == r.code)))
+                    .map(|r| with_extra(r, &DataRef::Role(r.code.clone()).anchor(), None))
+                    .collect();
+                context.insert("roles", &roles);
+                "shortcodes/roles.html"
+            }
+            "procedure" => {
+                let id = shortcode.arg("id").unwrap_or_default();
+                context.insert("procedure", &site.data.procedures[id]);
+                context.insert("anchor", &items[0].anchor());
+                "shortcodes/procedure.html"
+            }
+            _ => unreachable!("resolve_shortcode accepts only known names"),
+        };
+        self.render_template(template, &context)
+    }
+
+    fn render_special(&self, site: &Site, shared: &Context, contents: &[String], out: &Staging) -> Result<(), Vec<Diagnostic>> {
+        let present: Vec<&(&str, &str)> = SPECIAL_TEMPLATES.iter().filter(|(t, _)| self.theme.has_template(t)).collect();
+        if present.is_empty() {
+            return Ok(());
+        }
+        let mut context = shared.clone();
+        let pages: Vec<Value> = site
+            .pages
+            .iter()
+            .zip(contents)
+            .map(|(page, content)| {
+                let mut value = serde_json::to_value(summary(site, page)).expect("serializable");
+                value["content"] = Value::String(content.clone());
+                value["depth"] = Value::from(page.url.matches('/').count() - 1);
+                value
+            })
+            .collect();
+        context.insert("pages", &pages);
+        let results: Vec<Result<(), Diagnostic>> = present
+            .par_iter()
+            .map(|(template, path)| {
+                let text = self.render_template(template, &context)?;
+                out.write(path, text.as_bytes()).map_err(|e| io_error(path, e))
+            })
+            .collect();
+        collect_errors(results).map(|_| ())
+    }
+}
+
+/// A data item as a template value, with its anchor and (for services) its Markdown as HTML.
+fn with_extra<T: Serialize>(item: &T, anchor: &str, markdown: Option<&str>) -> Value {
+    let mut value = serde_json::to_value(item).expect("serializable");
+    value["anchor"] = Value::String(anchor.to_string());
+    if let Some(source) = markdown {
+        value["description_html"] = Value::String(crate::markdown::convert(source).html);
+    }
+    value
+}
+
+fn summary<'a>(site: &'a Site, page: &'a Page) -> Summary<'a> {
+    Summary {
+        title: page.title(),
+        url: &page.url,
+        permalink: site.config.permalink(&page.url),
+        description: page.front.description.as_deref(),
+        kind: page.kind,
+        updated: page.updated,
+        weight: page.front.weight,
+    }
+}
+
+fn page_context<'a>(site: &'a Site, index: usize, content: &'a str) -> PageContext<'a> {
+    let page = &site.pages[index];
+    let mut breadcrumbs = Vec::new();
+    let mut cursor = page.parent;
+    while let Some(i) = cursor {
+        breadcrumbs.push(Link { title: site.pages[i].title(), url: &site.pages[i].url });
+        cursor = site.pages[i].parent;
+    }
+    breadcrumbs.reverse();
+    let (prev, next) = match page.parent {
+        Some(parent) => {
+            let siblings = &site.pages[parent].children;
+            let at = siblings.iter().position(|&i| i == index).expect("child of its parent");
+            let link = |i: usize| Link { title: site.pages[i].title(), url: &site.pages[i].url };
+            (at.checked_sub(1).map(|p| link(siblings[p])), siblings.get(at + 1).map(|&n| link(n)))
+        }
+        None => (None, None),
+    };
+    let top_section = if page.kind == PageKind::Home {
+        None
+    } else {
+        let mut top = index;
+        while let Some(parent) = site.pages[top].parent.filter(|&p| p != 0) {
+            top = parent;
+        }
+        Some(site.pages[top].url.as_str())
+    };
+    PageContext {
+        summary: summary(site, page),
+        content,
+        toc: &page.markdown.headings,
+        tags: &page.front.tags,
+        review_by: page.front.review_by,
+        content_hash: &page.content_hash,
+        breadcrumbs,
+        children: page.children.iter().map(|&c| summary(site, &site.pages[c])).collect(),
+        prev,
+        next,
+        top_section,
+    }
+}
+
+fn io_error(what: &str, e: std::io::Error) -> Diagnostic {
+    Diagnostic::error("io", Location::file(what), format!("cannot write the output: {e}"))
+}
+
+fn collect_errors<T>(results: Vec<Result<T, Diagnostic>>) -> Result<Vec<T>, Vec<Diagnostic>> {
+    let mut ok = Vec::with_capacity(results.len());
+    let mut errors = Vec::new();
+    for result in results {
+        match result {
+            Ok(v) => ok.push(v),
+            Err(e) => errors.push(e),
+        }
+    }
+    if errors.is_empty() { Ok(ok) } else { Err(errors) }
+}
