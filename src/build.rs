@@ -9,7 +9,7 @@ use crate::config::Config;
 use crate::content::{self, LoadOptions, Site};
 use crate::diagnostics::{Diagnostic, Location, has_errors};
 use crate::output::Staging;
-use crate::render::{HtmlRenderer, Renderer, Theme};
+use crate::render::{HtmlRenderer, ManifestRenderer, Renderer, Theme};
 
 #[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
@@ -24,7 +24,9 @@ pub struct BuildOptions {
 
 impl BuildOptions {
     pub fn output_dir(&self) -> PathBuf {
-        self.output.clone().unwrap_or_else(|| self.root.join("public"))
+        self.output
+            .clone()
+            .unwrap_or_else(|| self.root.join("public"))
     }
 }
 
@@ -65,11 +67,18 @@ pub struct BuildFailure {
 /// Load config and content. Returns the site and all warnings, or every problem if any is an
 /// error. Shared by `build`, `check` and `serve`.
 pub fn load_site(options: &BuildOptions) -> Result<(Site, Vec<Diagnostic>), BuildFailure> {
-    let mut config = Config::load(&options.root).map_err(|d| BuildFailure { diagnostics: vec![d] })?;
+    let mut config = Config::load(&options.root).map_err(|d| BuildFailure {
+        diagnostics: vec![d],
+    })?;
     if let Some(base_url) = &options.base_url {
         config.base_url = base_url.trim_end_matches('/').to_string();
     }
-    let (site, diagnostics) = content::load(&config, LoadOptions { drafts: options.drafts });
+    let (site, diagnostics) = content::load(
+        &config,
+        LoadOptions {
+            drafts: options.drafts,
+        },
+    );
     if has_errors(&diagnostics) {
         return Err(BuildFailure { diagnostics });
     }
@@ -80,7 +89,9 @@ pub fn load_site(options: &BuildOptions) -> Result<(Site, Vec<Diagnostic>), Buil
 pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let started = Instant::now();
     let (site, warnings) = load_site(options)?;
-    let theme = Theme::load(&site.config).map_err(|d| BuildFailure { diagnostics: vec![d] })?;
+    let theme = Theme::load(&site.config).map_err(|d| BuildFailure {
+        diagnostics: vec![d],
+    })?;
     let output = options.output_dir();
     let renderers = default_renderers(theme);
     let rendered = render_into(&site, &renderers, &output)?;
@@ -95,20 +106,36 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
 }
 
 pub fn default_renderers(theme: Theme) -> Vec<Box<dyn Renderer>> {
-    vec![Box::new(HtmlRenderer { theme }), Box::new(crate::search::IndexRenderer)]
+    vec![
+        Box::new(HtmlRenderer { theme }),
+        Box::new(ManifestRenderer),
+        Box::new(crate::search::IndexRenderer),
+    ]
 }
 
 /// Run every renderer (in parallel) into a staging folder and swap it in.
-pub fn render_into(site: &Site, renderers: &[Box<dyn Renderer>], output: &Path) -> Result<Vec<String>, BuildFailure> {
+pub fn render_into(
+    site: &Site,
+    renderers: &[Box<dyn Renderer>],
+    output: &Path,
+) -> Result<Vec<String>, BuildFailure> {
     let io = |e: std::io::Error| BuildFailure {
-        diagnostics: vec![Diagnostic::error("io", Location::file(output), format!("cannot write the output: {e}"))],
+        diagnostics: vec![Diagnostic::error(
+            "io",
+            Location::file(output),
+            format!("cannot write the output: {e}"),
+        )],
     };
     let staging = Staging::new(output).map_err(io)?;
-    let results: Vec<Result<String, Vec<Diagnostic>>> = renderers.par_iter().map(|r| r.render(site, &staging)).collect();
+    let results: Vec<Result<String, Vec<Diagnostic>>> = renderers
+        .par_iter()
+        .map(|r| r.render(site, &staging))
+        .collect();
     let mut rendered = Vec::new();
     let mut diagnostics = Vec::new();
     for result in results {
         match result {
+            Ok(fragment) if fragment.is_empty() => {}
             Ok(fragment) => rendered.push(fragment),
             Err(found) => diagnostics.extend(found),
         }

@@ -44,8 +44,12 @@ impl Config {
     pub fn load(root: &Path) -> Result<Config, Diagnostic> {
         let path = root.join(CONFIG_FILE);
         let text = std::fs::read_to_string(&path).map_err(|e| {
-            Diagnostic::error("config", Location::file(&path), format!("cannot read {CONFIG_FILE}: {e}"))
-                .with_hint("run helpcenter from the site's folder or pass --root DIR")
+            Diagnostic::error(
+                "config",
+                Location::file(&path),
+                format!("cannot read {CONFIG_FILE}: {e}"),
+            )
+            .with_hint("run helpcenter from the site's folder or pass --root DIR")
         })?;
         let mut config: Config = toml::from_str(&text).map_err(|e| {
             let location = match e.span() {

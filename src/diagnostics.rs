@@ -27,11 +27,19 @@ pub struct Location {
 
 impl Location {
     pub fn file(file: impl Into<PathBuf>) -> Self {
-        Location { file: file.into(), line: None, column: None }
+        Location {
+            file: file.into(),
+            line: None,
+            column: None,
+        }
     }
 
     pub fn at(file: impl Into<PathBuf>, line: usize, column: usize) -> Self {
-        Location { file: file.into(), line: Some(line), column: Some(column) }
+        Location {
+            file: file.into(),
+            line: Some(line),
+            column: Some(column),
+        }
     }
 
     /// The location of byte `offset` in `source`.
@@ -84,11 +92,23 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn error(code: &'static str, location: Location, message: impl Into<String>) -> Self {
-        Diagnostic { severity: Severity::Error, code, message: message.into(), location, hint: None }
+        Diagnostic {
+            severity: Severity::Error,
+            code,
+            message: message.into(),
+            location,
+            hint: None,
+        }
     }
 
     pub fn warning(code: &'static str, location: Location, message: impl Into<String>) -> Self {
-        Diagnostic { severity: Severity::Warning, code, message: message.into(), location, hint: None }
+        Diagnostic {
+            severity: Severity::Warning,
+            code,
+            message: message.into(),
+            location,
+            hint: None,
+        }
     }
 
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
@@ -102,7 +122,11 @@ impl Diagnostic {
 
     /// Render rustc-style. `root` is stripped from the path; the source line is read from disk.
     pub fn render(&self, root: &Path, color: bool) -> String {
-        let path = self.location.file.strip_prefix(root).unwrap_or(&self.location.file);
+        let path = self
+            .location
+            .file
+            .strip_prefix(root)
+            .unwrap_or(&self.location.file);
         let path = path.display().to_string();
         let level = match self.severity {
             Severity::Error => Level::ERROR,
@@ -128,12 +152,18 @@ impl Diagnostic {
                     .annotation(AnnotationKind::Primary.span(start..start + len));
                 Group::with_title(title).element(snippet)
             }
-            None => Group::with_title(title).element(annotate_snippets::Origin::path(path.as_str())),
+            None => {
+                Group::with_title(title).element(annotate_snippets::Origin::path(path.as_str()))
+            }
         };
         if let Some(hint) = &self.hint {
             group = group.element(Level::HELP.message(hint.as_str()));
         }
-        let renderer = if color { Renderer::styled() } else { Renderer::plain() };
+        let renderer = if color {
+            Renderer::styled()
+        } else {
+            Renderer::plain()
+        };
         renderer.render(&[group])
     }
 }
@@ -144,7 +174,11 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        write!(f, "{}: {level}[{}]: {}", self.location, self.code, self.message)
+        write!(
+            f,
+            "{}: {level}[{}]: {}",
+            self.location, self.code, self.message
+        )
     }
 }
 
@@ -157,7 +191,11 @@ pub fn summary(diagnostics: &[Diagnostic], files: usize) -> String {
 
 pub fn counts(errors: usize, warnings: usize) -> String {
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
-    format!("{}, {}", plural(errors, "error"), plural(warnings, "warning"))
+    format!(
+        "{}, {}",
+        plural(errors, "error"),
+        plural(warnings, "warning")
+    )
 }
 
 pub fn has_errors(diagnostics: &[Diagnostic]) -> bool {

@@ -42,7 +42,10 @@ pub struct Shortcode {
 
 impl Shortcode {
     pub fn arg(&self, key: &str) -> Option<&str> {
-        self.args.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+        self.args
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
     }
 
     /// The marker left in the HTML where the shortcode's output goes.
@@ -70,7 +73,10 @@ fn options() -> Options {
 
 /// Convert Markdown to HTML and collect headings, text sections, links and shortcodes.
 pub fn convert(source: &str) -> Converted {
-    let mut out = Converted { sections: vec![TextSection::default()], ..Default::default() };
+    let mut out = Converted {
+        sections: vec![TextSection::default()],
+        ..Default::default()
+    };
     let mut used_ids: HashSet<String> = HashSet::new();
     let mut events: Vec<Event> = Vec::new();
     // Events of the heading or paragraph being read, held back until its end is seen.
@@ -102,14 +108,38 @@ pub fn convert(source: &str) -> Converted {
             }
             Event::End(TagEnd::Heading(level)) if holding.is_some() => {
                 let (tag, _) = holding.take().expect("checked");
-                let Tag::Heading { id, classes, attrs, .. } = tag else { unreachable!() };
+                let Tag::Heading {
+                    id, classes, attrs, ..
+                } = tag
+                else {
+                    unreachable!()
+                };
                 let title = plain_text(&held);
                 let wanted = id.map(|s| s.to_string()).unwrap_or_else(|| slugify(&title));
-                let id = unique_id(&mut used_ids, if wanted.is_empty() { "section".into() } else { wanted });
+                let id = unique_id(
+                    &mut used_ids,
+                    if wanted.is_empty() {
+                        "section".into()
+                    } else {
+                        wanted
+                    },
+                );
                 let level_num = heading_level(level);
-                out.headings.push(Heading { level: level_num, id: id.clone(), title });
-                out.sections.push(TextSection { heading: Some(out.headings.len() - 1), text: String::new() });
-                events.push(Event::Start(Tag::Heading { level, id: Some(CowStr::from(id)), classes, attrs }));
+                out.headings.push(Heading {
+                    level: level_num,
+                    id: id.clone(),
+                    title,
+                });
+                out.sections.push(TextSection {
+                    heading: Some(out.headings.len() - 1),
+                    text: String::new(),
+                });
+                events.push(Event::Start(Tag::Heading {
+                    level,
+                    id: Some(CowStr::from(id)),
+                    classes,
+                    attrs,
+                }));
                 events.append(&mut held);
                 events.push(Event::End(TagEnd::Heading(level)));
             }
@@ -117,7 +147,9 @@ pub fn convert(source: &str) -> Converted {
                 let (tag, start) = holding.take().expect("checked");
                 match parse_shortcode(&held, start) {
                     Some(shortcode) => {
-                        events.push(Event::Html(Shortcode::placeholder(out.shortcodes.len()).into()));
+                        events.push(Event::Html(
+                            Shortcode::placeholder(out.shortcodes.len()).into(),
+                        ));
                         out.shortcodes.push(shortcode);
                         held.clear();
                     }
@@ -134,7 +166,11 @@ pub fn convert(source: &str) -> Converted {
     }
     html::push_html(&mut out.html, events.into_iter());
     for section in &mut out.sections {
-        let trimmed = section.text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let trimmed = section
+            .text
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
         section.text = trimmed;
     }
     out
@@ -177,7 +213,10 @@ fn unique_id(used: &mut HashSet<String>, wanted: String) -> String {
 
 /// A paragraph that is only `{{ name(key="value", …) }}`.
 fn parse_shortcode(events: &[Event], offset: usize) -> Option<Shortcode> {
-    if !events.iter().all(|e| matches!(e, Event::Text(_) | Event::SoftBreak)) {
+    if !events
+        .iter()
+        .all(|e| matches!(e, Event::Text(_) | Event::SoftBreak))
+    {
         return None;
     }
     let text = plain_text(events);
@@ -197,7 +236,11 @@ fn parse_shortcode(events: &[Event], offset: usize) -> Option<Shortcode> {
         args_src = after.trim_start();
         args_src = args_src.strip_prefix(',').unwrap_or(args_src).trim_start();
     }
-    Some(Shortcode { name: name.to_string(), args, offset })
+    Some(Shortcode {
+        name: name.to_string(),
+        args,
+        offset,
+    })
 }
 
 #[cfg(test)]
@@ -209,12 +252,18 @@ mod tests {
         let c = convert("# Café Área\n\n## Notes\n\n## Notes\n\n### Custom {#mine}\n");
         let ids: Vec<_> = c.headings.iter().map(|h| h.id.as_str()).collect();
         assert_eq!(ids, ["cafe-area", "notes", "notes-1", "mine"]);
-        assert!(c.html.contains(r#"<h2 id="notes-1">Notes</h2>"#), "{}", c.html);
+        assert!(
+            c.html.contains(r#"<h2 id="notes-1">Notes</h2>"#),
+            "{}",
+            c.html
+        );
     }
 
     #[test]
     fn shortcode_alone_in_paragraph_becomes_placeholder() {
-        let c = convert("Intro.\n\n{{ contacts(table=\"technical-support\", country=\"BR\") }}\n\nMore {{ x() }} text.\n");
+        let c = convert(
+            "Intro.\n\n{{ contacts(table=\"technical-support\", country=\"BR\") }}\n\nMore {{ x() }} text.\n",
+        );
         assert_eq!(c.shortcodes.len(), 1);
         assert_eq!(c.shortcodes[0].name, "contacts");
         assert_eq!(c.shortcodes[0].arg("table"), Some("technical-support"));

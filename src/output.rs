@@ -5,6 +5,10 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
+/// Folder inside the output for build artefacts that are not part of the public site (search
+/// index, page manifest). Servers must never serve it.
+pub const META_DIR: &str = ".helpcenter";
+
 /// A folder being filled by a build. Dropped without [`Staging::commit`], it is removed.
 #[derive(Debug)]
 pub struct Staging {
@@ -16,15 +20,25 @@ pub struct Staging {
 impl Staging {
     /// Create an empty staging folder next to `target` (same filesystem, so the swap is a rename).
     pub fn new(target: &Path) -> io::Result<Staging> {
-        let parent = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let parent = target
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
         fs::create_dir_all(parent)?;
-        let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "public".into());
         let dir = parent.join(format!(".{name}.staging-{}", std::process::id()));
         if dir.exists() {
             fs::remove_dir_all(&dir)?;
         }
         fs::create_dir_all(&dir)?;
-        Ok(Staging { dir, target: target.to_path_buf(), committed: false })
+        Ok(Staging {
+            dir,
+            target: target.to_path_buf(),
+            committed: false,
+        })
     }
 
     pub fn dir(&self) -> &Path {
@@ -54,7 +68,10 @@ impl Staging {
     pub fn commit(mut self) -> io::Result<()> {
         let old = self.dir.with_file_name(format!(
             ".{}.old-{}",
-            self.target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+            self.target
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
             std::process::id()
         ));
         let had_old = self.target.exists();
@@ -111,7 +128,11 @@ mod tests {
         staging.write("a/index.html", b"two").unwrap();
         drop(staging);
         assert_eq!(fs::read(target.join("a/index.html")).unwrap(), b"one");
-        assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 1, "staging folder removed");
+        assert_eq!(
+            fs::read_dir(tmp.path()).unwrap().count(),
+            1,
+            "staging folder removed"
+        );
     }
 
     #[test]

@@ -8,7 +8,11 @@ use crate::diagnostics::{Diagnostic, Location};
 
 /// Parse `source` (from `path`, starting at 1-based `first_line` of that file) into `T`.
 /// Errors say where and what was expected, in the file's own line numbers.
-pub fn parse<T: DeserializeOwned>(path: &Path, source: &str, first_line: usize) -> Result<T, Diagnostic> {
+pub fn parse<T: DeserializeOwned>(
+    path: &Path,
+    source: &str,
+    first_line: usize,
+) -> Result<T, Diagnostic> {
     serde_yaml::from_str(source).map_err(|e| {
         let location = match e.location() {
             Some(l) => Location::at(path, l.line() + first_line - 1, l.column()),
@@ -36,8 +40,12 @@ fn hint_for(message: &str) -> Option<&'static str> {
         Some("add the missing key")
     } else if message.contains("duplicate entry") {
         Some("a key may appear only once in a mapping")
-    } else if message.contains("mapping values are not allowed") || message.contains("did not find expected") {
-        Some("quote values that contain `: ` or start with a special character, and check the indentation")
+    } else if message.contains("mapping values are not allowed")
+        || message.contains("did not find expected")
+    {
+        Some(
+            "quote values that contain `: ` or start with a special character, and check the indentation",
+        )
     } else {
         None
     }

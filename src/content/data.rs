@@ -66,7 +66,10 @@ pub struct ContactRow {
 pub enum PhoneEntry {
     Plain(String),
     #[serde(rename_all = "snake_case")]
-    WithNote { number: String, note: String },
+    WithNote {
+        number: String,
+        note: String,
+    },
 }
 
 impl PhoneEntry {

@@ -118,7 +118,10 @@ pub fn load(config: &Config, options: LoadOptions) -> (Site, Vec<Diagnostic>) {
         let entry = match entry {
             Ok(entry) => entry,
             Err(e) => {
-                let path = e.path().map(Path::to_path_buf).unwrap_or_else(|| content.clone());
+                let path = e
+                    .path()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_else(|| content.clone());
                 diagnostics.push(Diagnostic::error("io", Location::file(path), e.to_string()));
                 continue;
             }
@@ -141,8 +144,12 @@ pub fn load(config: &Config, options: LoadOptions) -> (Site, Vec<Diagnostic>) {
     }
     if !content.is_dir() {
         diagnostics.push(
-            Diagnostic::error("io", Location::file(&content), "the content folder does not exist")
-                .with_hint("create content/_index.md, or pass --root with the site's folder"),
+            Diagnostic::error(
+                "io",
+                Location::file(&content),
+                "the content folder does not exist",
+            )
+            .with_hint("create content/_index.md, or pass --root with the site's folder"),
         );
     }
     let files_read = markdown.len() + yaml_files.len() + usize::from(synonyms_file.is_some());
@@ -151,18 +158,22 @@ pub fn load(config: &Config, options: LoadOptions) -> (Site, Vec<Diagnostic>) {
     diagnostics.extend(data_diagnostics);
 
     let synonyms = match synonyms_file {
-        Some(path) => match read(&path).and_then(|text| yaml::parse::<Vec<Vec<String>>>(&path, &text, 1)) {
-            Ok(groups) => groups,
-            Err(d) => {
-                diagnostics.push(d);
-                Vec::new()
+        Some(path) => {
+            match read(&path).and_then(|text| yaml::parse::<Vec<Vec<String>>>(&path, &text, 1)) {
+                Ok(groups) => groups,
+                Err(d) => {
+                    diagnostics.push(d);
+                    Vec::new()
+                }
             }
-        },
+        }
         None => Vec::new(),
     };
 
-    let parsed: Vec<Result<Option<Page>, Diagnostic>> =
-        markdown.par_iter().map(|path| load_page(&content, path, options)).collect();
+    let parsed: Vec<Result<Option<Page>, Diagnostic>> = markdown
+        .par_iter()
+        .map(|path| load_page(&content, path, options))
+        .collect();
     let mut pages = Vec::with_capacity(parsed.len() + 1);
     for result in parsed {
         match result {
@@ -186,18 +197,31 @@ pub fn load(config: &Config, options: LoadOptions) -> (Site, Vec<Diagnostic>) {
 }
 
 fn read(path: &Path) -> Result<String, Diagnostic> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| Diagnostic::error("io", Location::file(path), format!("cannot read the file: {e}")))?;
+    let bytes = std::fs::read(path).map_err(|e| {
+        Diagnostic::error(
+            "io",
+            Location::file(path),
+            format!("cannot read the file: {e}"),
+        )
+    })?;
     String::from_utf8(bytes).map_err(|e| {
         let offset = e.utf8_error().valid_up_to();
         let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
-        Diagnostic::error("encoding", Location::at_offset(path, &text, offset), "the file is not valid UTF-8")
-            .with_hint("save the file as UTF-8")
+        Diagnostic::error(
+            "encoding",
+            Location::at_offset(path, &text, offset),
+            "the file is not valid UTF-8",
+        )
+        .with_hint("save the file as UTF-8")
     })
 }
 
 /// Read and convert one Markdown file; `Ok(None)` for a draft left out.
-fn load_page(content: &Path, path: &Path, options: LoadOptions) -> Result<Option<Page>, Diagnostic> {
+fn load_page(
+    content: &Path,
+    path: &Path,
+    options: LoadOptions,
+) -> Result<Option<Page>, Diagnostic> {
     let source = read(path)?;
     let (front, body_offset, markdown) = page::parse(path, &source)?;
     if front.draft && !options.drafts {
@@ -206,7 +230,10 @@ fn load_page(content: &Path, path: &Path, options: LoadOptions) -> Result<Option
     let rel = path.strip_prefix(content).unwrap_or(path);
     let rel_str = rel.to_string_lossy().replace('\\', "/");
     let is_index = rel.file_name().is_some_and(|n| n == "_index.md");
-    let kind = match (is_index, rel.parent().is_none_or(|p| p.as_os_str().is_empty())) {
+    let kind = match (
+        is_index,
+        rel.parent().is_none_or(|p| p.as_os_str().is_empty()),
+    ) {
         (true, true) => PageKind::Home,
         (true, false) => PageKind::Section,
         (false, _) => PageKind::Page,
@@ -240,7 +267,10 @@ pub fn url_for(rel: &Path) -> String {
         url.push_str(&slugify(&part.as_os_str().to_string_lossy()));
         url.push('/');
     }
-    let stem = rel.file_stem().map(|s| s.to_string_lossy()).unwrap_or_default();
+    let stem = rel
+        .file_stem()
+        .map(|s| s.to_string_lossy())
+        .unwrap_or_default();
     if stem != "_index" {
         url.push_str(&slugify(&stem));
         url.push('/');
@@ -251,7 +281,11 @@ pub fn url_for(rel: &Path) -> String {
 /// Link pages into a tree: home first, every section before its children, children sorted by
 /// weight then title. Sections without `_index.md` get a page titled after the folder.
 fn build_tree(mut pages: Vec<Page>, config: &Config) -> Vec<Page> {
-    let mut by_url: HashMap<String, usize> = pages.iter().enumerate().map(|(i, p)| (p.url.clone(), i)).collect();
+    let mut by_url: HashMap<String, usize> = pages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.url.clone(), i))
+        .collect();
     // Create missing sections (including the home page) for every ancestor URL.
     let mut i = 0;
     while i < pages.len() {
@@ -288,12 +322,22 @@ fn build_tree(mut pages: Vec<Page>, config: &Config) -> Vec<Page> {
         }
         head += 1;
     }
-    let new_index: HashMap<usize, usize> = order.iter().enumerate().map(|(new, &old)| (old, new)).collect();
+    let new_index: HashMap<usize, usize> = order
+        .iter()
+        .enumerate()
+        .map(|(new, &old)| (old, new))
+        .collect();
     let mut slots: Vec<Option<Page>> = pages.into_iter().map(Some).collect();
-    let mut sorted: Vec<Page> = order.iter().map(|&old| slots[old].take().expect("each page once")).collect();
+    let mut sorted: Vec<Page> = order
+        .iter()
+        .map(|&old| slots[old].take().expect("each page once"))
+        .collect();
     for (new, &old) in order.iter().enumerate() {
         let page = &mut sorted[new];
-        page.children = children.get(&old).map(|l| l.iter().map(|c| new_index[c]).collect()).unwrap_or_default();
+        page.children = children
+            .get(&old)
+            .map(|l| l.iter().map(|c| new_index[c]).collect())
+            .unwrap_or_default();
         for &child in &page.children.clone() {
             sorted[child].parent = Some(new);
         }
@@ -317,13 +361,23 @@ fn synthetic_section(url: &str, config: &Config) -> Page {
     } else {
         let words = name.replace('-', " ");
         let mut chars = words.chars();
-        chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+        chars
+            .next()
+            .map(|c| c.to_uppercase().chain(chars).collect())
+            .unwrap_or_default()
     };
     Page {
-        kind: if url == "/" { PageKind::Home } else { PageKind::Section },
+        kind: if url == "/" {
+            PageKind::Home
+        } else {
+            PageKind::Section
+        },
         path: String::new(),
         url: url.to_string(),
-        front: FrontMatter { title, ..Default::default() },
+        front: FrontMatter {
+            title,
+            ..Default::default()
+        },
         body_offset: 0,
         source: String::new(),
         markdown: Default::default(),
@@ -376,22 +430,26 @@ fn load_data(content: &Path, files: &[PathBuf]) -> (Data, Vec<Diagnostic>) {
         match result {
             Ok(Loaded::Contacts(table, found)) => {
                 diagnostics.extend(found);
-                data.sources.insert(DataRef::Contacts(table.id.clone()), path.clone());
+                data.sources
+                    .insert(DataRef::Contacts(table.id.clone()), path.clone());
                 data.contacts.insert(table.id.clone(), table);
             }
             Ok(Loaded::Procedure(procedure)) => {
-                data.sources.insert(DataRef::Procedure(procedure.id.clone()), path.clone());
+                data.sources
+                    .insert(DataRef::Procedure(procedure.id.clone()), path.clone());
                 data.procedures.insert(procedure.id.clone(), procedure);
             }
             Ok(Loaded::Services(services)) => {
                 for service in &services {
-                    data.sources.insert(DataRef::Service(service.id.clone()), path.clone());
+                    data.sources
+                        .insert(DataRef::Service(service.id.clone()), path.clone());
                 }
                 data.services = services;
             }
             Ok(Loaded::Roles(roles)) => {
                 for role in &roles {
-                    data.sources.insert(DataRef::Role(role.code.clone()), path.clone());
+                    data.sources
+                        .insert(DataRef::Role(role.code.clone()), path.clone());
                 }
                 data.roles = roles;
             }
@@ -415,7 +473,10 @@ fn prepare_contacts(table: &mut ContactTable, path: &Path, source: &str) -> Vec<
             n += 1;
         }
         row.anchor = anchor;
-        let region = row.region.clone().or_else(|| row.countries.first().cloned());
+        let region = row
+            .region
+            .clone()
+            .or_else(|| row.countries.first().cloned());
         for phone in row.toll_free.iter_mut().chain(row.local.iter_mut()) {
             if let Err(reason) = phone.normalize(region.as_deref()) {
                 diagnostics.push(
@@ -449,8 +510,13 @@ fn place_data(site: &mut Site) -> Vec<Diagnostic> {
     let mut placements = HashMap::new();
     for (index, page) in site.pages.iter().enumerate() {
         for shortcode in &page.markdown.shortcodes {
-            let location =
-                || Location::at_offset(content.join(&page.path), &page.source, page.body_offset + shortcode.offset);
+            let location = || {
+                Location::at_offset(
+                    content.join(&page.path),
+                    &page.source,
+                    page.body_offset + shortcode.offset,
+                )
+            };
             match resolve_shortcode(&site.data, shortcode) {
                 Ok(items) => {
                     for item in items {
@@ -468,9 +534,17 @@ fn place_data(site: &mut Site) -> Vec<Diagnostic> {
 }
 
 /// The data items a shortcode shows, or why it names nothing.
-pub fn resolve_shortcode(data: &Data, shortcode: &crate::markdown::Shortcode) -> Result<Vec<DataRef>, String> {
+pub fn resolve_shortcode(
+    data: &Data,
+    shortcode: &crate::markdown::Shortcode,
+) -> Result<Vec<DataRef>, String> {
     let arg = |key: &str| {
-        shortcode.arg(key).ok_or_else(|| format!("the shortcode `{}` needs a `{key}=\"…\"` argument", shortcode.name))
+        shortcode.arg(key).ok_or_else(|| {
+            format!(
+                "the shortcode `{}` needs a `{key}=\"…\"` argument",
+                shortcode.name
+            )
+        })
     };
     match shortcode.name.as_str() {
         "contacts" => {
@@ -478,9 +552,15 @@ pub fn resolve_shortcode(data: &Data, shortcode: &crate::markdown::Shortcode) ->
             data.contacts
                 .contains_key(id)
                 .then(|| vec![DataRef::Contacts(id.to_string())])
-                .ok_or_else(|| format!("no contact table `{id}` (looked for data/contacts/{id}.yaml)"))
+                .ok_or_else(|| {
+                    format!("no contact table `{id}` (looked for data/contacts/{id}.yaml)")
+                })
         }
-        "services" => Ok(data.services.iter().map(|s| DataRef::Service(s.id.clone())).collect()),
+        "services" => Ok(data
+            .services
+            .iter()
+            .map(|s| DataRef::Service(s.id.clone()))
+            .collect()),
         "service" => {
             let id = arg("id")?;
             data.services
@@ -489,7 +569,11 @@ pub fn resolve_shortcode(data: &Data, shortcode: &crate::markdown::Shortcode) ->
                 .then(|| vec![DataRef::Service(id.to_string())])
                 .ok_or_else(|| format!("no service with id `{id}` in data/services.yaml"))
         }
-        "roles" => Ok(data.roles.iter().map(|r| DataRef::Role(r.code.clone())).collect()),
+        "roles" => Ok(data
+            .roles
+            .iter()
+            .map(|r| DataRef::Role(r.code.clone()))
+            .collect()),
         "role" => {
             let code = arg("code")?;
             data.roles
@@ -503,7 +587,9 @@ pub fn resolve_shortcode(data: &Data, shortcode: &crate::markdown::Shortcode) ->
             data.procedures
                 .contains_key(id)
                 .then(|| vec![DataRef::Procedure(id.to_string())])
-                .ok_or_else(|| format!("no procedure `{id}` (looked for data/procedures/{id}.yaml)"))
+                .ok_or_else(|| {
+                    format!("no procedure `{id}` (looked for data/procedures/{id}.yaml)")
+                })
         }
         other => Err(format!("unknown shortcode `{other}`")),
     }

@@ -78,22 +78,40 @@ impl Page {
 /// Split `---` front matter from the body and parse both. `path` is used in diagnostics.
 pub fn parse(path: &Path, source: &str) -> Result<(FrontMatter, usize, Converted), Diagnostic> {
     let (front, body_offset) = split_front_matter(source).ok_or_else(|| {
-        Diagnostic::error("front-matter", Location::at(path, 1, 1), "missing front matter")
-            .with_hint("start the file with a `---` line, then `title: …`, then another `---` line")
+        Diagnostic::error(
+            "front-matter",
+            Location::at(path, 1, 1),
+            "missing front matter",
+        )
+        .with_hint("start the file with a `---` line, then `title: …`, then another `---` line")
     })?;
     let front: FrontMatter = yaml::parse(path, front, 2)?;
     if front.title.trim().is_empty() {
-        return Err(Diagnostic::error("front-matter", Location::at(path, 2, 1), "the title is empty")
-            .with_hint("give the page a `title:`"));
+        return Err(Diagnostic::error(
+            "front-matter",
+            Location::at(path, 2, 1),
+            "the title is empty",
+        )
+        .with_hint("give the page a `title:`"));
     }
-    Ok((front, body_offset, markdown::convert(&source[body_offset..])))
+    Ok((
+        front,
+        body_offset,
+        markdown::convert(&source[body_offset..]),
+    ))
 }
 
 /// The front matter's text and the byte offset where the body starts.
 fn split_front_matter(source: &str) -> Option<(&str, usize)> {
-    let bom = if source.starts_with('\u{feff}') { '\u{feff}'.len_utf8() } else { 0 };
+    let bom = if source.starts_with('\u{feff}') {
+        '\u{feff}'.len_utf8()
+    } else {
+        0
+    };
     let rest = source[bom..].strip_prefix("---")?;
-    let rest = rest.strip_prefix("\r\n").or_else(|| rest.strip_prefix('\n'))?;
+    let rest = rest
+        .strip_prefix("\r\n")
+        .or_else(|| rest.strip_prefix('\n'))?;
     let front_start = source.len() - rest.len();
     let mut offset = 0;
     for line in rest.split_inclusive('\n') {
@@ -121,7 +139,11 @@ mod tests {
     fn front_matter_errors_use_file_lines() {
         let err = parse(Path::new("x.md"), "---\ntitle: A\ntitel: B\n---\n").unwrap_err();
         assert_eq!(err.location.line, Some(3));
-        assert!(err.message.contains("unknown field `titel`"), "{}", err.message);
+        assert!(
+            err.message.contains("unknown field `titel`"),
+            "{}",
+            err.message
+        );
         let err = parse(Path::new("x.md"), "no front matter").unwrap_err();
         assert_eq!(err.code, "front-matter");
     }

@@ -23,7 +23,13 @@ pub struct Phone {
 impl From<PhoneEntry> for Phone {
     fn from(entry: PhoneEntry) -> Self {
         let note = entry.note().map(str::to_string);
-        Phone { raw: entry.number().to_string(), note, e164: None, valid: false, region: None }
+        Phone {
+            raw: entry.number().to_string(),
+            note,
+            e164: None,
+            valid: false,
+            region: None,
+        }
     }
 }
 
@@ -35,7 +41,9 @@ impl Phone {
         // region anyway makes phonenumber 0.3 strip that region's national prefix:
         // "+55-11-3957-2288" read in US came out as +5539572288.
         let explicit = self.raw.trim_start().starts_with('+');
-        let id = region.filter(|_| !explicit).and_then(|r| r.parse::<country::Id>().ok());
+        let id = region
+            .filter(|_| !explicit)
+            .and_then(|r| r.parse::<country::Id>().ok());
         let number = phonenumber::parse(id, &self.raw).map_err(|e| e.to_string())?;
         self.e164 = Some(number.format().mode(Mode::E164).to_string());
         self.valid = number.is_valid();

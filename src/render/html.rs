@@ -70,8 +70,11 @@ impl Renderer for HtmlRenderer {
     fn render(&self, site: &Site, out: &Staging) -> Result<String, Vec<Diagnostic>> {
         let shared = self.shared_context(site);
         // Page bodies first: the special pages (handbook, feed) reuse them.
-        let contents: Vec<Result<String, Diagnostic>> =
-            site.pages.par_iter().map(|page| self.fill_shortcodes(site, page)).collect();
+        let contents: Vec<Result<String, Diagnostic>> = site
+            .pages
+            .par_iter()
+            .map(|page| self.fill_shortcodes(site, page))
+            .collect();
         let contents = collect_errors(contents)?;
 
         let written: Vec<Result<(), Diagnostic>> = site
@@ -87,7 +90,8 @@ impl Renderer for HtmlRenderer {
                     PageKind::Page => "page.html",
                 });
                 let html = self.render_template(template, &context)?;
-                out.write(&file_for_url(&page.url), html.as_bytes()).map_err(|e| io_error(&page.url, e))
+                out.write(&file_for_url(&page.url), html.as_bytes())
+                    .map_err(|e| io_error(&page.url, e))
             })
             .collect();
         collect_errors(written)?;
@@ -120,8 +124,14 @@ impl HtmlRenderer {
             .iter()
             .map(|&i| {
                 let section = &site.pages[i];
-                let children: Vec<Link> =
-                    section.children.iter().map(|&c| Link { title: site.pages[c].title(), url: &site.pages[c].url }).collect();
+                let children: Vec<Link> = section
+                    .children
+                    .iter()
+                    .map(|&c| Link {
+                        title: site.pages[c].title(),
+                        url: &site.pages[c].url,
+                    })
+                    .collect();
                 serde_json::json!({
                     "title": section.title(),
                     "url": section.url,
@@ -137,7 +147,10 @@ impl HtmlRenderer {
     }
 
     fn render_template(&self, name: &str, context: &Context) -> Result<String, Diagnostic> {
-        self.theme.tera.render(name, context).map_err(|e| template_error(&self.theme.dir.join("templates").join(name), &e))
+        self.theme
+            .tera
+            .render(name, context)
+            .map_err(|e| template_error(&self.theme.dir.join("templates").join(name), &e))
     }
 
     /// The page's HTML with each shortcode placeholder replaced by its rendered data.
@@ -165,7 +178,8 @@ impl HtmlRenderer {
         let mut context = Context::new();
         let template = match shortcode.name.as_str() {
             "contacts" => {
-                let table: &ContactTable = &site.data.contacts[shortcode.arg("table").unwrap_or_default()];
+                let table: &ContactTable =
+                    &site.data.contacts[shortcode.arg("table").unwrap_or_default()];
                 context.insert("table", table);
                 context.insert("anchor", &items[0].anchor());
                 "shortcodes/contacts.html"
@@ -173,9 +187,18 @@ impl HtmlRenderer {
             "services" | "service" => {
                 let services: Vec<Value> = items
                     .iter()
-                    .filter_map(|item| site.data.services.iter().find(|s| matches!(item, DataRef::Service(id) if *id == s.id)))
+                    .filter_map(|item| {
+                        site.data
+                            .services
+                            .iter()
+                            .find(|s| matches!(item, DataRef::Service(id) if *id == s.id))
+                    })
                     .map(|s| {
-                        with_extra(s, &DataRef::Service(s.id.clone()).anchor(), Some(&s.description))
+                        with_extra(
+                            s,
+                            &DataRef::Service(s.id.clone()).anchor(),
+                            Some(&s.description),
+                        )
                     })
                     .collect();
                 context.insert("services", &services);
@@ -184,7 +207,12 @@ impl HtmlRenderer {
             "roles" | "role" => {
                 let roles: Vec<Value> = items
                     .iter()
-                    .filter_map(|item| site.data.roles.iter().find(|r| matches!(item, DataRef::Role(c) if *c == r.code)))
+                    .filter_map(|item| {
+                        site.data
+                            .roles
+                            .iter()
+                            .find(|r| matches!(item, DataRef::Role(c) if *c == r.code))
+                    })
                     .map(|r| with_extra(r, &DataRef::Role(r.code.clone()).anchor(), None))
                     .collect();
                 context.insert("roles", &roles);
@@ -201,8 +229,17 @@ impl HtmlRenderer {
         self.render_template(template, &context)
     }
 
-    fn render_special(&self, site: &Site, shared: &Context, contents: &[String], out: &Staging) -> Result<(), Vec<Diagnostic>> {
-        let present: Vec<&(&str, &str)> = SPECIAL_TEMPLATES.iter().filter(|(t, _)| self.theme.has_template(t)).collect();
+    fn render_special(
+        &self,
+        site: &Site,
+        shared: &Context,
+        contents: &[String],
+        out: &Staging,
+    ) -> Result<(), Vec<Diagnostic>> {
+        let present: Vec<&(&str, &str)> = SPECIAL_TEMPLATES
+            .iter()
+            .filter(|(t, _)| self.theme.has_template(t))
+            .collect();
         if present.is_empty() {
             return Ok(());
         }
@@ -223,7 +260,8 @@ impl HtmlRenderer {
             .par_iter()
             .map(|(template, path)| {
                 let text = self.render_template(template, &context)?;
-                out.write(path, text.as_bytes()).map_err(|e| io_error(path, e))
+                out.write(path, text.as_bytes())
+                    .map_err(|e| io_error(path, e))
             })
             .collect();
         collect_errors(results).map(|_| ())
@@ -257,16 +295,28 @@ fn page_context<'a>(site: &'a Site, index: usize, content: &'a str) -> PageConte
     let mut breadcrumbs = Vec::new();
     let mut cursor = page.parent;
     while let Some(i) = cursor {
-        breadcrumbs.push(Link { title: site.pages[i].title(), url: &site.pages[i].url });
+        breadcrumbs.push(Link {
+            title: site.pages[i].title(),
+            url: &site.pages[i].url,
+        });
         cursor = site.pages[i].parent;
     }
     breadcrumbs.reverse();
     let (prev, next) = match page.parent {
         Some(parent) => {
             let siblings = &site.pages[parent].children;
-            let at = siblings.iter().position(|&i| i == index).expect("child of its parent");
-            let link = |i: usize| Link { title: site.pages[i].title(), url: &site.pages[i].url };
-            (at.checked_sub(1).map(|p| link(siblings[p])), siblings.get(at + 1).map(|&n| link(n)))
+            let at = siblings
+                .iter()
+                .position(|&i| i == index)
+                .expect("child of its parent");
+            let link = |i: usize| Link {
+                title: site.pages[i].title(),
+                url: &site.pages[i].url,
+            };
+            (
+                at.checked_sub(1).map(|p| link(siblings[p])),
+                siblings.get(at + 1).map(|&n| link(n)),
+            )
         }
         None => (None, None),
     };
@@ -287,7 +337,11 @@ fn page_context<'a>(site: &'a Site, index: usize, content: &'a str) -> PageConte
         review_by: page.front.review_by,
         content_hash: &page.content_hash,
         breadcrumbs,
-        children: page.children.iter().map(|&c| summary(site, &site.pages[c])).collect(),
+        children: page
+            .children
+            .iter()
+            .map(|&c| summary(site, &site.pages[c]))
+            .collect(),
         prev,
         next,
         top_section,
@@ -295,7 +349,11 @@ fn page_context<'a>(site: &'a Site, index: usize, content: &'a str) -> PageConte
 }
 
 fn io_error(what: &str, e: std::io::Error) -> Diagnostic {
-    Diagnostic::error("io", Location::file(what), format!("cannot write the output: {e}"))
+    Diagnostic::error(
+        "io",
+        Location::file(what),
+        format!("cannot write the output: {e}"),
+    )
 }
 
 fn collect_errors<T>(results: Vec<Result<T, Diagnostic>>) -> Result<Vec<T>, Vec<Diagnostic>> {
@@ -307,5 +365,9 @@ fn collect_errors<T>(results: Vec<Result<T, Diagnostic>>) -> Result<Vec<T>, Vec<
             Err(e) => errors.push(e),
         }
     }
-    if errors.is_empty() { Ok(ok) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(ok)
+    } else {
+        Err(errors)
+    }
 }

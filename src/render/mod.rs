@@ -2,6 +2,7 @@
 //! the HTML site, the search index, … The build runs them all into one staging folder.
 
 pub mod html;
+pub mod manifest;
 pub mod theme;
 
 use crate::content::Site;
@@ -9,6 +10,7 @@ use crate::diagnostics::Diagnostic;
 use crate::output::Staging;
 
 pub use html::HtmlRenderer;
+pub use manifest::ManifestRenderer;
 pub use theme::Theme;
 
 pub trait Renderer: Sync {

@@ -28,7 +28,11 @@ impl Theme {
             return Err(Diagnostic::error(
                 "theme",
                 Location::file(config.root.join(crate::config::CONFIG_FILE)),
-                format!("theme `{}` has no templates folder at {}", config.theme, templates.display()),
+                format!(
+                    "theme `{}` has no templates folder at {}",
+                    config.theme,
+                    templates.display()
+                ),
             )
             .with_hint("set `theme` in site.toml to a folder under themes/"));
         }
@@ -36,22 +40,37 @@ impl Theme {
         let mut tera = Tera::new(&glob).map_err(|e| template_error(&templates, &e))?;
         tera.autoescape_on(vec![".html", ".xml"]);
 
-        let (static_files, assets) = fingerprint_static(&dir.join("static"))
-            .map_err(|e| Diagnostic::error("io", Location::file(dir.join("static")), e.to_string()))?;
+        let (static_files, assets) = fingerprint_static(&dir.join("static")).map_err(|e| {
+            Diagnostic::error("io", Location::file(dir.join("static")), e.to_string())
+        })?;
         let assets = Arc::new(assets);
         tera.register_function("asset", move |args: &HashMap<String, Value>| {
-            let path = args.get("path").and_then(Value::as_str).ok_or("asset() needs path=\"…\"")?;
-            let url = assets.get(path.trim_start_matches('/')).ok_or_else(|| format!("no static file `{path}` in the theme"))?;
+            let path = args
+                .get("path")
+                .and_then(Value::as_str)
+                .ok_or("asset() needs path=\"…\"")?;
+            let url = assets
+                .get(path.trim_start_matches('/'))
+                .ok_or_else(|| format!("no static file `{path}` in the theme"))?;
             Ok(Value::String(format!("/{url}")))
         });
 
         let strings = Arc::new(load_strings(&dir.join("i18n"), &config.language)?);
         tera.register_function("t", move |args: &HashMap<String, Value>| {
-            let key = args.get("key").and_then(Value::as_str).ok_or("t() needs key=\"…\"")?;
-            let text = strings.get(key).ok_or_else(|| format!("no UI string `{key}` in the theme's i18n files"))?;
+            let key = args
+                .get("key")
+                .and_then(Value::as_str)
+                .ok_or("t() needs key=\"…\"")?;
+            let text = strings
+                .get(key)
+                .ok_or_else(|| format!("no UI string `{key}` in the theme's i18n files"))?;
             Ok(Value::String(text.clone()))
         });
-        Ok(Theme { tera, dir, static_files })
+        Ok(Theme {
+            tera,
+            dir,
+            static_files,
+        })
     }
 
     pub fn has_template(&self, name: &str) -> bool {
@@ -73,7 +92,9 @@ pub fn template_error(templates: &Path, error: &tera::Error) -> Diagnostic {
 
 /// Walk `static/`, hashing `.css`/`.js` into their names. Returns the files to copy and the map
 /// from logical path (`css/site.css`) to output path (`css/site.1a2b3c4d5e.css`).
-fn fingerprint_static(dir: &Path) -> std::io::Result<(Vec<(PathBuf, String)>, HashMap<String, String>)> {
+fn fingerprint_static(
+    dir: &Path,
+) -> std::io::Result<(Vec<(PathBuf, String)>, HashMap<String, String>)> {
     let mut files = Vec::new();
     let mut map = HashMap::new();
     if !dir.is_dir() {
@@ -85,7 +106,11 @@ fn fingerprint_static(dir: &Path) -> std::io::Result<(Vec<(PathBuf, String)>, Ha
             continue;
         }
         let path = entry.into_path();
-        let rel = path.strip_prefix(dir).unwrap_or(&path).to_string_lossy().replace('\\', "/");
+        let rel = path
+            .strip_prefix(dir)
+            .unwrap_or(&path)
+            .to_string_lossy()
+            .replace('\\', "/");
         let out = match path.extension().and_then(|e| e.to_str()) {
             Some(ext @ ("css" | "js")) => {
                 let hash = blake3::hash(&std::fs::read(&path)?).to_hex();
@@ -106,7 +131,9 @@ fn load_strings(dir: &Path, language: &str) -> Result<HashMap<String, String>, D
     let base = language.split('-').next().unwrap_or(language);
     for lang in ["en", base, language] {
         let path = dir.join(format!("{lang}.toml"));
-        let Ok(text) = std::fs::read_to_string(&path) else { continue };
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
         let table: HashMap<String, String> = toml::from_str(&text).map_err(|e| {
             let location = match e.span() {
                 Some(span) => Location::at_offset(&path, &text, span.start),
