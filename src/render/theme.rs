@@ -13,6 +13,9 @@ use tera::{Tera, Value};
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Location};
 
+/// `(source file, output path)` of each static file, and logical path → output path.
+type StaticFiles = (Vec<(PathBuf, String)>, HashMap<String, String>);
+
 pub struct Theme {
     pub tera: Tera,
     pub dir: PathBuf,
@@ -39,6 +42,7 @@ impl Theme {
         let glob = format!("{}/**/*", templates.display());
         let mut tera = Tera::new(&glob).map_err(|e| template_error(&templates, &e))?;
         tera.autoescape_on(vec![".html", ".xml"]);
+        tera.set_escape_fn(escape_html);
 
         let (static_files, assets) = fingerprint_static(&dir.join("static")).map_err(|e| {
             Diagnostic::error("io", Location::file(dir.join("static")), e.to_string())
@@ -78,6 +82,23 @@ impl Theme {
     }
 }
 
+/// Tera's default escaper also rewrites `/` as `&#x2F;`, which makes every URL unreadable in
+/// the HTML source; `/` needs no escaping in text or quoted attributes.
+fn escape_html(input: &str) -> String {
+    let mut out = String::with_capacity(input.len());
+    for c in input.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#x27;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// A tera error with its causes, which is where the useful part of the message usually is.
 pub fn template_error(templates: &Path, error: &tera::Error) -> Diagnostic {
     let mut message = error.to_string();
@@ -92,9 +113,7 @@ pub fn template_error(templates: &Path, error: &tera::Error) -> Diagnostic {
 
 /// Walk `static/`, hashing `.css`/`.js` into their names. Returns the files to copy and the map
 /// from logical path (`css/site.css`) to output path (`css/site.1a2b3c4d5e.css`).
-fn fingerprint_static(
-    dir: &Path,
-) -> std::io::Result<(Vec<(PathBuf, String)>, HashMap<String, String>)> {
+fn fingerprint_static(dir: &Path) -> std::io::Result<StaticFiles> {
     let mut files = Vec::new();
     let mut map = HashMap::new();
     if !dir.is_dir() {
