@@ -51,7 +51,7 @@ fn every_phone_number_and_email_of_the_seed_handbook_is_published() {
     }
     // Phone-like runs (digits with separators, at least 7 digits) and e-mail addresses.
     let mut missing = Vec::new();
-    for token in seed.split(|c: char| c == '|' || c == '\n' || c == ',' || c == ' ') {
+    for token in seed.split(['|', '\n', ',', ' ']) {
         let token = token.trim();
         let digits = token.chars().filter(char::is_ascii_digit).count();
         let phone_like = digits >= 7
