@@ -87,36 +87,41 @@ pub fn load_site(options: &BuildOptions) -> Result<(Site, Vec<Diagnostic>), Buil
 
 /// Build the site into its output folder. On any error the output folder is left as it was.
 pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
+    build_keeping(options).map(|built| built.report)
+}
+
+/// A finished build with what it was made from, for callers that build again later.
+pub struct Built {
+    pub report: BuildReport,
+    pub site: Site,
+    pub html: HtmlRenderer,
+}
+
+pub fn build_keeping(options: &BuildOptions) -> Result<Built, BuildFailure> {
     let started = Instant::now();
     let (site, warnings) = load_site(options)?;
     let theme = Theme::load(&site.config).map_err(|d| BuildFailure {
         diagnostics: vec![d],
     })?;
+    let html = HtmlRenderer { theme };
     let output = options.output_dir();
-    let renderers = default_renderers(theme);
+    let renderers: [&dyn Renderer; 3] = [&html, &ManifestRenderer, &crate::search::IndexRenderer];
     let rendered = render_into(&site, &renderers, &output)?;
-    Ok(BuildReport {
+    let report = BuildReport {
         pages: site.pages.len(),
         data_files: site.data_files(),
         output,
         elapsed: started.elapsed(),
         rendered,
         warnings,
-    })
-}
-
-pub fn default_renderers(theme: Theme) -> Vec<Box<dyn Renderer>> {
-    vec![
-        Box::new(HtmlRenderer { theme }),
-        Box::new(ManifestRenderer),
-        Box::new(crate::search::IndexRenderer),
-    ]
+    };
+    Ok(Built { report, site, html })
 }
 
 /// Run every renderer (in parallel) into a staging folder and swap it in.
 pub fn render_into(
     site: &Site,
-    renderers: &[Box<dyn Renderer>],
+    renderers: &[&dyn Renderer],
     output: &Path,
 ) -> Result<Vec<String>, BuildFailure> {
     let io = |e: std::io::Error| BuildFailure {

@@ -7,6 +7,7 @@ pub mod build;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
+pub mod live;
 pub mod markdown;
 pub mod output;
 pub mod render;

@@ -101,6 +101,22 @@ impl Drop for Staging {
     }
 }
 
+/// Replace one file of a live output folder atomically (write beside it, then rename), so a
+/// server reading it never sees half a file.
+pub fn write_live(dir: &Path, rel: &str, bytes: &[u8]) -> io::Result<()> {
+    let path = dir.join(rel.trim_start_matches('/'));
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent)?;
+    }
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let temp = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
+    fs::write(&temp, bytes)?;
+    fs::rename(&temp, &path)
+}
+
 /// The file a pretty URL is written to: `/billing/` → `billing/index.html`.
 pub fn file_for_url(url: &str) -> String {
     let trimmed = url.trim_start_matches('/');

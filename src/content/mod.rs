@@ -216,8 +216,9 @@ fn read(path: &Path) -> Result<String, Diagnostic> {
     })
 }
 
-/// Read and convert one Markdown file; `Ok(None)` for a draft left out.
-fn load_page(
+/// Read and convert one Markdown file of the site; `Ok(None)` for a draft left out. The page
+/// comes back unlinked (no parent or children).
+pub fn load_page(
     content: &Path,
     path: &Path,
     options: LoadOptions,

@@ -9,7 +9,7 @@ use crate::diagnostics::{Diagnostic, Location};
 use crate::markdown::{self, Converted};
 use crate::yaml;
 
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct FrontMatter {
     pub title: String,

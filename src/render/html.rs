@@ -69,34 +69,21 @@ impl Renderer for HtmlRenderer {
 
     fn render(&self, site: &Site, out: &Staging) -> Result<String, Vec<Diagnostic>> {
         let shared = self.shared_context(site);
-        // Page bodies first: the special pages (handbook, feed) reuse them.
-        let contents: Vec<Result<String, Diagnostic>> = site
-            .pages
-            .par_iter()
-            .map(|page| self.fill_shortcodes(site, page))
-            .collect();
-        let contents = collect_errors(contents)?;
-
-        let written: Vec<Result<(), Diagnostic>> = site
-            .pages
-            .par_iter()
-            .enumerate()
-            .map(|(index, page)| {
-                let mut context = shared.clone();
-                context.insert("page", &page_context(site, index, &contents[index]));
-                let template = page.front.template.as_deref().unwrap_or(match page.kind {
-                    PageKind::Home => "index.html",
-                    PageKind::Section => "section.html",
-                    PageKind::Page => "page.html",
-                });
-                let html = self.render_template(template, &context)?;
-                out.write(&file_for_url(&page.url), html.as_bytes())
-                    .map_err(|e| io_error(&page.url, e))
+        let contents = self.page_contents(site)?;
+        let written: Vec<Result<(), Diagnostic>> = (0..site.pages.len())
+            .into_par_iter()
+            .map(|index| {
+                let html = self.render_page(site, &shared, index, &contents[index])?;
+                let url = &site.pages[index].url;
+                out.write(&file_for_url(url), html.as_bytes())
+                    .map_err(|e| io_error(url, e))
             })
             .collect();
         collect_errors(written)?;
-
-        self.render_special(site, &shared, &contents, out)?;
+        for (path, text) in self.render_special(site, &shared, &contents)? {
+            out.write(path, text.as_bytes())
+                .map_err(|e| vec![io_error(path, e)])?;
+        }
         let copies: Vec<Result<(), Diagnostic>> = self
             .theme
             .static_files
@@ -114,8 +101,38 @@ impl Renderer for HtmlRenderer {
 }
 
 impl HtmlRenderer {
+    /// Every page's body: its Markdown HTML with shortcodes filled. The special pages (handbook,
+    /// feed) reuse them.
+    pub fn page_contents(&self, site: &Site) -> Result<Vec<String>, Vec<Diagnostic>> {
+        let contents: Vec<Result<String, Diagnostic>> = site
+            .pages
+            .par_iter()
+            .map(|page| self.fill_shortcodes(site, page))
+            .collect();
+        collect_errors(contents)
+    }
+
+    /// One page's HTML document.
+    pub fn render_page(
+        &self,
+        site: &Site,
+        shared: &Context,
+        index: usize,
+        content: &str,
+    ) -> Result<String, Diagnostic> {
+        let page = &site.pages[index];
+        let mut context = shared.clone();
+        context.insert("page", &page_context(site, index, content));
+        let template = page.front.template.as_deref().unwrap_or(match page.kind {
+            PageKind::Home => "index.html",
+            PageKind::Section => "section.html",
+            PageKind::Page => "page.html",
+        });
+        self.render_template(template, &context)
+    }
+
     /// What every template sees: the site's settings and the navigation.
-    fn shared_context(&self, site: &Site) -> Context {
+    pub fn shared_context(&self, site: &Site) -> Context {
         let mut context = Context::new();
         context.insert("site", &site.config);
         let home = &site.pages[0];
@@ -154,7 +171,7 @@ impl HtmlRenderer {
     }
 
     /// The page's HTML with each shortcode placeholder replaced by its rendered data.
-    fn fill_shortcodes(&self, site: &Site, page: &Page) -> Result<String, Diagnostic> {
+    pub fn fill_shortcodes(&self, site: &Site, page: &Page) -> Result<String, Diagnostic> {
         let mut html = page.markdown.html.clone();
         for (index, shortcode) in page.markdown.shortcodes.iter().enumerate() {
             let rendered = self.render_shortcode(site, shortcode).map_err(|mut d| {
@@ -229,19 +246,19 @@ impl HtmlRenderer {
         self.render_template(template, &context)
     }
 
-    fn render_special(
+    /// The theme's special pages (404, search, handbook, sitemap, feed…) as `(path, text)`.
+    pub fn render_special(
         &self,
         site: &Site,
         shared: &Context,
         contents: &[String],
-        out: &Staging,
-    ) -> Result<(), Vec<Diagnostic>> {
+    ) -> Result<Vec<(&'static str, String)>, Vec<Diagnostic>> {
         let present: Vec<&(&str, &str)> = SPECIAL_TEMPLATES
             .iter()
             .filter(|(t, _)| self.theme.has_template(t))
             .collect();
         if present.is_empty() {
-            return Ok(());
+            return Ok(Vec::new());
         }
         let mut context = shared.clone();
         let pages: Vec<Value> = site
@@ -256,15 +273,11 @@ impl HtmlRenderer {
             })
             .collect();
         context.insert("pages", &pages);
-        let results: Vec<Result<(), Diagnostic>> = present
+        let results: Vec<Result<(&'static str, String), Diagnostic>> = present
             .par_iter()
-            .map(|(template, path)| {
-                let text = self.render_template(template, &context)?;
-                out.write(path, text.as_bytes())
-                    .map_err(|e| io_error(path, e))
-            })
+            .map(|(template, path)| Ok((*path, self.render_template(template, &context)?)))
             .collect();
-        collect_errors(results).map(|_| ())
+        collect_errors(results)
     }
 }
 

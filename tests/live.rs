@@ -1,0 +1,94 @@
+//! Incremental rebuilds give the same output as a full build, and fall back to a full build
+//! when a change can reach other pages.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::{Site, snapshot};
+use helpcenter::build::{BuildOptions, build};
+use helpcenter::live::{LiveBuild, Rebuilt};
+
+/// The output without the search index, whose segment files have random names.
+fn site_files(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    snapshot(dir)
+        .into_iter()
+        .filter(|(path, _)| !path.starts_with(".helpcenter/index"))
+        .collect()
+}
+
+fn options(site: &Site, output: &str) -> BuildOptions {
+    BuildOptions {
+        root: site.path().to_path_buf(),
+        output: Some(site.path().join(output)),
+        ..Default::default()
+    }
+}
+
+#[test]
+fn editing_a_page_body_rerenders_only_that_page_and_matches_a_full_build() {
+    let site = Site::sample();
+    let (mut live, _) = LiveBuild::new(options(&site, "public")).expect("first build");
+    let page = "content/billing/changing-billing-information.md";
+    let text = std::fs::read_to_string(site.path().join(page)).unwrap();
+    site.write(
+        page,
+        &format!("{text}\n## A new heading\n\nFresh words about invoices.\n"),
+    );
+
+    match live.rebuild(&[site.path().join(page)]).expect("rebuild") {
+        Rebuilt::Pages { urls, .. } => assert_eq!(urls, ["/billing/changing-billing-information/"]),
+        Rebuilt::Full(_) => panic!("a body edit should not need a full build"),
+    }
+    let served = site.read_output("billing/changing-billing-information/index.html");
+    assert!(
+        served.contains(r#"id="a-new-heading""#) && served.contains("Fresh words about invoices.")
+    );
+
+    build(&options(&site, "full")).expect("full build");
+    assert_eq!(
+        site_files(&site.public()),
+        site_files(&site.path().join("full")),
+        "incremental output equals a full build"
+    );
+}
+
+#[test]
+fn front_matter_or_data_changes_fall_back_to_a_full_build() {
+    let site = Site::sample();
+    let (mut live, _) = LiveBuild::new(options(&site, "public")).expect("first build");
+    let page = "content/billing/_index.md";
+    let text = std::fs::read_to_string(site.path().join(page)).unwrap();
+    site.write(page, &text.replacen("title: ", "title: Renamed ", 1));
+    assert!(matches!(
+        live.rebuild(&[site.path().join(page)]).unwrap(),
+        Rebuilt::Full(_)
+    ));
+    assert!(
+        site.read_output("index.html").contains("Renamed"),
+        "navigation on other pages updated"
+    );
+
+    let data = site.path().join("content/data/roles.yaml");
+    assert!(matches!(live.rebuild(&[data]).unwrap(), Rebuilt::Full(_)));
+}
+
+#[test]
+fn a_broken_page_keeps_the_last_good_output() {
+    let site = Site::sample();
+    let (mut live, _) = LiveBuild::new(options(&site, "public")).expect("first build");
+    let before = site_files(&site.public());
+    let page = "content/billing/changing-billing-information.md";
+    site.write(page, "---\ntitle: [broken\n---\n");
+    let failure = live
+        .rebuild(&[site.path().join(page)])
+        .expect_err("broken front matter");
+    assert!(
+        failure.diagnostics[0]
+            .to_string()
+            .contains("changing-billing-information.md:2:"),
+        "{:?}",
+        failure.diagnostics
+    );
+    assert_eq!(site_files(&site.public()), before);
+}
