@@ -23,6 +23,9 @@ const SPECIAL_TEMPLATES: &[(&str, &str)] = &[
     ("opensearch.xml", "opensearch.xml"),
 ];
 
+/// How many pages `recent` (the feed) holds.
+const RECENT_PAGES: usize = 20;
+
 pub struct HtmlRenderer {
     pub theme: Theme,
 }
@@ -159,7 +162,19 @@ impl HtmlRenderer {
             })
             .collect();
         context.insert("nav", &nav);
-        context.insert("data", &site.data);
+        let mut data = serde_json::to_value(&site.data).expect("serializable");
+        add_tel_links(&mut data);
+        context.insert("data", &data);
+        // Anchor of each placed data item → its URL, so the theme can link to it from anywhere.
+        let data_urls: std::collections::BTreeMap<String, String> = site
+            .placements
+            .keys()
+            .filter_map(|item| {
+                let anchor = item.anchor();
+                Some((anchor.clone(), site.data_url(item, &anchor)?))
+            })
+            .collect();
+        context.insert("data_urls", &data_urls);
         context
     }
 
@@ -197,7 +212,9 @@ impl HtmlRenderer {
             "contacts" => {
                 let table: &ContactTable =
                     &site.data.contacts[shortcode.arg("table").unwrap_or_default()];
-                context.insert("table", table);
+                let mut table = serde_json::to_value(table).expect("serializable");
+                add_tel_links(&mut table);
+                context.insert("table", &table);
                 context.insert("anchor", &items[0].anchor());
                 "shortcodes/contacts.html"
             }
@@ -273,11 +290,36 @@ impl HtmlRenderer {
             })
             .collect();
         context.insert("pages", &pages);
+        // The most recently updated pages first, for feeds.
+        let mut recent: Vec<&Value> = pages.iter().filter(|p| !p["updated"].is_null()).collect();
+        recent.sort_by(|a, b| b["updated"].as_str().cmp(&a["updated"].as_str()));
+        recent.truncate(RECENT_PAGES);
+        context.insert("recent", &recent);
         let results: Vec<Result<(&'static str, String), Diagnostic>> = present
             .par_iter()
             .map(|(template, path)| Ok((*path, self.render_template(template, &context)?)))
             .collect();
         collect_errors(results)
+    }
+}
+
+/// Give every phone number in `value` (an object with `raw` and `e164`) a `tel` field: the
+/// `tel:` URL of its E.164 form, or of the digits as written when it could not be read.
+fn add_tel_links(value: &mut Value) {
+    match value {
+        Value::Object(map) if map.contains_key("raw") && map.contains_key("e164") => {
+            let tel = match map["e164"].as_str() {
+                Some(e164) => format!("tel:{e164}"),
+                None => format!(
+                    "tel:{}",
+                    crate::content::phone::digits(map["raw"].as_str().unwrap_or_default())
+                ),
+            };
+            map.insert("tel".into(), Value::String(tel));
+        }
+        Value::Object(map) => map.values_mut().for_each(add_tel_links),
+        Value::Array(items) => items.iter_mut().for_each(add_tel_links),
+        _ => {}
     }
 }
 
@@ -382,5 +424,25 @@ fn collect_errors<T>(results: Vec<Result<T, Diagnostic>>) -> Result<Vec<T>, Vec<
         Ok(ok)
     } else {
         Err(errors)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phones_get_tel_links_e164_or_digits() {
+        let mut value = serde_json::json!({
+            "rows": [{
+                "toll_free": [{"raw": "0800-887-3333", "e164": "+558008873333"}],
+                "local": [{"raw": "ext. (12) 34", "e164": null}],
+                "location": "Brazil"
+            }]
+        });
+        add_tel_links(&mut value);
+        assert_eq!(value["rows"][0]["toll_free"][0]["tel"], "tel:+558008873333");
+        assert_eq!(value["rows"][0]["local"][0]["tel"], "tel:1234");
+        assert!(value["rows"][0].get("tel").is_none());
     }
 }

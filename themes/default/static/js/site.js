@@ -1,0 +1,369 @@
+/* helpcenter default theme: search dialog and page, country filter, feedback, theme toggle.
+   Plain JavaScript, no dependencies. Everything here enhances HTML that works without it. */
+(function () {
+  "use strict";
+  var doc = document;
+  var S = {};
+  try { S = JSON.parse(doc.getElementById("hc-strings").textContent); } catch (e) { /* defaults */ }
+  function str(key, n) { var s = S[key] || key; return n === undefined ? s : s.replace("{n}", n); }
+  function $(sel, root) { return (root || doc).querySelector(sel); }
+  function $$(sel, root) { return Array.prototype.slice.call((root || doc).querySelectorAll(sel)); }
+  function el(tag, cls, text) {
+    var e = doc.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined) e.textContent = text;
+    return e;
+  }
+
+  /* ---------- Light / dark toggle (the saved choice is applied early by theme.js) ---------- */
+  var root = doc.documentElement;
+  var systemDark = window.matchMedia ? window.matchMedia("(prefers-color-scheme: dark)") : { matches: false };
+  function isDark() {
+    var t = root.getAttribute("data-theme");
+    return t ? t === "dark" : systemDark.matches;
+  }
+  $$("[data-theme-toggle]").forEach(function (button) {
+    button.hidden = false;
+    var sync = function () { button.setAttribute("aria-pressed", String(isDark())); };
+    sync();
+    button.addEventListener("click", function () {
+      var next = isDark() ? "light" : "dark";
+      root.setAttribute("data-theme", next);
+      try {
+        // Back to following the system when the choice matches it.
+        if ((next === "dark") === systemDark.matches) localStorage.removeItem("hc-theme");
+        else localStorage.setItem("hc-theme", next);
+      } catch (e) { /* not remembered */ }
+      sync();
+    });
+  });
+
+  /* ---------- Search backends: tried in order until one answers ---------- */
+  // Each backend: { name, search(query, signal) -> Promise<{query,total,took_ms,hits}> }.
+  // A static index (for hosts without the server) can be pushed here later.
+  var backends = [{
+    name: "api",
+    search: function (query, signal) {
+      return fetch("/api/search?q=" + encodeURIComponent(query), {
+        signal: signal, headers: { Accept: "application/json" }
+      }).then(function (r) {
+        var type = r.headers.get("content-type") || "";
+        if (!r.ok || type.indexOf("json") < 0) throw new Error("search API: " + r.status);
+        return r.json();
+      });
+    }
+  }];
+  window.helpcenterSearchBackends = backends;
+  function runSearch(query, signal) {
+    var i = 0;
+    function next(err) {
+      if (signal && signal.aborted) return Promise.reject(err || new Error("aborted"));
+      if (i >= backends.length) return Promise.reject(err || new Error("no search backend"));
+      var backend = backends[i++];
+      return backend.search(query, signal).catch(function (e) {
+        if (e && e.name === "AbortError") throw e;
+        return next(e);
+      });
+    }
+    return next();
+  }
+
+  /* ---------- Rendering results, grouped by kind ---------- */
+  var KIND_GROUP = { contact: "contact", procedure: "procedure", role: "role", service: "service", page: "page", section: "page" };
+  // Groups appear in the order of their best hit, so the top hit is always first.
+  function groupHits(hits) {
+    var groups = [], byKey = {};
+    hits.forEach(function (hit) {
+      var key = KIND_GROUP[hit.kind] || "page";
+      if (!byKey[key]) { byKey[key] = { key: key, hits: [] }; groups.push(byKey[key]); }
+      byKey[key].hits.push(hit);
+    });
+    return groups;
+  }
+  // The snippet is HTML-escaped by the server except for <mark>; allow exactly that and nothing else.
+  function safeSnippet(html) {
+    return String(html || "")
+      .replace(/<mark>/g, "\u0001").replace(/<\/mark>/g, "\u0002")
+      .replace(/</g, "&lt;").replace(/>/g, "&gt;")
+      .replace(/\u0001/g, "<mark>").replace(/\u0002/g, "</mark>");
+  }
+  function hitContent(node, hit) {
+    node.appendChild(el("span", "search-hit-title", hit.title));
+    if (hit.section) node.appendChild(el("span", "search-hit-section", hit.section));
+    if (hit.snippet) {
+      var snippet = el("span", "search-hit-snippet");
+      snippet.innerHTML = safeSnippet(hit.snippet);
+      node.appendChild(snippet);
+    }
+  }
+  function countText(total) { return total === 1 ? str("js_search_result") : str("js_search_results", total); }
+
+  /* ---------- Search dialog (Ctrl+K, Cmd+K, /) ---------- */
+  var dialog = $("#search-dialog");
+  var input = dialog && $("#search-dialog-input", dialog);
+  var list = dialog && $("#search-dialog-results", dialog);
+  var status = dialog && $("#search-dialog-status", dialog);
+  var options = [], active = -1, pending = null, timer = 0, lastQuery = null;
+
+  function setActive(i) {
+    if (!options.length) { active = -1; input.removeAttribute("aria-activedescendant"); return; }
+    active = (i + options.length) % options.length;
+    options.forEach(function (o, j) { o.setAttribute("aria-selected", String(j === active)); });
+    input.setAttribute("aria-activedescendant", options[active].id);
+    options[active].scrollIntoView({ block: "nearest" });
+  }
+  function go(url) {
+    if (dialog.open) dialog.close();
+    var target = new URL(url, location.href);
+    if (target.pathname === location.pathname && target.hash) {
+      if (location.hash === target.hash) revealTarget();
+      else location.hash = target.hash;
+    } else {
+      location.href = target.href;
+    }
+  }
+  function renderDialog(resp) {
+    list.textContent = "";
+    options = [];
+    var n = 0;
+    groupHits(resp.hits || []).forEach(function (group) {
+      var g = el("ul", "search-group");
+      g.setAttribute("role", "group");
+      var titleId = "search-group-" + group.key;
+      var title = el("li", "search-group-title", str("js_kind_" + group.key));
+      title.id = titleId;
+      title.setAttribute("role", "presentation");
+      g.setAttribute("aria-labelledby", titleId);
+      g.appendChild(title);
+      group.hits.forEach(function (hit) {
+        var o = el("li", "search-hit");
+        o.id = "search-hit-" + (n++);
+        o.setAttribute("role", "option");
+        o.setAttribute("aria-selected", "false");
+        o.dataset.url = hit.url;
+        hitContent(o, hit);
+        o.addEventListener("click", function () { go(hit.url); });
+        o.addEventListener("mousemove", function () { if (active !== options.indexOf(o)) setActive(options.indexOf(o)); });
+        g.appendChild(o);
+        options.push(o);
+      });
+      list.appendChild(g);
+    });
+    input.setAttribute("aria-expanded", String(options.length > 0));
+    setActive(0);
+    status.textContent = options.length ? countText(resp.total || options.length) : str("js_search_no_results");
+  }
+  function query(q) {
+    q = q.trim();
+    if (q === lastQuery) return;
+    lastQuery = q;
+    if (pending) pending.abort();
+    if (!q) {
+      list.textContent = ""; options = []; setActive(-1);
+      input.setAttribute("aria-expanded", "false");
+      status.textContent = str("js_search_type");
+      return;
+    }
+    var controller = window.AbortController ? new AbortController() : null;
+    pending = controller;
+    runSearch(q, controller && controller.signal).then(function (resp) {
+      if (pending !== controller) return;
+      renderDialog(resp);
+    }, function (err) {
+      if (err && err.name === "AbortError") return;
+      list.textContent = ""; options = []; setActive(-1);
+      input.setAttribute("aria-expanded", "false");
+      status.textContent = str("js_search_unavailable");
+    });
+  }
+  function openSearch(text) {
+    if (!dialog) return;
+    if (!dialog.open) dialog.showModal();
+    if (typeof text === "string") input.value = text;
+    input.focus();
+    lastQuery = null;
+    query(input.value);
+  }
+  if (dialog) {
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () { query(input.value); }, 90);
+    });
+    input.addEventListener("keydown", function (e) {
+      if (e.key === "ArrowDown") { e.preventDefault(); setActive(active + 1); }
+      else if (e.key === "ArrowUp") { e.preventDefault(); setActive(active - 1); }
+      else if (e.key === "Enter") {
+        e.preventDefault();
+        if (input.value.trim() !== lastQuery) {
+          // Typed faster than the results came: search now, then open the first hit.
+          clearTimeout(timer);
+          var q = input.value.trim();
+          runSearch(q).then(function (resp) {
+            if (resp.hits && resp.hits.length) go(groupHits(resp.hits)[0].hits[0].url);
+          }, function () { location.href = "/search/?q=" + encodeURIComponent(q); });
+        } else if (active >= 0) go(options[active].dataset.url);
+        else if (input.value.trim()) location.href = "/search/?q=" + encodeURIComponent(input.value.trim());
+      }
+    });
+    $(".search-close", dialog).addEventListener("click", function () { dialog.close(); });
+    dialog.addEventListener("click", function (e) { if (e.target === dialog) dialog.close(); });
+    $$("[data-search-open]").forEach(function (a) {
+      a.addEventListener("click", function (e) {
+        if (e.ctrlKey || e.metaKey || e.shiftKey) return;
+        e.preventDefault();
+        openSearch();
+      });
+    });
+    $$("[data-search-hero]").forEach(function (hero) {
+      hero.addEventListener("input", function () {
+        var text = hero.value;
+        hero.value = "";
+        openSearch(text);
+      });
+    });
+    doc.addEventListener("keydown", function (e) {
+      var t = e.target, typing = t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName));
+      if ((e.key === "k" || e.key === "K") && (e.ctrlKey || e.metaKey) && !e.altKey) {
+        e.preventDefault();
+        openSearch();
+      } else if (e.key === "/" && !typing && !e.ctrlKey && !e.metaKey && !e.altKey) {
+        e.preventDefault();
+        openSearch();
+      }
+    });
+  }
+
+  /* ---------- /search/?q= page ---------- */
+  var pageResults = $("[data-search-page]");
+  if (pageResults) {
+    var pageStatus = $("#search-page-status");
+    var q = (new URLSearchParams(location.search).get("q") || "").trim();
+    var box = $("#q");
+    if (box && q) box.value = q;
+    if (q) {
+      doc.title = q + " · " + doc.title;
+      pageStatus.textContent = str("js_search_loading");
+      runSearch(q).then(function (resp) {
+        pageResults.textContent = "";
+        var hits = resp.hits || [];
+        pageStatus.textContent = hits.length ? countText(resp.total || hits.length) : str("js_search_no_results");
+        groupHits(hits).forEach(function (group) {
+          var section = el("section");
+          section.appendChild(el("h2", "", str("js_kind_" + group.key)));
+          var ul = el("ul", "search-group");
+          group.hits.forEach(function (hit) {
+            var li = el("li");
+            var a = el("a", "search-hit");
+            a.href = hit.url;
+            hitContent(a, hit);
+            li.appendChild(a);
+            ul.appendChild(li);
+          });
+          section.appendChild(ul);
+          pageResults.appendChild(section);
+        });
+      }, function () { pageStatus.textContent = str("js_search_unavailable"); });
+    }
+  }
+  // On the 404 page, offer the words of the missing address as a search.
+  if (doc.querySelector('meta[name="robots"][content="noindex"]') && !pageResults) {
+    var missing = $("#q");
+    if (missing && !missing.value) {
+      missing.value = decodeURIComponent(location.pathname).replace(/\.html?$/, "").split(/[\/\-_.]+/).filter(Boolean).join(" ");
+    }
+  }
+
+  /* ---------- Country filter: one select narrows every contact table on the page ---------- */
+  var tables = $$("[data-contacts]");
+  var rows = $$("[data-contacts] tbody tr");
+  var codes = {};
+  rows.forEach(function (tr) { (tr.dataset.countries || "").split(/\s+/).forEach(function (c) { if (c) codes[c] = true; }); });
+  var codeList = Object.keys(codes);
+  var select = null;
+  if (codeList.length > 1) {
+    var names = null;
+    try { names = new Intl.DisplayNames([S.lang || root.lang || "en"], { type: "region" }); } catch (e) { /* codes only */ }
+    var label = function (c) { try { return names ? names.of(c) : c; } catch (e) { return c; } };
+    codeList.sort(function (a, b) { return label(a).localeCompare(label(b)); });
+    var box2 = el("div", "country-filter");
+    var lab = el("label", "", str("js_filter_label"));
+    lab.htmlFor = "country-filter";
+    select = el("select");
+    select.id = "country-filter";
+    var all = el("option", "", str("js_filter_all"));
+    all.value = "";
+    select.appendChild(all);
+    codeList.forEach(function (c) {
+      var o = el("option", "", label(c));
+      o.value = c;
+      select.appendChild(o);
+    });
+    var out = el("output");
+    out.setAttribute("for", "country-filter");
+    out.setAttribute("aria-live", "polite");
+    box2.appendChild(lab); box2.appendChild(select); box2.appendChild(out);
+    tables[0].parentNode.insertBefore(box2, tables[0]);
+    var apply = function () {
+      var c = select.value, shown = 0;
+      rows.forEach(function (tr) {
+        var show = !c || (" " + tr.dataset.countries + " ").indexOf(" " + c + " ") >= 0;
+        tr.hidden = !show;
+        if (show) shown++;
+      });
+      tables.forEach(function (t) {
+        var any = $$("tbody tr", t).some(function (tr) { return !tr.hidden; });
+        var msg = $(".filter-empty", t);
+        if (!any && !msg) {
+          msg = el("p", "filter-empty", str("js_filter_empty"));
+          t.insertBefore(msg, $("table", t));
+        }
+        if (msg) msg.hidden = any;
+        $("table", t).hidden = !any;
+      });
+      out.textContent = c ? str("js_filter_status", shown) : "";
+    };
+    select.addEventListener("change", apply);
+  }
+  // Landing on a row (from search or a shared link): make sure it is visible and highlighted.
+  function revealTarget() {
+    var id = decodeURIComponent(location.hash.slice(1));
+    var target = id && doc.getElementById(id);
+    if (!target) return;
+    if (target.hidden && select) { select.value = ""; select.dispatchEvent(new Event("change")); }
+    $$(".is-target").forEach(function (e) { e.classList.remove("is-target"); });
+    if (target.tagName === "TR") target.classList.add("is-target");
+    target.scrollIntoView({ block: "center" });
+  }
+  window.addEventListener("hashchange", revealTarget);
+  if (location.hash) revealTarget();
+
+  /* ---------- "Was this helpful?" ---------- */
+  $$("[data-feedback]").forEach(function (form) {
+    var section = form.closest(".feedback");
+    if (new URLSearchParams(location.search).get("feedback") === "thanks") section.classList.add("is-sent");
+    var error = $(".feedback-error", form);
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      var helpful = e.submitter ? e.submitter.value : "true";
+      var done = function () { section.classList.add("is-sent"); $(".feedback-thanks", section).focus && section.focus(); };
+      if (form.elements.website.value) { done(); return; } // a bot filled the honeypot
+      var buttons = $$("button", form);
+      buttons.forEach(function (b) { b.disabled = true; });
+      fetch(form.getAttribute("action"), {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Accept: "application/json" },
+        body: JSON.stringify({ page: form.elements.page.value, helpful: helpful === "true", comment: form.elements.comment.value })
+      }).then(function (r) {
+        if (!r.ok) throw new Error("feedback: " + r.status);
+        error.hidden = true;
+        done();
+      }).catch(function () {
+        error.textContent = str("js_feedback_error");
+        error.hidden = false;
+      }).then(function () { buttons.forEach(function (b) { b.disabled = false; }); });
+    });
+  });
+
+  /* ---------- Handbook print button ---------- */
+  $$("[data-print]").forEach(function (b) { b.hidden = false; b.addEventListener("click", function () { window.print(); }); });
+})();
