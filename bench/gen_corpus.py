@@ -20,6 +20,7 @@ Python 3 standard library only; the same --pages and --seed always give the same
 """
 
 import argparse
+import hashlib
 import os
 import random
 import shutil
@@ -287,7 +288,10 @@ def generate(pages, out, seed):
     shutil.copytree(REPO / "bench" / "hugo" / "layouts", hugo / "layouts")
     shutil.copy(REPO / "bench" / "hugo" / "hugo.toml", hugo / "hugo.toml")
 
+    digest = hashlib.sha256()
+
     def both(rel, text):
+        digest.update(f"{rel}\0{text}\0".encode())
         write(site / "content" / rel, text)
         write(hugo / "content" / rel, text)
 
@@ -302,9 +306,11 @@ def generate(pages, out, seed):
         both(f"{corpus.sections[s][0]}/{slug}.md", text)
     for i in sorted(corpus.tables):
         table = corpus.tables[i]
-        write(site / "content" / "data" / "contacts" / f"{table}.yaml", corpus.contact_table(table))
+        text = corpus.contact_table(table)
+        digest.update(f"{table}\0{text}\0".encode())
+        write(site / "content" / "data" / "contacts" / f"{table}.yaml", text)
     write(site / "content" / "synonyms.yaml", SYNONYMS)
-    return corpus, total
+    return corpus, total, digest.hexdigest()[:12]
 
 
 def main():
@@ -315,10 +321,10 @@ def main():
     args = ap.parse_args()
     if args.pages < 1:
         sys.exit("--pages must be at least 1")
-    corpus, total = generate(args.pages, args.out, args.seed)
+    corpus, total, digest = generate(args.pages, args.out, args.seed)
     print(f"Generated {args.pages} pages in {len(corpus.sections)} sections "
           f"({total / args.pages:.0f} bytes per page on average), {len(corpus.tables)} contact "
-          f"tables → {args.out}/site and {args.out}/hugo")
+          f"tables, corpus sha256 {digest} → {args.out}/site and {args.out}/hugo")
 
 
 if __name__ == "__main__":
