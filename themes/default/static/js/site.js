@@ -332,7 +332,7 @@
     if (target.hidden && select) { select.value = ""; select.dispatchEvent(new Event("change")); }
     $$(".is-target").forEach(function (e) { e.classList.remove("is-target"); });
     if (target.tagName === "TR") target.classList.add("is-target");
-    target.scrollIntoView({ block: "center" });
+    target.scrollIntoView({ block: "center", behavior: "instant" });
   }
   window.addEventListener("hashchange", revealTarget);
   if (location.hash) revealTarget();
