@@ -278,13 +278,13 @@ impl HtmlRenderer {
             return Ok(Vec::new());
         }
         let mut context = shared.clone();
-        let pages: Vec<Value> = site
-            .pages
-            .iter()
-            .zip(contents)
-            .map(|(page, content)| {
+        // In reading order (each section followed by its pages), for the handbook and sitemap.
+        let pages: Vec<Value> = reading_order(site)
+            .into_iter()
+            .map(|index| {
+                let page = &site.pages[index];
                 let mut value = serde_json::to_value(summary(site, page)).expect("serializable");
-                value["content"] = Value::String(content.clone());
+                value["content"] = Value::String(contents[index].clone());
                 value["depth"] = Value::from(page.url.matches('/').count() - 1);
                 value
             })
@@ -301,6 +301,23 @@ impl HtmlRenderer {
             .collect();
         collect_errors(results)
     }
+}
+
+/// Indices of the pages depth first from the home page: a section, then its pages and
+/// subsections in their order. Pages no section reaches (none today) come last.
+fn reading_order(site: &Site) -> Vec<usize> {
+    let mut order = Vec::with_capacity(site.pages.len());
+    let mut seen = vec![false; site.pages.len()];
+    let mut stack = vec![0];
+    while let Some(index) = stack.pop() {
+        if std::mem::replace(&mut seen[index], true) {
+            continue;
+        }
+        order.push(index);
+        stack.extend(site.pages[index].children.iter().rev());
+    }
+    order.extend((0..site.pages.len()).filter(|&i| !seen[i]));
+    order
 }
 
 /// Give every phone number in `value` (an object with `raw` and `e164`) a `tel` field: the

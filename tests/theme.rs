@@ -1,0 +1,76 @@
+//! The default theme's output, checked without a browser (tests/browser drives Chromium).
+
+mod common;
+
+use common::{Site, snapshot};
+
+#[test]
+fn every_page_is_csp_clean_and_tel_links_are_e164() {
+    let site = Site::sample();
+    site.run_ok(&["build"]);
+    let mut pages = 0;
+    for (path, bytes) in snapshot(&site.public()) {
+        if path.extension().is_none_or(|e| e != "html") {
+            continue;
+        }
+        pages += 1;
+        let html = String::from_utf8(bytes).expect("utf-8");
+        let name = path.display();
+        assert!(html.starts_with("<!doctype html>\n<html lang=\"en\">"), "{name}");
+        assert!(!html.contains(" style="), "{name}: style attributes break the CSP");
+        for (at, _) in html.match_indices("<script") {
+            let tag = &html[at..at + html[at..].find('>').unwrap()];
+            assert!(
+                tag.contains(" src=") || tag.contains("application/ld+json") || tag.contains("application/json"),
+                "{name}: inline script {tag}"
+            );
+        }
+        for (at, _) in html.match_indices("href=\"tel:") {
+            let href: String = html[at + 10..].chars().take_while(|&c| c != '"').collect();
+            assert!(
+                href.starts_with('+') && href[1..].chars().all(|c| c.is_ascii_digit()),
+                "{name}: tel:{href}"
+            );
+        }
+    }
+    assert!(pages > 16, "pages and special pages");
+}
+
+#[test]
+fn special_pages_feeds_and_handbook_in_reading_order() {
+    let site = Site::sample();
+    site.run_ok(&["build"]);
+    let robots = site.read_output("robots.txt");
+    assert!(robots.contains("Sitemap: https://help.example.com/sitemap.xml"), "{robots}");
+    let sitemap = site.read_output("sitemap.xml");
+    assert!(sitemap.contains("<loc>https://help.example.com/billing/</loc>"));
+    assert!(site.read_output("atom.xml").contains("<entry>"));
+    assert!(site.read_output("opensearch.xml").contains("/search/?q={searchTerms}"));
+    assert!(site.read_output("search/index.html").contains("data-search-page"));
+    assert!(site.public().join("favicon.svg").is_file());
+
+    let handbook = site.read_output("handbook/index.html");
+    let toc = &handbook[handbook.find("handbook-toc").expect("contents")..];
+    let at = |title: &str| toc.find(&format!("\">{title}</a></li>")).expect(title);
+    // A section is followed by its own pages before the next section.
+    assert!(at("Technical support") < at("Technical support phone numbers"));
+    assert!(at("Technical support phone numbers") < at("Billing"));
+    assert!(at("Billing") < at("Billing Customer Care"));
+    assert!(handbook.contains("0800-887-3333"), "data tables are in the handbook");
+
+    let page = site.read_output("technical-support/phone-numbers/index.html");
+    assert!(page.contains(r#"<link rel="canonical" href="https://help.example.com/technical-support/phone-numbers/">"#));
+    assert!(page.contains(r#""@type":"BreadcrumbList""#));
+    assert!(page.contains(r#"action="/api/feedback""#) && page.contains(r#"name="website""#));
+    let home = site.read_output("index.html");
+    assert!(home.contains("/technical-support/phone-numbers/#technical-support-brazil"), "support block links rows");
+    assert!(home.contains("/services/#service-cdn"), "service cards link to their place");
+}
+
+#[test]
+fn a_site_without_data_still_builds_every_template() {
+    let site = Site::minimal();
+    site.run_ok(&["build"]);
+    assert!(site.read_output("index.html").contains("Hello."));
+    assert!(site.read_output("handbook/index.html").contains("Welcome"));
+}
