@@ -23,10 +23,21 @@ pub struct SearchDoc {
     /// Where it lives: breadcrumbs and similar.
     pub context: String,
     pub body: String,
-    /// (number as written, digit variants).
-    pub phones: Vec<(String, Vec<String>)>,
+    pub phones: Vec<PhoneDoc>,
     /// ISO codes (uppercase) of a contact row's countries.
     pub countries: Vec<String>,
+}
+
+/// A phone number of a contact row.
+#[derive(Debug, Clone, Default)]
+pub struct PhoneDoc {
+    /// As written.
+    pub raw: String,
+    /// Digit strings a reader may type ([`phone_variants`]).
+    pub variants: Vec<String>,
+    /// Whether the number belongs to one of the row's countries (a Brazilian number on the
+    /// Brazil row, not on the Venezuela row that lists it for another service).
+    pub home: bool,
 }
 
 const CRUMB: &str = " › ";
@@ -228,7 +239,14 @@ fn contact_document(site: &Site, page: &Page, table: &ContactTable, row: &Contac
             .collect();
         lines.push(format!("{label}: {}", shown.join(", ")));
         for p in list {
-            phones.push((p.raw.clone(), phone_variants(&p.raw, p.e164.as_deref())));
+            phones.push(PhoneDoc {
+                raw: p.raw.clone(),
+                variants: phone_variants(&p.raw, p.e164.as_deref()),
+                home: p
+                    .region
+                    .as_ref()
+                    .is_none_or(|r| row.countries.iter().any(|c| c.eq_ignore_ascii_case(r))),
+            });
         }
     }
     if !row.emails.is_empty() {
@@ -250,8 +268,11 @@ fn contact_document(site: &Site, page: &Page, table: &ContactTable, row: &Contac
     for email in &row.emails {
         keywords.push(email.replace(['@', '.', '-', '_'], " "));
     }
+    keywords.extend(row.portal.iter().cloned());
+    keywords.extend(row.services.iter().cloned());
     let mut context = crumbs.clone();
     context.push(table.title.clone());
+    lines.extend(table.description.clone());
     SearchDoc {
         kind: "contact",
         title: format!("{} — {}", row.location, table.title),
@@ -259,10 +280,7 @@ fn contact_document(site: &Site, page: &Page, table: &ContactTable, row: &Contac
         section: crumbs.join(CRUMB),
         name: row.location.clone(),
         keywords,
-        context: join_text([
-            context.join(" ").as_str(),
-            table.description.as_deref().unwrap_or(""),
-        ]),
+        context: context.join(" "),
         body: lines.join(" · "),
         phones,
         countries: row.countries.clone(),

@@ -220,9 +220,11 @@ pub fn write_index(dir: &Path, docs: &[SearchDoc], language: &str) -> tantivy::R
         doc.add_text(f.context_stem, &d.context);
         doc.add_text(f.body, &d.body);
         doc.add_text(f.body_stem, &d.body);
-        for (raw, variants) in &d.phones {
-            doc.add_text(f.phone, variants.join(" "));
-            doc.add_text(f.phones, format!("{raw}\t{}", variants.join(" ")));
+        for phone in &d.phones {
+            let variants = phone.variants.join(" ");
+            let field = if phone.home { f.phone } else { f.phone_other };
+            doc.add_text(field, &variants);
+            doc.add_text(f.phones, format!("{}\t{variants}", phone.raw));
         }
         for country in &d.countries {
             doc.add_text(f.country, country.to_ascii_lowercase());

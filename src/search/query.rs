@@ -13,7 +13,9 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, TermQuery};
+use tantivy::query::{
+    BooleanQuery, BoostQuery, EnableScoring, FuzzyTermQuery, Occur, PhraseQuery, Query, TermQuery,
+};
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::{DocAddress, DocId, DocSet, InvertedIndexReader, Searcher, TERMINATED, TantivyDocument, Term};
 
@@ -120,6 +122,8 @@ struct Variant {
     terms: Vec<Term>,
     /// Field weight × match quality.
     quality: f32,
+    /// Whether the terms are in the `name` field (for exactness).
+    in_name: bool,
 }
 
 /// A query word or phone number, and the ways it can match.
@@ -143,6 +147,10 @@ struct Plan {
     marks: Marks,
     /// Lowercase ISO codes of the countries the query names, when it also names a contact need.
     contact_countries: Vec<String>,
+    /// Adjacent query words, as phrases per field: a document holding one earns proximity.
+    phrases: Vec<Vec<Term>>,
+    /// How many adjacent pairs of words the query has.
+    pairs: usize,
 }
 
 /// Run `text` against the index. Returns the number of matching documents and the best hits.
@@ -346,6 +354,8 @@ fn plan(
         };
         for (digits, share) in &run.candidates {
             unit.variants.push(single(f.phone, digits, W_PHONE * share));
+            unit.variants
+                .push(single(f.phone_other, digits, W_PHONE * share * 0.9));
             marks.phones.insert(digits.clone());
         }
         units.push(unit);
@@ -365,10 +375,34 @@ fn plan(
             }
         }
     }
+    // Proximity: consecutive words (not stop words) side by side in one field.
+    let mut phrases = Vec::new();
+    let mut pairs = 0;
+    for pair in words.windows(2) {
+        if is_stop(&pair[0].text) || is_stop(&pair[1].text) {
+            continue;
+        }
+        pairs += 1;
+        for field in [f.name, f.keywords, f.context, f.body] {
+            phrases.push(
+                pair.iter()
+                    .map(|w| Term::from_field_text(field, &w.text))
+                    .collect(),
+            );
+        }
+    }
+    for unit in &mut units {
+        for v in &mut unit.variants {
+            let field = v.terms[0].field();
+            v.in_name = field == f.name || field == f.name_stem;
+        }
+    }
     Some(Plan {
         units,
         marks,
         contact_countries,
+        phrases,
+        pairs,
     })
 }
 
@@ -376,6 +410,7 @@ fn single(field: Field, text: &str, quality: f32) -> Variant {
     Variant {
         terms: vec![Term::from_field_text(field, text)],
         quality,
+        in_name: false,
     }
 }
 
@@ -396,6 +431,7 @@ fn synonym_variants(f: &Fields, entry: &[(String, Vec<String>)], marks: &mut Mar
                 .map(|(w, _)| Term::from_field_text(field, w))
                 .collect(),
             quality: weight * Q_SYNONYM,
+            in_name: false,
         });
     }
     if let [(_, stems)] = entry {
@@ -539,6 +575,10 @@ fn rescore(
     let n_units = plan.units.len();
     let mut best = vec![0f32; candidates.len() * n_units];
     let mut contact_boost = vec![false; candidates.len()];
+    let mut in_name = vec![false; candidates.len() * n_units];
+    let mut name_len = vec![0u32; candidates.len()];
+    let mut proximity = vec![0usize; candidates.len()];
+    let mut page = vec![false; candidates.len()];
     let mut segments: Vec<u32> = candidates.iter().map(|(_, a)| a.segment_ord).collect();
     segments.sort_unstable();
     segments.dedup();
@@ -591,8 +631,40 @@ fn rescore(
                 for i in present(&v.terms) {
                     let slot = &mut best[i * n_units + u];
                     *slot = slot.max(v.quality);
+                    if v.in_name {
+                        in_name[i * n_units + u] = true;
+                    }
                 }
             }
+        }
+        for i in present(&[Term::from_field_text(f.kind, "page")]) {
+            page[i] = true;
+        }
+        if let Ok(norms) = segment.get_fieldnorms_reader(f.name) {
+            for &(doc, i) in &in_segment {
+                name_len[i] = norms.fieldnorm(doc);
+            }
+        }
+        let mut matched_pairs: Vec<HashSet<usize>> = vec![HashSet::new(); candidates.len()];
+        for (k, phrase) in plan.phrases.iter().enumerate() {
+            let weight = PhraseQuery::new(phrase.clone())
+                .weight(EnableScoring::disabled_from_searcher(searcher));
+            let Ok(mut scorer) = weight.and_then(|w| w.scorer(segment, 1.0)) else {
+                continue;
+            };
+            for &(doc, i) in &in_segment {
+                let at = if scorer.doc() < doc { scorer.seek(doc) } else { scorer.doc() };
+                if at == TERMINATED {
+                    break;
+                }
+                if at == doc {
+                    // Four fields per pair: count each pair once.
+                    matched_pairs[i].insert(k / 4);
+                }
+            }
+        }
+        for (i, set) in matched_pairs.iter().enumerate() {
+            proximity[i] += set.len();
         }
         if !plan.contact_countries.is_empty() {
             let contacts: HashSet<usize> =
@@ -614,16 +686,30 @@ fn rescore(
         .map(|(i, &(bm25, address))| {
             let mut covered = 0.0;
             let mut quality = 0.0;
+            let mut named = 0;
             for (u, unit) in plan.units.iter().enumerate() {
                 let q = best[i * n_units + u];
                 if q > 0.0 {
                     covered += unit.weight;
                     quality += unit.weight * q;
                 }
+                if in_name[i * n_units + u] {
+                    named += 1;
+                }
             }
             let mut score = 4.0 * covered / total_weight
                 + quality / total_weight
                 + 0.5 * bm25 / max_bm25;
+            // Exactness: how much of the document's name the query covers.
+            if name_len[i] > 0 {
+                score += 0.5 * (named as f32 / name_len[i] as f32).min(1.0);
+            }
+            if plan.pairs > 0 {
+                score += 0.8 * proximity[i] as f32 / plan.pairs as f32;
+            }
+            if page[i] {
+                score += 0.1;
+            }
             if contact_boost[i] {
                 score += 1.5;
             }
@@ -660,7 +746,7 @@ fn hit(
             ))
         })
         .collect();
-    let limit = if kind == "contact" { 400 } else { SNIPPET_CHARS };
+    let limit = if kind == "contact" { 240 } else { SNIPPET_CHARS };
     Some(Hit {
         title: text(f.title),
         url: text(f.url),

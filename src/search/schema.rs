@@ -24,8 +24,10 @@ pub struct Fields {
     /// The text; stored for snippets.
     pub body: Field,
     pub body_stem: Field,
-    /// Phone-number digit variants.
+    /// Phone-number digit variants of the row's own numbers…
     pub phone: Field,
+    /// …and of numbers of another country it lists.
+    pub phone_other: Field,
     /// Lowercase ISO codes of the countries a contact row serves.
     pub country: Field,
     pub kind: Field,
@@ -63,6 +65,7 @@ pub fn build() -> (Schema, Fields) {
         body: b.add_text_field("body", text(FOLD, true, true)),
         body_stem: b.add_text_field("body_stem", text(STEM, false, false)),
         phone: b.add_text_field("phone", text(DIGITS, false, false)),
+        phone_other: b.add_text_field("phone_other", text(DIGITS, false, false)),
         country: b.add_text_field("country", STRING),
         kind: b.add_text_field("kind", STRING | STORED),
         url: b.add_text_field("url", STRING | STORED),
@@ -87,6 +90,7 @@ impl Fields {
             body: f("body")?,
             body_stem: f("body_stem")?,
             phone: f("phone")?,
+            phone_other: f("phone_other")?,
             country: f("country")?,
             kind: f("kind")?,
             url: f("url")?,
