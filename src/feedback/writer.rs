@@ -5,7 +5,7 @@
 
 use std::path::Path;
 use std::sync::Mutex;
-use std::sync::mpsc::{Receiver, SyncSender, TryRecvError, TrySendError, sync_channel};
+use std::sync::mpsc::{Receiver, SyncSender, TrySendError, sync_channel};
 use std::thread::JoinHandle;
 
 use rusqlite::Connection;
@@ -95,10 +95,7 @@ fn run(mut conn: Connection, rx: Receiver<Msg>) {
             if closing || batch.len() >= MAX_BATCH {
                 break;
             }
-            msg = match rx.try_recv() {
-                Ok(m) => Some(m),
-                Err(TryRecvError::Empty | TryRecvError::Disconnected) => None,
-            };
+            msg = rx.try_recv().ok();
         }
         if batch.is_empty() {
             continue;

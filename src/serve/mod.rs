@@ -100,14 +100,14 @@ pub fn run(mut options: ServeOptions) -> Result<(), String> {
     options.build.output = Some(output.clone());
 
     let mut initial_error = None;
-    if options.build_first {
-        if let Err(text) = reload::build_and_report(&options.build) {
-            if !options.watch || !output.join(crate::output::META_DIR).is_dir() {
-                return Err("the build failed; nothing to serve".into());
-            }
-            eprintln!("Serving the last good build in {}.", output.display());
-            initial_error = Some(text);
+    if options.build_first
+        && let Err(text) = reload::build_and_report(&options.build)
+    {
+        if !options.watch || !output.join(crate::output::META_DIR).is_dir() {
+            return Err("the build failed; nothing to serve".into());
         }
+        eprintln!("Serving the last good build in {}.", output.display());
+        initial_error = Some(text);
     }
     let snapshot = Snapshot::load(&output).map_err(|e| {
         format!(

@@ -122,7 +122,7 @@ pub fn build_and_report(options: &BuildOptions) -> Result<(), String> {
             }
             let errors = diagnostics.iter().filter(|d| d.is_error()).count();
             eprintln!(
-                "Build failed: {}. Still serving the last good site.",
+                "Build failed: {}.",
                 counts(errors, diagnostics.len() - errors)
             );
             Err(diagnostics
@@ -203,7 +203,10 @@ fn rebuild_loop(rx: mpsc::Receiver<()>, state: &Arc<super::AppState>, options: &
                 }
                 state.reload.succeeded();
             }
-            Err(text) => state.reload.failed(text),
+            Err(text) => {
+                eprintln!("Still serving the last good site.");
+                state.reload.failed(text);
+            }
         }
     }
 }
