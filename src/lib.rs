@@ -7,11 +7,13 @@ pub mod build;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
+pub mod feedback;
 pub mod live;
 pub mod markdown;
 pub mod output;
 pub mod render;
 pub mod search;
+pub mod serve;
 pub mod slug;
 pub mod yaml;
 

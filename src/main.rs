@@ -1,10 +1,11 @@
 //! The `helpcenter` command line: thin glue from arguments to library calls.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
+use std::net::IpAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use helpcenter::build::{BuildFailure, BuildOptions};
 use helpcenter::diagnostics::{Diagnostic, counts};
 
@@ -20,6 +21,16 @@ struct Cli {
 enum Command {
     /// Build the site (HTML, assets and search index) into the output folder.
     Build(BuildArgs),
+    /// Search the built site's index (run `helpcenter build` first).
+    Search(SearchArgs),
+    /// Build, serve and (by default) rebuild on changes with live reload; also answers search
+    /// and stores reader feedback.
+    Serve(ServeArgs),
+    /// Read the feedback readers left (export, statistics).
+    Feedback {
+        #[command(subcommand)]
+        command: FeedbackCommand,
+    },
 }
 
 #[derive(Args, Clone)]
@@ -44,6 +55,95 @@ struct BuildArgs {
     drafts: bool,
 }
 
+#[derive(Args)]
+struct SearchArgs {
+    /// What to look for: words, a phone number in any format, a question.
+    query: String,
+    #[command(flatten)]
+    site: SiteArgs,
+    /// How many hits to show.
+    #[arg(long, short = 'n', default_value_t = 10)]
+    limit: usize,
+    /// Print one JSON object: {query, total, took_ms, hits: [{title, url, kind, section, snippet, score}]}.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    #[command(flatten)]
+    site: SiteArgs,
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1", value_name = "ADDR")]
+    bind: IpAddr,
+    /// Port to listen on (0 picks a free one).
+    #[arg(long, default_value_t = 8080)]
+    port: u16,
+    /// Do not watch the sources (no rebuilds, no live reload).
+    #[arg(long)]
+    no_watch: bool,
+    /// Serve the existing build without building first.
+    #[arg(long)]
+    no_build: bool,
+    /// The feedback database [default: ROOT/feedback.sqlite3].
+    #[arg(long, value_name = "PATH")]
+    feedback_db: Option<PathBuf>,
+    /// Feedback posts allowed per client per minute (0: no limit).
+    #[arg(long, default_value_t = 30, value_name = "N")]
+    rate_limit: u32,
+}
+
+#[derive(Subcommand)]
+enum FeedbackCommand {
+    /// Every feedback entry, oldest first, to stdout.
+    Export {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long, value_enum, default_value = "csv")]
+        format: ExportFormat,
+        /// Only entries received on or after this date (YYYY-MM-DD, UTC) or RFC 3339 time.
+        #[arg(long, value_name = "DATE")]
+        since: Option<String>,
+    },
+    /// Per page: votes, helpful ratio, comments; least helpful first.
+    Stats {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long, value_enum, default_value = "text")]
+        format: StatsFormat,
+    },
+}
+
+#[derive(Args)]
+struct DbArgs {
+    /// The site's folder (the default database is ROOT/feedback.sqlite3).
+    #[arg(long, default_value = ".", value_name = "DIR")]
+    root: PathBuf,
+    /// The feedback database.
+    #[arg(long, value_name = "PATH")]
+    db: Option<PathBuf>,
+}
+
+impl DbArgs {
+    fn path(&self) -> PathBuf {
+        self.db
+            .clone()
+            .unwrap_or_else(|| self.root.join(helpcenter::feedback::DEFAULT_DB))
+    }
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ExportFormat {
+    Csv,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum StatsFormat {
+    Text,
+    Json,
+}
+
 impl BuildArgs {
     fn options(&self) -> BuildOptions {
         BuildOptions {
@@ -59,7 +159,190 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Build(args) => run_build(&args),
+        Command::Search(args) => run_search(&args),
+        Command::Serve(args) => run_serve(args),
+        Command::Feedback { command } => match run_feedback(&command) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(message) => {
+                eprintln!("error: {message}");
+                ExitCode::FAILURE
+            }
+        },
     }
+}
+
+fn run_serve(args: ServeArgs) -> ExitCode {
+    init_tracing();
+    let feedback_db = args
+        .feedback_db
+        .unwrap_or_else(|| args.site.root.join(helpcenter::feedback::DEFAULT_DB));
+    let options = helpcenter::serve::ServeOptions {
+        build: BuildOptions {
+            root: args.site.root,
+            output: args.site.output,
+            base_url: None,
+            drafts: false,
+        },
+        bind: args.bind,
+        port: args.port,
+        watch: !args.no_watch,
+        build_first: !args.no_build,
+        feedback_db,
+        rate_limit: args.rate_limit,
+    };
+    match helpcenter::serve::run(options) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Request logs and server events on stderr; `RUST_LOG` filters (default: info).
+fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .init();
+}
+
+fn run_feedback(command: &FeedbackCommand) -> Result<(), String> {
+    use helpcenter::feedback;
+    let (db, since) = match command {
+        FeedbackCommand::Export { db, since, .. } => (db, since.as_deref().map(parse_since)),
+        FeedbackCommand::Stats { db, .. } => (db, None),
+    };
+    let since = since.transpose()?;
+    let path = db.path();
+    if !path.is_file() {
+        return Err(format!("no feedback database at {}", path.display()));
+    }
+    let conn = feedback::open(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let rows = feedback::rows(&conn, since.as_deref()).map_err(|e| e.to_string())?;
+    let mut out = std::io::stdout().lock();
+    let written = match command {
+        FeedbackCommand::Export { format, .. } => {
+            let format = match format {
+                ExportFormat::Csv => feedback::Format::Csv,
+                ExportFormat::Json => feedback::Format::Json,
+            };
+            feedback::export(&rows, format, &mut out)
+        }
+        FeedbackCommand::Stats { format, .. } => {
+            let stats = feedback::stats(&rows);
+            match format {
+                StatsFormat::Json => serde_json::to_writer_pretty(&mut out, &stats)
+                    .map_err(std::io::Error::other)
+                    .and_then(|()| writeln!(out)),
+                StatsFormat::Text => print_stats(&stats, &mut out),
+            }
+        }
+    };
+    written.map_err(|e| e.to_string())
+}
+
+fn print_stats(
+    stats: &[helpcenter::feedback::PageStats],
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    let width = stats.iter().map(|s| s.page.len()).max().unwrap_or(4).max(4);
+    writeln!(out, "{:width$}  votes  helpful  comments", "page")?;
+    for s in stats {
+        writeln!(
+            out,
+            "{:width$}  {:>5}  {:>6.0}%  {:>8}",
+            s.page,
+            s.votes,
+            s.helpful_ratio * 100.0,
+            s.comments
+        )?;
+    }
+    let votes: usize = stats.iter().map(|s| s.votes).sum();
+    writeln!(out, "{} votes on {} pages", votes, stats.len())
+}
+
+/// `2025-01-31` (start of that day, UTC) or an RFC 3339 time → the stored timestamp form.
+fn parse_since(text: &str) -> Result<String, String> {
+    use chrono::{DateTime, NaiveDate, Utc};
+    if let Ok(date) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+        return Ok(format!("{date}T00:00:00.000Z"));
+    }
+    DateTime::parse_from_rfc3339(text)
+        .map(|t| {
+            t.with_timezone(&Utc)
+                .format("%Y-%m-%dT%H:%M:%S%.3fZ")
+                .to_string()
+        })
+        .map_err(|_| {
+            format!("--since {text:?}: expected a date like 2025-01-31 or an RFC 3339 time")
+        })
+}
+
+fn run_search(args: &SearchArgs) -> ExitCode {
+    let output = args
+        .site
+        .output
+        .clone()
+        .unwrap_or_else(|| args.site.root.join("public"));
+    let search = match helpcenter::search::Search::open(&output) {
+        Ok(search) => search,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let response = search.query(&args.query, args.limit);
+    if args.json {
+        println!(
+            "{}",
+            serde_json::to_string(&response).expect("serializable")
+        );
+        return ExitCode::SUCCESS;
+    }
+    if response.hits.is_empty() {
+        println!("No results for \"{}\".", args.query);
+        return ExitCode::SUCCESS;
+    }
+    let color = std::io::stdout().is_terminal();
+    for (i, hit) in response.hits.iter().enumerate() {
+        println!("{:>2}. {}", i + 1, hit.title);
+        println!("    {}", hit.url);
+        if !hit.section.is_empty() {
+            println!("    {}", hit.section);
+        }
+        if !hit.snippet.is_empty() {
+            println!("    {}", terminal_snippet(&hit.snippet, color));
+        }
+        println!();
+    }
+    println!(
+        "{} of {} results in {:.2} ms",
+        response.hits.len(),
+        response.total,
+        response.took_ms
+    );
+    ExitCode::SUCCESS
+}
+
+/// A snippet for a terminal: marks in bold (or [brackets] when not a terminal), entities decoded.
+fn terminal_snippet(snippet: &str, color: bool) -> String {
+    let (open, close) = if color {
+        ("\x1b[1m", "\x1b[0m")
+    } else {
+        ("[", "]")
+    };
+    snippet
+        .replace("<mark>", open)
+        .replace("</mark>", close)
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
 }
 
 fn run_build(args: &BuildArgs) -> ExitCode {

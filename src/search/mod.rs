@@ -1,19 +1,39 @@
 //! Search: a tantivy index written at build time, and the [`Search`] type that queries it.
 //!
-//! PLACEHOLDER: the types and signatures below are the contract the server and CLI use; the
-//! implementation is still to come.
+//! - [`schema`]: the fields and the schema version.
+//! - [`tokenizers`]: folding, stemming and phone digits (registered on every open).
+//! - [`documents`]: the site cut into search documents (sections, contact rows, roles, …).
+//! - [`query`]: query building from tokens (typos, prefix, stems, synonyms, phone numbers),
+//!   ranking and snippets.
+//!
+//! The index lives in `<output>/.helpcenter/index`; [`META_FILE`] beside it holds what the
+//! query side needs that tantivy does not keep (schema version, synonyms).
 
-use std::path::Path;
+pub mod documents;
+pub mod query;
+pub mod schema;
+pub mod tokenizers;
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
+use tantivy::directory::MmapDirectory;
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument};
 
 use crate::content::Site;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Location};
 use crate::output::{META_DIR, Staging};
 use crate::render::Renderer;
 
+use documents::SearchDoc;
+use schema::{Fields, SCHEMA_VERSION};
+
 /// Folder of the tantivy index inside the build output (`public/.helpcenter/index`).
 pub const INDEX_DIR: &str = "index";
+
+/// File beside the index (`public/.helpcenter/search.json`): see [`IndexMeta`].
+pub const META_FILE: &str = "search.json";
 
 /// The JSON contract of `helpcenter search --json` and `GET /api/search`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -43,34 +63,101 @@ pub enum SearchError {
     Missing(String),
     #[error("the search index in {0} cannot be read ({1}): run `helpcenter build` again")]
     Unreadable(String, String),
+    #[error(
+        "the search index in {0} was built by another version of helpcenter: run `helpcenter build` again"
+    )]
+    Stale(String),
+}
+
+/// What the query side needs besides the tantivy index.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct IndexMeta {
+    /// [`SCHEMA_VERSION`] of the build that wrote the index.
+    pub version: u32,
+    pub documents: u64,
+    /// Language of the content (`site.toml`).
+    pub language: String,
+    /// Groups of words that mean the same (`content/synonyms.yaml`).
+    pub synonyms: Vec<Vec<String>>,
 }
 
 /// An opened index: open once, query many times from many threads.
-pub struct Search {}
+pub struct Search {
+    reader: IndexReader,
+    fields: Fields,
+    meta: IndexMeta,
+    prepared: query::Prepared,
+    dir: PathBuf,
+}
 
 impl Search {
     /// Open the index of the site built into `output_dir`.
     pub fn open(output_dir: &Path) -> Result<Search, SearchError> {
-        let dir = output_dir.join(META_DIR).join(INDEX_DIR);
-        if !dir.is_dir() {
-            return Err(SearchError::Missing(output_dir.display().to_string()));
+        let meta_dir = output_dir.join(META_DIR);
+        let dir = meta_dir.join(INDEX_DIR);
+        let shown = output_dir.display().to_string();
+        let meta_path = meta_dir.join(META_FILE);
+        if !dir.is_dir() || !meta_path.is_file() {
+            return Err(SearchError::Missing(shown));
         }
-        Ok(Search {})
+        let unreadable = |e: String| SearchError::Unreadable(shown.clone(), e);
+        let text = std::fs::read(&meta_path).map_err(|e| unreadable(e.to_string()))?;
+        #[derive(Deserialize)]
+        struct Version {
+            version: u32,
+        }
+        let version: Version =
+            serde_json::from_slice(&text).map_err(|e| unreadable(e.to_string()))?;
+        if version.version != SCHEMA_VERSION {
+            return Err(SearchError::Stale(shown));
+        }
+        let meta: IndexMeta =
+            serde_json::from_slice(&text).map_err(|e| unreadable(e.to_string()))?;
+        let directory = MmapDirectory::open(&dir).map_err(|e| unreadable(e.to_string()))?;
+        let index = Index::open(directory).map_err(|e| unreadable(e.to_string()))?;
+        tokenizers::register(&index);
+        let fields = Fields::of(&index.schema()).map_err(|_| SearchError::Stale(shown.clone()))?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .map_err(|e: tantivy::TantivyError| unreadable(e.to_string()))?;
+        let prepared = query::Prepared::new(&meta);
+        Ok(Search {
+            reader,
+            fields,
+            meta,
+            prepared,
+            dir,
+        })
     }
 
     /// Run a user's query. Any text is valid; an empty query has no hits.
-    pub fn query(&self, query: &str, _limit: usize) -> SearchResponse {
+    pub fn query(&self, query: &str, limit: usize) -> SearchResponse {
+        let started = Instant::now();
+        let searcher = self.reader.searcher();
+        let (total, hits) = query::run(&searcher, &self.fields, &self.prepared, query, limit);
         SearchResponse {
             query: query.to_string(),
-            total: 0,
-            took_ms: 0.0,
-            hits: Vec::new(),
+            total,
+            took_ms: started.elapsed().as_secs_f64() * 1000.0,
+            hits,
         }
     }
 
     /// How many documents the index holds.
     pub fn doc_count(&self) -> u64 {
-        0
+        self.reader.searcher().num_docs()
+    }
+
+    /// Language of the indexed content.
+    pub fn language(&self) -> &str {
+        &self.meta.language
+    }
+
+    /// The index folder.
+    pub fn dir(&self) -> &Path {
+        &self.dir
     }
 }
 
@@ -82,8 +169,101 @@ impl Renderer for IndexRenderer {
         "search"
     }
 
-    fn render(&self, _site: &Site, out: &Staging) -> Result<String, Vec<Diagnostic>> {
-        let _ = std::fs::create_dir_all(out.dir().join(META_DIR).join(INDEX_DIR));
-        Ok("0 search documents".into())
+    fn render(&self, site: &Site, out: &Staging) -> Result<String, Vec<Diagnostic>> {
+        let meta_dir = out.dir().join(META_DIR);
+        let dir = meta_dir.join(INDEX_DIR);
+        let fail = |e: String| {
+            vec![Diagnostic::error(
+                "search-index",
+                Location::file(&dir),
+                format!("cannot write the search index: {e}"),
+            )]
+        };
+        let docs = documents::documents(site);
+        write_index(&dir, &docs, &site.config.language).map_err(|e| fail(e.to_string()))?;
+        let meta = IndexMeta {
+            version: SCHEMA_VERSION,
+            documents: docs.len() as u64,
+            language: site.config.language.clone(),
+            synonyms: site.synonyms.clone(),
+        };
+        let json = serde_json::to_vec_pretty(&meta).expect("serializable");
+        std::fs::write(meta_dir.join(META_FILE), json).map_err(|e| fail(e.to_string()))?;
+        Ok(format!(
+            "{} search documents ({} index)",
+            docs.len(),
+            human_size(dir_size(&dir))
+        ))
+    }
+}
+
+/// Create the index in `dir` (which must not hold one) as a single segment.
+pub fn write_index(dir: &Path, docs: &[SearchDoc], language: &str) -> tantivy::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let (schema, f) = schema::build();
+    let index = Index::create_in_dir(dir, schema)?;
+    tokenizers::register(&index);
+    let mut writer: IndexWriter = index.writer_with_num_threads(1, 50_000_000)?;
+    for d in docs {
+        let mut doc = TantivyDocument::default();
+        doc.add_text(f.kind, d.kind);
+        doc.add_text(f.url, &d.url);
+        doc.add_text(f.language, language);
+        doc.add_text(f.title, &d.title);
+        doc.add_text(f.section, &d.section);
+        doc.add_text(f.name, &d.name);
+        doc.add_text(f.name_stem, &d.name);
+        for keyword in &d.keywords {
+            doc.add_text(f.keywords, keyword);
+        }
+        doc.add_text(f.context, &d.context);
+        doc.add_text(f.context_stem, &d.context);
+        doc.add_text(f.body, &d.body);
+        doc.add_text(f.body_stem, &d.body);
+        for phone in &d.phones {
+            let variants = phone.variants.join(" ");
+            let field = if phone.home { f.phone } else { f.phone_other };
+            doc.add_text(field, &variants);
+            doc.add_text(f.phones, format!("{}\t{variants}", phone.raw));
+        }
+        for country in &d.countries {
+            doc.add_text(f.country, country.to_ascii_lowercase());
+        }
+        writer.add_document(doc)?;
+    }
+    writer.commit()?;
+    let segments = index.searchable_segment_ids()?;
+    if segments.len() > 1 {
+        writer.merge(&segments).wait()?;
+    }
+    writer.wait_merging_threads()?;
+    Ok(())
+}
+
+fn dir_size(dir: &Path) -> u64 {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter_map(|e| e.metadata().ok())
+        .filter(|m| m.is_file())
+        .map(|m| m.len())
+        .sum()
+}
+
+fn human_size(bytes: u64) -> String {
+    if bytes >= 1024 * 1024 {
+        format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
+    } else {
+        format!("{} KB", bytes.div_ceil(1024))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    fn assert_send_sync<T: Send + Sync>() {}
+
+    #[test]
+    fn search_is_send_and_sync() {
+        assert_send_sync::<super::Search>();
     }
 }

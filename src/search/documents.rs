@@ -1,0 +1,415 @@
+//! From a loaded [`Site`] to search documents, at the grain a reader wants to land on: one per
+//! page (its title and lead), one per heading, one per contact row, role, service and procedure.
+
+use crate::content::data::{ContactRow, ContactTable, Procedure, Role, Service};
+use crate::content::{DataRef, Page, Site, resolve_shortcode};
+use crate::markdown::Shortcode;
+
+use super::tokenizers::phone_variants;
+
+/// One document of the index.
+#[derive(Debug, Clone, Default)]
+pub struct SearchDoc {
+    /// page, section, contact, role, service or procedure.
+    pub kind: &'static str,
+    /// Shown as the hit's title.
+    pub title: String,
+    pub url: String,
+    /// Breadcrumbs shown with the hit.
+    pub section: String,
+    /// What the document is called (weighted highest).
+    pub name: String,
+    pub keywords: Vec<String>,
+    /// Where it lives: breadcrumbs and similar.
+    pub context: String,
+    pub body: String,
+    pub phones: Vec<PhoneDoc>,
+    /// ISO codes (uppercase) of a contact row's countries.
+    pub countries: Vec<String>,
+}
+
+/// A phone number of a contact row.
+#[derive(Debug, Clone, Default)]
+pub struct PhoneDoc {
+    /// As written.
+    pub raw: String,
+    /// Digit strings a reader may type ([`phone_variants`]).
+    pub variants: Vec<String>,
+    /// Whether the number belongs to one of the row's countries (a Brazilian number on the
+    /// Brazil row, not on the Venezuela row that lists it for another service).
+    pub home: bool,
+}
+
+const CRUMB: &str = " › ";
+
+/// Every search document of the site.
+pub fn documents(site: &Site) -> Vec<SearchDoc> {
+    let mut docs = Vec::new();
+    for page in &site.pages {
+        page_documents(site, page, &mut docs);
+    }
+    for table in site.data.contacts.values() {
+        let item = DataRef::Contacts(table.id.clone());
+        let Some(&page) = site.placements.get(&item) else {
+            continue;
+        };
+        for row in &table.rows {
+            docs.push(contact_document(site, &site.pages[page], table, row));
+        }
+    }
+    for role in &site.data.roles {
+        if let Some(doc) = role_document(site, role) {
+            docs.push(doc);
+        }
+    }
+    for service in &site.data.services {
+        if let Some(doc) = service_document(site, service) {
+            docs.push(doc);
+        }
+    }
+    for procedure in site.data.procedures.values() {
+        if let Some(doc) = procedure_document(site, procedure) {
+            docs.push(doc);
+        }
+    }
+    docs
+}
+
+/// Titles of the page's ancestors below the home page, then the page itself when `include`.
+fn trail(site: &Site, page: &Page, include: bool) -> Vec<String> {
+    let mut titles = Vec::new();
+    let mut current = page.parent;
+    while let Some(i) = current {
+        if site.pages[i].parent.is_some() {
+            titles.push(site.pages[i].title().to_string());
+        }
+        current = site.pages[i].parent;
+    }
+    titles.reverse();
+    if include {
+        titles.push(page.title().to_string());
+    }
+    titles
+}
+
+fn page_documents(site: &Site, page: &Page, docs: &mut Vec<SearchDoc>) {
+    let md = &page.markdown;
+    let crumbs = trail(site, page, false);
+    let lead = md
+        .sections
+        .iter()
+        .find(|s| s.heading.is_none())
+        .map(|s| expand_shortcodes(site, &s.text))
+        .unwrap_or_default();
+    let description = page.front.description.clone().unwrap_or_default();
+    docs.push(SearchDoc {
+        kind: "page",
+        title: page.title().to_string(),
+        url: page.url.clone(),
+        section: crumbs.join(CRUMB),
+        name: page.title().to_string(),
+        keywords: page.front.tags.clone(),
+        context: crumbs.join(" "),
+        body: join_text([description.as_str(), lead.as_str()]),
+        ..Default::default()
+    });
+
+    let mut page_trail = crumbs;
+    page_trail.push(page.title().to_string());
+    // Open headings above the current one: (level, title).
+    let mut open: Vec<(u8, String)> = Vec::new();
+    for section in &md.sections {
+        let Some(h) = section.heading else { continue };
+        let heading = &md.headings[h];
+        while open
+            .last()
+            .is_some_and(|(level, _)| *level >= heading.level)
+        {
+            open.pop();
+        }
+        let mut crumbs = page_trail.clone();
+        crumbs.extend(open.iter().map(|(_, t)| t.clone()));
+        docs.push(SearchDoc {
+            kind: "section",
+            title: heading.title.clone(),
+            url: format!("{}#{}", page.url, heading.id),
+            section: crumbs.join(CRUMB),
+            name: heading.title.clone(),
+            context: crumbs.join(" "),
+            body: expand_shortcodes(site, &section.text),
+            ..Default::default()
+        });
+        open.push((heading.level, heading.title.clone()));
+    }
+}
+
+fn join_text<'a>(parts: impl IntoIterator<Item = &'a str>) -> String {
+    parts
+        .into_iter()
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Replace `{{ shortcode(…) }}` in a section's text with a short description of the data it
+/// places, so "TSC numbers by country" can be found by what the table holds.
+fn expand_shortcodes(site: &Site, text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find("{{") {
+        let Some(len) = rest[start..].find("}}") else {
+            break;
+        };
+        out.push_str(&rest[..start]);
+        let inner = &rest[start + 2..start + len];
+        if let Some(described) = describe_shortcode(site, inner) {
+            out.push_str(&described);
+        }
+        rest = &rest[start + len + 2..];
+    }
+    out.push_str(rest);
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn describe_shortcode(site: &Site, inner: &str) -> Option<String> {
+    let (name, args) = inner.trim().split_once('(')?;
+    let mut shortcode = Shortcode {
+        name: name.trim().to_string(),
+        args: Vec::new(),
+        offset: 0,
+    };
+    let mut args = args.trim_end().strip_suffix(')')?.trim();
+    while let Some((key, after)) = args.split_once('=') {
+        let after = after.trim_start().strip_prefix('"')?;
+        let (value, after) = after.split_once('"')?;
+        shortcode
+            .args
+            .push((key.trim().to_string(), value.to_string()));
+        args = after.trim_start().trim_start_matches(',').trim_start();
+    }
+    let items = resolve_shortcode(&site.data, &shortcode).ok()?;
+    let parts: Vec<String> = items
+        .iter()
+        .filter_map(|item| match item {
+            DataRef::Contacts(id) => site
+                .data
+                .contacts
+                .get(id)
+                .map(|t| join_text([t.title.as_str(), t.description.as_deref().unwrap_or("")])),
+            DataRef::Service(id) => site
+                .data
+                .services
+                .iter()
+                .find(|s| &s.id == id)
+                .map(|s| join_text([s.name.as_str(), s.short_name.as_deref().unwrap_or("")])),
+            DataRef::Role(code) => site
+                .data
+                .roles
+                .iter()
+                .find(|r| &r.code == code)
+                .map(|r| format!("{} ({})", r.name, r.code)),
+            DataRef::Procedure(id) => site
+                .data
+                .procedures
+                .get(id)
+                .map(|p| join_text([p.title.as_str(), p.summary.as_str()])),
+        })
+        .collect();
+    Some(parts.join(". "))
+}
+
+/// The page placing `item`, its URL with the item's anchor, and the page's breadcrumbs.
+fn placed(site: &Site, item: &DataRef, anchor: &str) -> Option<(String, Vec<String>)> {
+    let page = &site.pages[*site.placements.get(item)?];
+    Some((format!("{}#{anchor}", page.url), trail(site, page, true)))
+}
+
+fn contact_document(site: &Site, page: &Page, table: &ContactTable, row: &ContactRow) -> SearchDoc {
+    let crumbs = trail(site, page, true);
+    let mut lines = vec![row.location.clone()];
+    let mut phones = Vec::new();
+    for (label, list) in [("Toll-free", &row.toll_free), ("Local", &row.local)] {
+        if list.is_empty() {
+            continue;
+        }
+        let shown: Vec<String> = list
+            .iter()
+            .map(|p| match &p.note {
+                Some(note) => format!("{} ({note})", p.raw),
+                None => p.raw.clone(),
+            })
+            .collect();
+        lines.push(format!("{label}: {}", shown.join(", ")));
+        for p in list {
+            phones.push(PhoneDoc {
+                raw: p.raw.clone(),
+                variants: phone_variants(&p.raw, p.e164.as_deref()),
+                home: p
+                    .region
+                    .as_ref()
+                    .is_none_or(|r| row.countries.iter().any(|c| c.eq_ignore_ascii_case(r))),
+            });
+        }
+    }
+    if !row.emails.is_empty() {
+        lines.push(format!("E-mail: {}", row.emails.join(", ")));
+    }
+    if let Some(portal) = &row.portal {
+        lines.push(format!("Portal: {portal}"));
+    }
+    if let Some(services) = &row.services {
+        lines.push(format!("Services: {services}"));
+    }
+    if let Some(notes) = &row.notes {
+        lines.push(notes.clone());
+    }
+    let mut keywords: Vec<String> = Vec::new();
+    for code in &row.countries {
+        keywords.extend(country_names(code).iter().map(|s| s.to_string()));
+    }
+    for email in &row.emails {
+        keywords.push(email.replace(['@', '.', '-', '_'], " "));
+    }
+    keywords.extend(row.portal.iter().cloned());
+    keywords.extend(row.services.iter().cloned());
+    let mut context = crumbs.clone();
+    context.push(table.title.clone());
+    lines.extend(table.description.clone());
+    SearchDoc {
+        kind: "contact",
+        title: format!("{} — {}", row.location, table.title),
+        url: format!("{}#{}", page.url, row.anchor),
+        section: crumbs.join(CRUMB),
+        name: row.location.clone(),
+        keywords,
+        context: context.join(" "),
+        body: lines.join(" · "),
+        phones,
+        countries: row.countries.clone(),
+    }
+}
+
+fn role_document(site: &Site, role: &Role) -> Option<SearchDoc> {
+    let item = DataRef::Role(role.code.clone());
+    let (url, crumbs) = placed(site, &item, &item.anchor())?;
+    let mut body = vec![role.summary.clone()];
+    body.extend(role.responsibilities.iter().cloned());
+    if let Some(who) = &role.assigned_to {
+        body.push(format!("Assigned to: {who}."));
+    }
+    if !role.languages.is_empty() {
+        body.push(format!("Languages: {}.", role.languages.join(", ")));
+    }
+    body.extend(role.languages_note.iter().cloned());
+    let mut keywords = vec![role.code.clone()];
+    keywords.extend(role.aliases.iter().cloned());
+    Some(SearchDoc {
+        kind: "role",
+        title: format!("{} ({})", role.name, role.code),
+        url,
+        section: crumbs.join(CRUMB),
+        name: role.name.clone(),
+        keywords,
+        context: crumbs.join(" "),
+        body: body.join(" "),
+        ..Default::default()
+    })
+}
+
+fn service_document(site: &Site, service: &Service) -> Option<SearchDoc> {
+    let item = DataRef::Service(service.id.clone());
+    let (url, crumbs) = placed(site, &item, &item.anchor())?;
+    let description = crate::markdown::convert(&service.description)
+        .sections
+        .iter()
+        .map(|s| s.text.as_str())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut keywords: Vec<String> = service.short_name.iter().cloned().collect();
+    keywords.extend(service.offerings.iter().cloned());
+    Some(SearchDoc {
+        kind: "service",
+        title: match &service.short_name {
+            Some(short) => format!("{} ({short})", service.name),
+            None => service.name.clone(),
+        },
+        url,
+        section: crumbs.join(CRUMB),
+        name: service.name.clone(),
+        keywords,
+        context: crumbs.join(" "),
+        body: join_text([service.summary.as_str(), description.as_str()]),
+        ..Default::default()
+    })
+}
+
+fn procedure_document(site: &Site, procedure: &Procedure) -> Option<SearchDoc> {
+    let item = DataRef::Procedure(procedure.id.clone());
+    let (url, crumbs) = placed(site, &item, &item.anchor())?;
+    let mut body = vec![procedure.summary.clone()];
+    body.extend(
+        procedure
+            .steps
+            .iter()
+            .enumerate()
+            .map(|(i, s)| format!("{}. {s}", i + 1)),
+    );
+    body.extend(procedure.rules.iter().cloned());
+    body.extend(
+        procedure
+            .deadlines
+            .iter()
+            .map(|d| format!("{}: {}.", d.when, d.then)),
+    );
+    body.extend(procedure.notes.iter().cloned());
+    Some(SearchDoc {
+        kind: "procedure",
+        title: procedure.title.clone(),
+        url,
+        section: crumbs.join(CRUMB),
+        name: procedure.title.clone(),
+        context: crumbs.join(" "),
+        body: join_text(body.iter().map(String::as_str)),
+        ..Default::default()
+    })
+}
+
+/// Names of a country in English, Spanish and Portuguese (and common abbreviations), by ISO
+/// alpha-2 code. Contact rows are indexed under all of them, and the query side uses them to
+/// tell that a query names a country.
+pub fn country_names(code: &str) -> &'static [&'static str] {
+    match code.to_ascii_uppercase().as_str() {
+        "AR" => &["Argentina"],
+        "BO" => &["Bolivia"],
+        "BR" => &["Brazil", "Brasil"],
+        "CA" => &["Canada", "Canadá"],
+        "CL" => &["Chile"],
+        "CO" => &["Colombia", "Colômbia"],
+        "CR" => &["Costa Rica"],
+        "DO" => &["Dominican Republic", "República Dominicana"],
+        "EC" => &["Ecuador", "Equador"],
+        "ES" => &["Spain", "España", "Espanha"],
+        "GT" => &["Guatemala"],
+        "HN" => &["Honduras"],
+        "MX" => &["Mexico", "México", "Méjico"],
+        "NI" => &["Nicaragua", "Nicarágua"],
+        "PA" => &["Panama", "Panamá"],
+        "PE" => &["Peru", "Perú"],
+        "PR" => &["Puerto Rico", "Porto Rico"],
+        "PT" => &["Portugal"],
+        "PY" => &["Paraguay", "Paraguai"],
+        "SV" => &["El Salvador"],
+        // Not "US": it is also the pronoun ("call us").
+        "US" => &["USA", "United States", "Estados Unidos", "EUA", "EEUU"],
+        "UY" => &["Uruguay", "Uruguai"],
+        "VE" => &["Venezuela"],
+        _ => &[],
+    }
+}
+
+/// Every code [`country_names`] knows.
+pub const COUNTRY_CODES: &[&str] = &[
+    "AR", "BO", "BR", "CA", "CL", "CO", "CR", "DO", "EC", "ES", "GT", "HN", "MX", "NI", "PA", "PE",
+    "PR", "PT", "PY", "SV", "US", "UY", "VE",
+];

@@ -1,0 +1,257 @@
+//! `helpcenter serve`: the built site, `/api/search`, `/api/feedback`, `/healthz`, and (in watch
+//! mode) rebuilds with live reload.
+//!
+//! Every request resolves files against the output path at request time, so the atomic swap of
+//! a rebuild is followed without restarting; the search index and page manifest are reloaded into
+//! a [`Snapshot`] swapped atomically after each successful build.
+
+mod api;
+mod feedback;
+mod limit;
+mod reload;
+mod static_files;
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::net::{IpAddr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use arc_swap::ArcSwap;
+use axum::Router;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use tokio::sync::watch;
+use tower_http::compression::CompressionLayer;
+use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+use tracing::Level;
+
+use crate::build::BuildOptions;
+use crate::feedback::Writer;
+use crate::render::manifest::Manifest;
+use crate::search::Search;
+
+/// How long in-flight requests may take to finish after SIGINT/SIGTERM.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; img-src 'self' data:; \
+    object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub build: BuildOptions,
+    pub bind: IpAddr,
+    /// 0 picks a free port.
+    pub port: u16,
+    /// Watch the sources, rebuild and live-reload.
+    pub watch: bool,
+    /// Build once before serving.
+    pub build_first: bool,
+    pub feedback_db: PathBuf,
+    /// Feedback posts allowed per client per minute; 0 turns the limit off.
+    pub rate_limit: u32,
+}
+
+/// What the server knows about the current build; replaced whole after each rebuild.
+pub(crate) struct Snapshot {
+    pub title: String,
+    /// Page URL → content hash of the page's source.
+    pub pages: HashMap<String, String>,
+    pub search: Result<Arc<Search>, String>,
+}
+
+impl Snapshot {
+    fn load(output: &Path) -> std::io::Result<Snapshot> {
+        let manifest = Manifest::read(output)?;
+        Ok(Snapshot {
+            title: manifest.title,
+            pages: manifest
+                .pages
+                .into_iter()
+                .map(|p| (p.url, p.content_hash))
+                .collect(),
+            search: Search::open(output)
+                .map(Arc::new)
+                .map_err(|e| e.to_string()),
+        })
+    }
+}
+
+pub(crate) struct AppState {
+    pub output: PathBuf,
+    pub watch: bool,
+    pub snapshot: ArcSwap<Snapshot>,
+    pub feedback: Writer,
+    pub limiter: limit::RateLimiter,
+    pub reload: reload::Hub,
+    /// Turns true when shutting down (ends the live-reload streams).
+    pub shutdown: watch::Receiver<bool>,
+}
+
+pub(crate) type Shared = Arc<AppState>;
+
+/// Build (unless told not to), serve until SIGINT/SIGTERM, then close the database cleanly.
+/// Errors are messages for the terminal.
+pub fn run(mut options: ServeOptions) -> Result<(), String> {
+    options.build.root = std::path::absolute(&options.build.root).map_err(|e| e.to_string())?;
+    let output = std::path::absolute(options.build.output_dir()).map_err(|e| e.to_string())?;
+    options.build.output = Some(output.clone());
+
+    let mut initial_error = None;
+    if options.build_first
+        && let Err(text) = reload::build_and_report(&options.build)
+    {
+        if !options.watch || !output.join(crate::output::META_DIR).is_dir() {
+            return Err("the build failed; nothing to serve".into());
+        }
+        eprintln!("Serving the last good build in {}.", output.display());
+        initial_error = Some(text);
+    }
+    let snapshot = Snapshot::load(&output).map_err(|e| {
+        format!(
+            "no built site in {} ({e}): run `helpcenter build` first, or drop --no-build",
+            output.display()
+        )
+    })?;
+    let writer = Writer::start(&options.feedback_db).map_err(|e| {
+        format!(
+            "cannot open the feedback database {}: {e}",
+            options.feedback_db.display()
+        )
+    })?;
+    let (shutdown_tx, shutdown_rx) = watch::channel(false);
+    let state = Arc::new(AppState {
+        output,
+        watch: options.watch,
+        snapshot: ArcSwap::from_pointee(snapshot),
+        feedback: writer,
+        limiter: limit::RateLimiter::new(options.rate_limit, Duration::from_secs(60)),
+        reload: reload::Hub::new(initial_error),
+        shutdown: shutdown_rx,
+    });
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    let result = runtime.block_on(serve(state.clone(), &options, shutdown_tx));
+    runtime.shutdown_timeout(Duration::from_secs(1));
+    state.feedback.close();
+    result
+}
+
+async fn serve(
+    state: Shared,
+    options: &ServeOptions,
+    shutdown_tx: watch::Sender<bool>,
+) -> Result<(), String> {
+    let listener = tokio::net::TcpListener::bind((options.bind, options.port))
+        .await
+        .map_err(|e| format!("cannot listen on {}:{}: {e}", options.bind, options.port))?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    let title = state.snapshot.load().title.clone();
+    let mut stdout = std::io::stdout();
+    let _ = writeln!(stdout, "Serving {title} at http://{addr}/");
+    let _ = stdout.flush();
+
+    let _watcher = if options.watch {
+        Some(
+            reload::watch(state.clone(), options.build.clone())
+                .map_err(|e| format!("cannot watch the sources: {e}"))?,
+        )
+    } else {
+        None
+    };
+    let sweeper = tokio::spawn(limit::sweep_forever(state.clone()));
+
+    let app = router(state.clone());
+    let mut shutdown_rx = state.shutdown.clone();
+    let server = axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async move {
+        shutdown_signal().await;
+        eprintln!("Shutting down: finishing requests in flight…");
+        let _ = shutdown_tx.send(true);
+    });
+    let result = tokio::select! {
+        r = server => r.map_err(|e| e.to_string()),
+        _ = async {
+            let _ = shutdown_rx.wait_for(|v| *v).await;
+            tokio::time::sleep(SHUTDOWN_GRACE).await;
+        } => {
+            eprintln!("Requests still running after {SHUTDOWN_GRACE:?}; stopping anyway.");
+            Ok(())
+        }
+    };
+    sweeper.abort();
+    result
+}
+
+fn router(state: Shared) -> Router {
+    let mut app = Router::new()
+        .route("/healthz", get(api::healthz))
+        .route("/api/search", get(api::search))
+        .route("/api/feedback", post(feedback::post));
+    if state.watch {
+        app = app
+            .route(reload::EVENTS_PATH, get(reload::events))
+            .route(reload::SCRIPT_PATH, get(reload::script));
+    }
+    app.fallback(static_files::serve)
+        .with_state(state)
+        .layer(CompressionLayer::new())
+        .layer(axum::middleware::map_response(security_headers))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+        )
+}
+
+async fn security_headers(mut response: Response) -> Response {
+    let headers = response.headers_mut();
+    for (name, value) in [
+        (header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::REFERRER_POLICY, "strict-origin-when-cross-origin"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+    ] {
+        headers
+            .entry(name)
+            .or_insert(HeaderValue::from_static(value));
+    }
+    response
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+}
+
+/// A JSON error answer: `{"error": "…"}`.
+pub(crate) fn json_error(status: StatusCode, message: impl Into<String>) -> Response {
+    (
+        status,
+        axum::Json(serde_json::json!({ "error": message.into() })),
+    )
+        .into_response()
+}

@@ -1,0 +1,212 @@
+//! Watch mode: rebuild when `content/`, `themes/` or `site.toml` change, tell open pages over
+//! server-sent events (`reload`, or `build-error` with the diagnostics, shown as an overlay by
+//! `/__livereload.js` until a build succeeds). A failed build leaves the last good site served.
+
+use std::convert::Infallible;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, mpsc};
+use std::time::Duration;
+
+use axum::extract::State;
+use axum::http::header;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use futures_util::{Stream, StreamExt, stream};
+use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher};
+use tokio::sync::broadcast;
+use tokio_stream::wrappers::BroadcastStream;
+
+use super::{Shared, Snapshot};
+use crate::build::{BuildFailure, BuildOptions};
+use crate::diagnostics::counts;
+
+pub const EVENTS_PATH: &str = "/__livereload";
+pub const SCRIPT_PATH: &str = "/__livereload.js";
+const SCRIPT_TAG: &str = "<script src=\"/__livereload.js\" defer></script>";
+const DEBOUNCE: Duration = Duration::from_millis(150);
+
+const SCRIPT: &str = include_str!("livereload.js");
+
+#[derive(Debug, Clone)]
+pub enum Notice {
+    Reload,
+    Error(String),
+}
+
+/// Fans rebuild results out to every open page; remembers the current build error.
+pub struct Hub {
+    tx: broadcast::Sender<Notice>,
+    error: Mutex<Option<String>>,
+}
+
+impl Hub {
+    pub fn new(error: Option<String>) -> Hub {
+        Hub {
+            tx: broadcast::channel(16).0,
+            error: Mutex::new(error),
+        }
+    }
+
+    fn succeeded(&self) {
+        *self.error.lock().expect("hub lock") = None;
+        let _ = self.tx.send(Notice::Reload);
+    }
+
+    fn failed(&self, text: String) {
+        *self.error.lock().expect("hub lock") = Some(text.clone());
+        let _ = self.tx.send(Notice::Error(text));
+    }
+}
+
+/// `GET /__livereload`: `hello`, then the current error if any, then each rebuild's outcome.
+pub async fn events(
+    State(state): State<Shared>,
+) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    let rx = state.reload.tx.subscribe();
+    let mut first = vec![Event::default().event("hello").data("watching")];
+    if let Some(text) = state.reload.error.lock().expect("hub lock").clone() {
+        first.push(Event::default().event("build-error").data(text));
+    }
+    let updates = BroadcastStream::new(rx).map(|notice| match notice {
+        Ok(Notice::Error(text)) => Event::default().event("build-error").data(text),
+        // A lagging page missed something: reloading catches it up.
+        Ok(Notice::Reload) | Err(_) => Event::default().event("reload").data("reload"),
+    });
+    let mut shutdown = state.shutdown.clone();
+    let stream = stream::iter(first)
+        .chain(updates)
+        .map(Ok)
+        .take_until(async move {
+            let _ = shutdown.wait_for(|stopping| *stopping).await;
+        });
+    Sse::new(stream).keep_alive(KeepAlive::default())
+}
+
+pub async fn script() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        SCRIPT,
+    )
+        .into_response()
+}
+
+/// Add the live-reload script before `</body>` (or at the end).
+pub fn inject(mut html: Vec<u8>) -> Vec<u8> {
+    let at = html
+        .windows(7)
+        .rposition(|w| w.eq_ignore_ascii_case(b"</body>"))
+        .unwrap_or(html.len());
+    html.splice(at..at, SCRIPT_TAG.bytes());
+    html
+}
+
+/// Build, printing warnings, the summary or every error to the terminal (stderr: stdout holds
+/// only the "Serving" line). On failure returns the diagnostics as plain text.
+pub fn build_and_report(options: &BuildOptions) -> Result<(), String> {
+    let color = std::io::stderr().is_terminal();
+    match crate::build::build(options) {
+        Ok(report) => {
+            for d in &report.warnings {
+                eprintln!("{}\n", d.render(&options.root, color));
+            }
+            eprintln!("{}", report.summary());
+            Ok(())
+        }
+        Err(BuildFailure { diagnostics }) => {
+            for d in &diagnostics {
+                eprintln!("{}\n", d.render(&options.root, color));
+            }
+            let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+            eprintln!(
+                "Build failed: {}.",
+                counts(errors, diagnostics.len() - errors)
+            );
+            Err(diagnostics
+                .iter()
+                .map(|d| d.render(&options.root, false))
+                .collect::<Vec<_>>()
+                .join("\n\n"))
+        }
+    }
+}
+
+/// Start watching; the returned watcher stops the watch (and the rebuild thread) when dropped.
+///
+/// Plain notify rather than notify-debouncer-mini: the build itself opens every source file, and
+/// the mini debouncer drops the event kind that tells those reads apart from edits.
+pub fn watch(state: Shared, options: BuildOptions) -> notify::Result<RecommendedWatcher> {
+    let root = options.root.clone();
+    let sources = Sources {
+        root: root.clone(),
+        output: state.output.clone(),
+    };
+    let (tx, rx) = mpsc::channel::<()>();
+    let mut watcher =
+        notify::recommended_watcher(move |event: notify::Result<notify::Event>| match event {
+            Ok(event) => {
+                let edit = !matches!(event.kind, EventKind::Access(_));
+                if edit && event.paths.iter().any(|p| sources.relevant(p)) {
+                    let _ = tx.send(());
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "watching the sources"),
+        })?;
+    for dir in ["content", "themes"] {
+        if root.join(dir).is_dir() {
+            watcher.watch(&root.join(dir), RecursiveMode::Recursive)?;
+        }
+    }
+    // site.toml is watched through its folder: editors often save by renaming a new file over it.
+    watcher.watch(&root, RecursiveMode::NonRecursive)?;
+    std::thread::Builder::new()
+        .name("rebuild".into())
+        .spawn(move || rebuild_loop(rx, &state, &options))
+        .expect("spawn rebuild thread");
+    Ok(watcher)
+}
+
+struct Sources {
+    root: PathBuf,
+    output: PathBuf,
+}
+
+impl Sources {
+    fn relevant(&self, path: &Path) -> bool {
+        if path.starts_with(&self.output) {
+            return false;
+        }
+        path == self.root.join("site.toml")
+            || path.starts_with(self.root.join("content"))
+            || path.starts_with(self.root.join("themes"))
+    }
+}
+
+/// One build per burst of changes: wait until the sources have been quiet for [`DEBOUNCE`].
+fn rebuild_loop(rx: mpsc::Receiver<()>, state: &Arc<super::AppState>, options: &BuildOptions) {
+    while rx.recv().is_ok() {
+        loop {
+            match rx.recv_timeout(DEBOUNCE) {
+                Ok(()) => continue,
+                Err(mpsc::RecvTimeoutError::Timeout) => break,
+                Err(mpsc::RecvTimeoutError::Disconnected) => return,
+            }
+        }
+        match build_and_report(options) {
+            Ok(()) => {
+                match Snapshot::load(&state.output) {
+                    Ok(snapshot) => state.snapshot.store(Arc::new(snapshot)),
+                    Err(e) => tracing::error!(error = %e, "reading the new build's manifest"),
+                }
+                state.reload.succeeded();
+            }
+            Err(text) => {
+                eprintln!("Still serving the last good site.");
+                state.reload.failed(text);
+            }
+        }
+    }
+}

@@ -1,0 +1,275 @@
+//! The built site's files: content types, ETag / Last-Modified with 304s, cache headers, the
+//! theme's 404 page, no listings, nothing outside the output folder and nothing hidden (the
+//! `.helpcenter` build metadata included).
+
+use std::path::Path;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+
+use super::{Shared, reload};
+
+/// Longer (percent-encoded) paths are refused.
+pub const MAX_PATH: usize = 1024;
+const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+const HTML_CACHE: &str = "public, max-age=60, must-revalidate";
+const OTHER_CACHE: &str = "public, max-age=3600";
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum PathError {
+    /// 400 with a message.
+    Bad(&'static str),
+    /// Hidden or impossible: answered as not found.
+    NotFound,
+}
+
+/// Decode a request path into safe segments below the output folder.
+pub fn clean_path(raw: &str) -> Result<Vec<String>, PathError> {
+    if raw.len() > MAX_PATH {
+        return Err(PathError::Bad("the path is too long"));
+    }
+    let decoded = percent_encoding::percent_decode_str(raw)
+        .decode_utf8()
+        .map_err(|_| PathError::Bad("the path is not valid UTF-8"))?;
+    if decoded.contains(['\0', '\\']) || decoded.chars().any(char::is_control) {
+        return Err(PathError::Bad(
+            "the path holds a backslash or a control character",
+        ));
+    }
+    let mut segments = Vec::new();
+    for segment in decoded.split('/') {
+        match segment {
+            "" => {}
+            "." | ".." => return Err(PathError::Bad("the path holds . or .. segments")),
+            s if s.starts_with('.') => return Err(PathError::NotFound),
+            s if s.len() > 255 => return Err(PathError::Bad("a path segment is too long")),
+            s => segments.push(s.to_string()),
+        }
+    }
+    Ok(segments)
+}
+
+pub async fn serve(
+    State(state): State<Shared>,
+    method: Method,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Response {
+    if method != Method::GET && method != Method::HEAD {
+        let mut response = (StatusCode::METHOD_NOT_ALLOWED, "only GET and HEAD\n").into_response();
+        response
+            .headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+        return response;
+    }
+    let segments = match clean_path(uri.path()) {
+        Ok(segments) => segments,
+        Err(PathError::Bad(message)) => {
+            return (StatusCode::BAD_REQUEST, format!("bad request: {message}\n")).into_response();
+        }
+        Err(PathError::NotFound) => return not_found(&state).await,
+    };
+    let mut path = state.output.clone();
+    path.extend(&segments);
+    let Ok(meta) = tokio::fs::symlink_metadata(&path).await else {
+        return not_found(&state).await;
+    };
+    let slash = uri.path().ends_with('/');
+    if meta.is_dir() {
+        if !slash {
+            // `/billing` → `/billing/`, built from the clean segments (never `//host`).
+            let mut location = String::new();
+            for s in &segments {
+                location.push('/');
+                location.extend(percent_encoding::utf8_percent_encode(
+                    s,
+                    percent_encoding::NON_ALPHANUMERIC,
+                ));
+            }
+            location.push('/');
+            if let Some(q) = uri.query() {
+                location.push('?');
+                location.push_str(q);
+            }
+            let mut response = StatusCode::PERMANENT_REDIRECT.into_response();
+            if let Ok(value) = HeaderValue::from_str(&location) {
+                response.headers_mut().insert(header::LOCATION, value);
+            }
+            return response;
+        }
+        path.push("index.html");
+        match tokio::fs::symlink_metadata(&path).await {
+            Ok(m) if m.is_file() => send_file(&state, &headers, &path, &m).await,
+            _ => not_found(&state).await,
+        }
+    } else if meta.is_file() && !slash {
+        send_file(&state, &headers, &path, &meta).await
+    } else {
+        not_found(&state).await
+    }
+}
+
+async fn send_file(
+    state: &Shared,
+    headers: &HeaderMap,
+    path: &Path,
+    meta: &std::fs::Metadata,
+) -> Response {
+    let content_type = content_type(path);
+    let html = content_type.starts_with("text/html");
+    let inject = html && state.watch;
+    let modified = meta.modified().ok();
+    let nanos = modified
+        .and_then(|m| m.duration_since(UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos());
+    let etag = format!(
+        "W/\"{:x}-{:x}{}\"",
+        meta.len(),
+        nanos,
+        if inject { "-lr" } else { "" }
+    );
+    let cache = if is_fingerprinted(path) {
+        IMMUTABLE
+    } else if html {
+        if state.watch { "no-cache" } else { HTML_CACHE }
+    } else {
+        OTHER_CACHE
+    };
+    let mut response = if not_modified(headers, &etag, modified) {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        let Ok(mut bytes) = tokio::fs::read(path).await else {
+            return not_found(state).await;
+        };
+        if inject {
+            bytes = reload::inject(bytes);
+        }
+        let mut response = Response::new(Body::from(bytes));
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_str(&content_type).expect("mime is a header value"),
+        );
+        response
+    };
+    let h = response.headers_mut();
+    h.insert(header::ETAG, HeaderValue::from_str(&etag).expect("etag"));
+    if let Some(m) = modified {
+        h.insert(
+            header::LAST_MODIFIED,
+            HeaderValue::from_str(&httpdate::fmt_http_date(m)).expect("date"),
+        );
+    }
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    response
+}
+
+/// RFC 9110: If-None-Match wins over If-Modified-Since; weak comparison.
+fn not_modified(headers: &HeaderMap, etag: &str, modified: Option<SystemTime>) -> bool {
+    let strip = |t: &str| t.trim().trim_start_matches("W/").to_string();
+    if let Some(inm) = headers.get(header::IF_NONE_MATCH) {
+        let Ok(inm) = inm.to_str() else { return false };
+        return inm
+            .split(',')
+            .any(|t| t.trim() == "*" || strip(t) == strip(etag));
+    }
+    let since = headers
+        .get(header::IF_MODIFIED_SINCE)
+        .and_then(|v| httpdate::parse_http_date(v.to_str().ok()?).ok());
+    match (since, modified) {
+        (Some(since), Some(modified)) => {
+            let secs = |t: SystemTime| t.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+            secs(modified) <= secs(since)
+        }
+        _ => false,
+    }
+}
+
+async fn not_found(state: &Shared) -> Response {
+    let page = tokio::fs::read(state.output.join("404.html")).await;
+    let mut response = match page {
+        Ok(mut bytes) => {
+            if state.watch {
+                bytes = reload::inject(bytes);
+            }
+            let mut r = Response::new(Body::from(bytes));
+            r.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/html; charset=utf-8"),
+            );
+            r
+        }
+        Err(_) => "Not found\n".into_response(),
+    };
+    *response.status_mut() = StatusCode::NOT_FOUND;
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    response
+}
+
+fn content_type(path: &Path) -> String {
+    let mime = mime_guess::from_path(path).first_or_octet_stream();
+    let textual = mime.type_() == mime_guess::mime::TEXT
+        || matches!(
+            mime.subtype().as_str(),
+            "javascript" | "json" | "xml" | "svg"
+        );
+    if textual && mime.get_param("charset").is_none() {
+        format!("{mime}; charset=utf-8")
+    } else {
+        mime.to_string()
+    }
+}
+
+/// Theme assets get a content hash in their name: `site.1a2b3c4d5e.css`.
+pub fn is_fingerprinted(path: &Path) -> bool {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    let parts: Vec<&str> = name.split('.').collect();
+    parts.len() >= 3
+        && parts[parts.len() - 2].len() == 10
+        && parts[parts.len() - 2]
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_stay_inside() {
+        assert_eq!(clean_path("/a/b/").unwrap(), ["a", "b"]);
+        assert_eq!(clean_path("/a%20b").unwrap(), ["a b"]);
+        for bad in [
+            "/../etc/passwd",
+            "/%2e%2e/x",
+            "/a/%2E%2E/%2e%2e/x",
+            "/a%5c..%5cx",
+            "/a\\b",
+            "/a%00b",
+            "/a/./b",
+            "/%ff",
+        ] {
+            assert!(
+                matches!(clean_path(bad), Err(PathError::Bad(_))),
+                "{bad} must be refused"
+            );
+        }
+        assert_eq!(
+            clean_path("/.helpcenter/pages.json"),
+            Err(PathError::NotFound)
+        );
+        assert!(clean_path(&format!("/{}", "a".repeat(2000))).is_err());
+        assert_eq!(clean_path("/%252e%252e/x").unwrap(), ["%2e%2e", "x"]);
+    }
+
+    #[test]
+    fn fingerprints() {
+        assert!(is_fingerprinted(Path::new("css/site.1a2b3c4d5e.css")));
+        assert!(!is_fingerprinted(Path::new("css/site.css")));
+        assert!(!is_fingerprinted(Path::new("index.html")));
+    }
+}
