@@ -16,12 +16,20 @@ fn every_page_is_csp_clean_and_tel_links_are_e164() {
         pages += 1;
         let html = String::from_utf8(bytes).expect("utf-8");
         let name = path.display();
-        assert!(html.starts_with("<!doctype html>\n<html lang=\"en\">"), "{name}");
-        assert!(!html.contains(" style="), "{name}: style attributes break the CSP");
+        assert!(
+            html.starts_with("<!doctype html>\n<html lang=\"en\">"),
+            "{name}"
+        );
+        assert!(
+            !html.contains(" style="),
+            "{name}: style attributes break the CSP"
+        );
         for (at, _) in html.match_indices("<script") {
             let tag = &html[at..at + html[at..].find('>').unwrap()];
             assert!(
-                tag.contains(" src=") || tag.contains("application/ld+json") || tag.contains("application/json"),
+                tag.contains(" src=")
+                    || tag.contains("application/ld+json")
+                    || tag.contains("application/json"),
                 "{name}: inline script {tag}"
             );
         }
@@ -41,12 +49,21 @@ fn special_pages_feeds_and_handbook_in_reading_order() {
     let site = Site::sample();
     site.run_ok(&["build"]);
     let robots = site.read_output("robots.txt");
-    assert!(robots.contains("Sitemap: https://help.example.com/sitemap.xml"), "{robots}");
+    assert!(
+        robots.contains("Sitemap: https://help.example.com/sitemap.xml"),
+        "{robots}"
+    );
     let sitemap = site.read_output("sitemap.xml");
     assert!(sitemap.contains("<loc>https://help.example.com/billing/</loc>"));
     assert!(site.read_output("atom.xml").contains("<entry>"));
-    assert!(site.read_output("opensearch.xml").contains("/search/?q={searchTerms}"));
-    assert!(site.read_output("search/index.html").contains("data-search-page"));
+    assert!(
+        site.read_output("opensearch.xml")
+            .contains("/search/?q={searchTerms}")
+    );
+    assert!(
+        site.read_output("search/index.html")
+            .contains("data-search-page")
+    );
     assert!(site.public().join("favicon.svg").is_file());
 
     let handbook = site.read_output("handbook/index.html");
@@ -56,15 +73,26 @@ fn special_pages_feeds_and_handbook_in_reading_order() {
     assert!(at("Technical support") < at("Technical support phone numbers"));
     assert!(at("Technical support phone numbers") < at("Billing"));
     assert!(at("Billing") < at("Billing Customer Care"));
-    assert!(handbook.contains("0800-887-3333"), "data tables are in the handbook");
+    assert!(
+        handbook.contains("0800-887-3333"),
+        "data tables are in the handbook"
+    );
 
     let page = site.read_output("technical-support/phone-numbers/index.html");
-    assert!(page.contains(r#"<link rel="canonical" href="https://help.example.com/technical-support/phone-numbers/">"#));
+    assert!(page.contains(
+        r#"<link rel="canonical" href="https://help.example.com/technical-support/phone-numbers/">"#
+    ));
     assert!(page.contains(r#""@type":"BreadcrumbList""#));
     assert!(page.contains(r#"action="/api/feedback""#) && page.contains(r#"name="website""#));
     let home = site.read_output("index.html");
-    assert!(home.contains("/technical-support/phone-numbers/#technical-support-brazil"), "support block links rows");
-    assert!(home.contains("/services/#service-cdn"), "service cards link to their place");
+    assert!(
+        home.contains("/technical-support/phone-numbers/#technical-support-brazil"),
+        "support block links rows"
+    );
+    assert!(
+        home.contains("/services/#service-cdn"),
+        "service cards link to their place"
+    );
 }
 
 #[test]
