@@ -12,6 +12,7 @@
 pub mod documents;
 pub mod query;
 pub mod schema;
+pub mod static_index;
 pub mod tokenizers;
 
 use std::path::{Path, PathBuf};

@@ -1,0 +1,268 @@
+//! Search without a server: a compact, sharded index written as static files, queried by the
+//! theme's `static-search.js` when `/api/search` does not answer (plain static hosting).
+//!
+//! Layout under `public/search-index/`:
+//! - `meta.json`: `{v, n (documents), s (term shards), c (documents per chunk), syn}`;
+//! - `t/<k>.json`: term → flat `[doc, weight, doc, weight, …]` postings, for every term whose
+//!   key (its first three characters) hashes (FNV-1a) to shard `k`, so one query word costs one
+//!   small file and the last word's prefix matches live in the same file;
+//! - `d/<k>.json`: documents `k*c … k*c+c-1` as `[kind, title, url, section, excerpt]`.
+//!
+//! Words are folded the way the browser folds the query (NFD, marks dropped, lowercase) and
+//! phone numbers are indexed as the same digit variants as the tantivy index, so both searches
+//! agree on accents and numbers.
+
+use std::collections::{BTreeMap, HashMap};
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::documents::{SearchDoc, documents};
+use crate::content::Site;
+use crate::diagnostics::{Diagnostic, Location};
+use crate::output::Staging;
+use crate::render::Renderer;
+
+pub const STATIC_DIR: &str = "search-index";
+/// Documents per `d/` chunk: a first query fetches a handful of small chunks.
+const CHUNK: usize = 8;
+/// Aim for term shards of about this many bytes.
+const SHARD_BYTES: usize = 12_000;
+const EXCERPT_CHARS: usize = 200;
+
+pub struct StaticIndexRenderer;
+
+#[derive(Serialize)]
+struct Meta {
+    v: u32,
+    n: usize,
+    s: u32,
+    c: usize,
+    /// Synonym groups, folded.
+    syn: Vec<Vec<String>>,
+}
+
+impl Renderer for StaticIndexRenderer {
+    fn name(&self) -> &'static str {
+        "static-search"
+    }
+
+    fn render(&self, site: &Site, out: &Staging) -> Result<String, Vec<Diagnostic>> {
+        let docs = documents(site);
+        let postings = postings(&docs);
+        let total: usize = postings.iter().map(|(t, p)| t.len() + p.len() * 4).sum();
+        let shards = total.div_ceil(SHARD_BYTES).max(1) as u32;
+
+        let mut by_shard: Vec<BTreeMap<&str, Vec<u32>>> = vec![BTreeMap::new(); shards as usize];
+        for (term, list) in &postings {
+            let flat = list
+                .iter()
+                .flat_map(|&(doc, weight)| [doc, weight])
+                .collect();
+            by_shard[(fnv1a(shard_key(term)) % shards) as usize].insert(term, flat);
+        }
+        let mut files: Vec<(String, Vec<u8>)> = by_shard
+            .par_iter()
+            .enumerate()
+            .map(|(k, terms)| (format!("{STATIC_DIR}/t/{k}.json"), to_json(terms)))
+            .collect();
+        files.par_extend(docs.par_chunks(CHUNK).enumerate().map(|(k, chunk)| {
+            let rows: Vec<[&str; 5]> = chunk
+                .iter()
+                .map(|d| [d.kind, &d.title, &d.url, &d.section, excerpt(d)])
+                .collect();
+            (format!("{STATIC_DIR}/d/{k}.json"), to_json(&rows))
+        }));
+        let syn = site
+            .synonyms
+            .iter()
+            .map(|group| group.iter().map(|w| fold(w)).collect())
+            .collect();
+        let meta = Meta {
+            v: 1,
+            n: docs.len(),
+            s: shards,
+            c: CHUNK,
+            syn,
+        };
+        files.push((format!("{STATIC_DIR}/meta.json"), to_json(&meta)));
+
+        let bytes: usize = files.iter().map(|(_, b)| b.len()).sum();
+        let written: Vec<Result<(), Diagnostic>> = files
+            .par_iter()
+            .map(|(path, data)| {
+                out.write(path, data).map_err(|e| {
+                    Diagnostic::error(
+                        "static-search",
+                        Location::file(path),
+                        format!("cannot write: {e}"),
+                    )
+                })
+            })
+            .collect();
+        let errors: Vec<Diagnostic> = written.into_iter().filter_map(Result::err).collect();
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(format!(
+            "static search ({} files, {} KB)",
+            files.len(),
+            bytes.div_ceil(1024)
+        ))
+    }
+}
+
+fn to_json<T: Serialize + ?Sized>(value: &T) -> Vec<u8> {
+    serde_json::to_vec(value).expect("serializable")
+}
+
+/// The excerpt shown under a hit: contact rows list their numbers, others their text.
+fn excerpt(doc: &SearchDoc) -> &str {
+    let text = doc.body.as_str();
+    match text.char_indices().nth(EXCERPT_CHARS) {
+        Some((cut, _)) => &text[..cut],
+        None => text,
+    }
+}
+
+/// Term → `(document, weight)` for every document. Weights are small integers: a word in the
+/// title or name counts most, then keywords, context and body; a phone number of the row's own
+/// country counts like a name.
+fn postings(docs: &[SearchDoc]) -> HashMap<String, Vec<(u32, u32)>> {
+    let per_doc: Vec<HashMap<String, u32>> = docs.par_iter().map(doc_terms).collect();
+    let mut postings: HashMap<String, Vec<(u32, u32)>> = HashMap::new();
+    for (doc, terms) in per_doc.into_iter().enumerate() {
+        for (term, weight) in terms {
+            postings.entry(term).or_default().push((doc as u32, weight));
+        }
+    }
+    postings
+}
+
+fn doc_terms(doc: &SearchDoc) -> HashMap<String, u32> {
+    let mut terms: HashMap<String, u32> = HashMap::new();
+    let mut add = |text: &str, weight: u32, cap: u32| {
+        for word in words(text) {
+            for term in [light_stem(&word), Some(word.clone())]
+                .into_iter()
+                .flatten()
+            {
+                let w = terms.entry(term).or_default();
+                *w = (*w + weight).min(cap.max(*w));
+            }
+        }
+    };
+    add(&doc.title, 10, 20);
+    add(&doc.name, 10, 20);
+    for keyword in &doc.keywords {
+        add(keyword, 6, 20);
+    }
+    add(&doc.context, 2, 6);
+    add(&doc.body, 1, 4);
+    for phone in &doc.phones {
+        let weight = if phone.home { 20 } else { 8 };
+        for variant in &phone.variants {
+            let w = terms.entry(variant.clone()).or_default();
+            *w = (*w).max(weight);
+        }
+    }
+    for country in &doc.countries {
+        let w = terms.entry(fold(country)).or_default();
+        *w = (*w).max(6);
+    }
+    terms
+}
+
+/// Lowercase, accents removed, split on anything that is not a letter or digit.
+pub fn words(text: &str) -> Vec<String> {
+    fold(text)
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// What the browser's `s.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase()` gives for
+/// the Latin text of a Help Center.
+pub fn fold(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_ascii() {
+                c.to_ascii_lowercase().to_string()
+            } else if c.is_alphabetic() {
+                deunicode::deunicode_char(c)
+                    .map(str::to_lowercase)
+                    .unwrap_or_else(|| c.to_lowercase().to_string())
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+/// Plural-insensitive form shared with the browser: `invoices` → `invoice`.
+fn light_stem(word: &str) -> Option<String> {
+    (word.len() > 4 && word.ends_with('s') && !word.ends_with("ss"))
+        .then(|| word[..word.len() - 1].to_string())
+}
+
+/// The part of a term that picks its shard: the first three characters.
+fn shard_key(term: &str) -> &str {
+    match term.char_indices().nth(3) {
+        Some((cut, _)) => &term[..cut],
+        None => term,
+    }
+}
+
+/// 32-bit FNV-1a over UTF-8 bytes; the browser computes the same.
+fn fnv1a(text: &str) -> u32 {
+    text.bytes().fold(0x811c_9dc5u32, |hash, b| {
+        (hash ^ u32::from(b)).wrapping_mul(0x0100_0193)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tokenizers::phone_variants;
+    use super::*;
+
+    #[test]
+    fn folding_matches_the_browser() {
+        assert_eq!(
+            words("México, FACTURACIÓN e-mail"),
+            ["mexico", "facturacion", "e", "mail"]
+        );
+        assert_eq!(fold("São Paulo"), "sao paulo");
+    }
+
+    #[test]
+    fn fnv1a_known_values() {
+        assert_eq!(fnv1a(""), 0x811c_9dc5);
+        assert_eq!(fnv1a("a"), 0xe40c_292c);
+    }
+
+    #[test]
+    fn shard_keys_are_three_characters() {
+        assert_eq!(shard_key("invoice"), "inv");
+        assert_eq!(shard_key("tt"), "tt");
+    }
+
+    #[test]
+    fn phone_variants_are_terms() {
+        let doc = SearchDoc {
+            kind: "contact",
+            title: "Brazil".into(),
+            phones: vec![super::super::documents::PhoneDoc {
+                raw: "0800-887-3333".into(),
+                variants: phone_variants("0800-887-3333", Some("+558008873333")),
+                home: true,
+            }],
+            ..Default::default()
+        };
+        let terms = doc_terms(&doc);
+        for digits in ["08008873333", "8008873333", "3333", "558008873333"] {
+            assert_eq!(terms.get(digits), Some(&20), "{digits}");
+        }
+        assert!(terms.contains_key("brazil"));
+    }
+}

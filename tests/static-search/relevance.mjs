@@ -1,0 +1,23 @@
+// Runs the browser's static search (themes/default/static/js/static-search.js) over a built
+// site's /search-index/ from disk, for every query of tests/relevance.yaml given as JSON on
+// stdin. Prints one JSON line per query: {query, urls, bytes} (bytes: what a browser would
+// have fetched for that first query, index files only).
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+
+const [, , siteDir, moduleFile] = process.argv;
+const { createStaticSearch } = await import(pathToFileURL(moduleFile).href);
+const queries = JSON.parse(readFileSync(0, "utf8"));
+
+for (const query of queries) {
+  let bytes = 0;
+  const fetchJson = async (url) => {
+    const text = readFileSync(join(siteDir, url));
+    bytes += text.length;
+    return JSON.parse(text);
+  };
+  const { search } = createStaticSearch("search-index/", fetchJson);
+  const response = await search(query, 10);
+  console.log(JSON.stringify({ query, urls: response.hits.map((h) => h.url), bytes, hits: response.hits }));
+}
