@@ -67,7 +67,10 @@ for (const viewport of VIEWPORTS) {
         const input = page.locator("#search-dialog-input");
         for (const keys of ["Control+k", "Meta+k", "/"]) {
           await page.keyboard.press(keys);
-          await dialog.waitFor({ state: "visible" });
+          await dialog.waitFor({ state: "visible", timeout: 5000 }).catch(async (e) => {
+            const focus = await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 120));
+            throw new Error(`${keys} did not open the search dialog (focus on ${focus}): ${e.message}`);
+          });
           assert.ok(await input.evaluate((e) => e === document.activeElement), `${keys} focuses the search box`);
           await page.keyboard.press("Escape");
           await dialog.waitFor({ state: "hidden" });
@@ -172,10 +175,20 @@ describe("search UI", () => {
     });
   });
 
-  test("without the search API the dialog says search is unavailable", async () => {
+  test("without the server, the static index answers; without either, search is unavailable", async () => {
     await withPage(VIEWPORTS[0], async (page, ctx) => {
       ctx.allow((text) => text.includes("/api/search") || text.includes("status of 404"));
       await page.route("**/api/search**", (route) => route.fulfill({ status: 404, contentType: "text/html", body: "<h1>Not found</h1>" }));
+      await page.goto(server.url + "/");
+      await page.keyboard.press("Control+k");
+      await page.locator("#search-dialog-input").fill("0800 887 3333");
+      const first = page.locator("#search-dialog-results [role=option]").first();
+      await first.waitFor();
+      assert.match(await first.getAttribute("data-url"), /#/, "static index finds the row");
+    });
+    await withPage(VIEWPORTS[0], async (page, ctx) => {
+      ctx.allow((text) => text.includes("/api/search") || text.includes("/search-index/") || text.includes("status of 404"));
+      await page.route(/\/(api\/search|search-index\/)/, (route) => route.fulfill({ status: 404, contentType: "text/html", body: "<h1>Not found</h1>" }));
       await page.goto(server.url + "/");
       await page.keyboard.press("Control+k");
       await page.locator("#search-dialog-input").fill("brazil");

@@ -40,7 +40,8 @@
 
   /* ---------- Search backends: tried in order until one answers ---------- */
   // Each backend: { name, search(query, signal) -> Promise<{query,total,took_ms,hits}> }.
-  // A static index (for hosts without the server) can be pushed here later.
+  // The server's /api/search first; on a static host, the index written at build time
+  // (static-search.js, loaded only when needed). A backend that failed is not asked again.
   var backends = [{
     name: "api",
     search: function (query, signal) {
@@ -53,15 +54,28 @@
       });
     }
   }];
+  var staticModule = doc.currentScript && doc.currentScript.getAttribute("data-static-search");
+  if (staticModule) {
+    var engine = null;
+    backends.push({
+      name: "static",
+      search: function (query) {
+        engine = engine || import(staticModule).then(function (m) { return m.createStaticSearch(); });
+        return engine.then(function (s) { return s.search(query, 20); });
+      }
+    });
+  }
   window.helpcenterSearchBackends = backends;
   function runSearch(query, signal) {
     var i = 0;
     function next(err) {
       if (signal && signal.aborted) return Promise.reject(err || new Error("aborted"));
+      while (i < backends.length && backends[i].failed) i++;
       if (i >= backends.length) return Promise.reject(err || new Error("no search backend"));
       var backend = backends[i++];
       return backend.search(query, signal).catch(function (e) {
         if (e && e.name === "AbortError") throw e;
+        backend.failed = true;
         return next(e);
       });
     }
@@ -176,9 +190,13 @@
       status.textContent = str("js_search_unavailable");
     });
   }
+  var opener = null;
   function openSearch(text) {
     if (!dialog) return;
-    if (!dialog.open) dialog.showModal();
+    if (!dialog.open) {
+      opener = doc.activeElement;
+      dialog.showModal();
+    }
     if (typeof text === "string") input.value = text;
     input.focus();
     lastQuery = null;
@@ -206,6 +224,12 @@
       }
     });
     $(".search-close", dialog).addEventListener("click", function () { dialog.close(); });
+    // Give focus back now: the browser would only move it off the hidden input at the next frame.
+    dialog.addEventListener("close", function () {
+      if (opener && opener !== doc.body && doc.contains(opener) && opener.focus) opener.focus();
+      else input.blur();
+      opener = null;
+    });
     dialog.addEventListener("click", function (e) { if (e.target === dialog) dialog.close(); });
     $$("[data-search-open]").forEach(function (a) {
       a.addEventListener("click", function (e) {
@@ -222,7 +246,8 @@
       });
     });
     doc.addEventListener("keydown", function (e) {
-      var t = e.target, typing = t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName));
+      var t = e.target, typing = t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))
+        && !(t === input && !dialog.open);
       if ((e.key === "k" || e.key === "K") && (e.ctrlKey || e.metaKey) && !e.altKey) {
         e.preventDefault();
         openSearch();
