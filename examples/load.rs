@@ -36,7 +36,7 @@ async fn worker(client: reqwest::Client, base: String, kind: Kind, until: Instan
             Kind::Search => client.get(format!("{base}api/search?q=phone%20numbers&limit=10")),
             Kind::Feedback => client.post(format!("{base}api/feedback")).json(&json!({
                 "page": "/billing/changing-billing-information/",
-                "helpful": i % 3 != 0,
+                "helpful": !i.is_multiple_of(3),
                 "comment": format!("load test {i}"),
             })),
         };

@@ -100,9 +100,20 @@ pub fn run(mut options: ServeOptions) -> Result<(), String> {
     options.build.output = Some(output.clone());
 
     let mut initial_error = None;
-    if options.build_first
-        && let Err(text) = reload::build_and_report(&options.build)
-    {
+    let mut live = None;
+    let first = match (options.build_first, options.watch) {
+        (false, _) => Ok(()),
+        (true, true) => {
+            let (kept, result) = reload::first_build(&options.build);
+            live = kept;
+            result
+        }
+        (true, false) => reload::report(
+            &options.build,
+            crate::build::build(&options.build).map(|r| (r.summary(), r.warnings)),
+        ),
+    };
+    if let Err(text) = first {
         if !options.watch || !output.join(crate::output::META_DIR).is_dir() {
             return Err("the build failed; nothing to serve".into());
         }
@@ -135,7 +146,7 @@ pub fn run(mut options: ServeOptions) -> Result<(), String> {
         .enable_all()
         .build()
         .map_err(|e| e.to_string())?;
-    let result = runtime.block_on(serve(state.clone(), &options, shutdown_tx));
+    let result = runtime.block_on(serve(state.clone(), &options, shutdown_tx, live));
     runtime.shutdown_timeout(Duration::from_secs(1));
     state.feedback.close();
     result
@@ -145,6 +156,7 @@ async fn serve(
     state: Shared,
     options: &ServeOptions,
     shutdown_tx: watch::Sender<bool>,
+    live: Option<crate::live::LiveBuild>,
 ) -> Result<(), String> {
     let listener = tokio::net::TcpListener::bind((options.bind, options.port))
         .await
@@ -157,7 +169,7 @@ async fn serve(
 
     let _watcher = if options.watch {
         Some(
-            reload::watch(state.clone(), options.build.clone())
+            reload::watch(state.clone(), options.build.clone(), live)
                 .map_err(|e| format!("cannot watch the sources: {e}"))?,
         )
     } else {

@@ -19,7 +19,9 @@ use tokio_stream::wrappers::BroadcastStream;
 
 use super::{Shared, Snapshot};
 use crate::build::{BuildFailure, BuildOptions};
+use crate::diagnostics::Diagnostic;
 use crate::diagnostics::counts;
+use crate::live::{LiveBuild, Rebuilt};
 
 pub const EVENTS_PATH: &str = "/__livereload";
 pub const SCRIPT_PATH: &str = "/__livereload.js";
@@ -104,16 +106,19 @@ pub fn inject(mut html: Vec<u8>) -> Vec<u8> {
     html
 }
 
-/// Build, printing warnings, the summary or every error to the terminal (stderr: stdout holds
-/// only the "Serving" line). On failure returns the diagnostics as plain text.
-pub fn build_and_report(options: &BuildOptions) -> Result<(), String> {
+/// Print a build's outcome to the terminal (stderr: stdout holds only the "Serving" line):
+/// warnings and the summary, or every error. On failure returns the diagnostics as plain text.
+pub fn report(
+    options: &BuildOptions,
+    outcome: Result<(String, Vec<Diagnostic>), BuildFailure>,
+) -> Result<(), String> {
     let color = std::io::stderr().is_terminal();
-    match crate::build::build(options) {
-        Ok(report) => {
-            for d in &report.warnings {
+    match outcome {
+        Ok((summary, warnings)) => {
+            for d in &warnings {
                 eprintln!("{}\n", d.render(&options.root, color));
             }
-            eprintln!("{}", report.summary());
+            eprintln!("{summary}");
             Ok(())
         }
         Err(BuildFailure { diagnostics }) => {
@@ -134,23 +139,65 @@ pub fn build_and_report(options: &BuildOptions) -> Result<(), String> {
     }
 }
 
+/// The first build of a watch session, kept in memory for incremental rebuilds.
+pub fn first_build(options: &BuildOptions) -> (Option<LiveBuild>, Result<(), String>) {
+    match LiveBuild::new(options.clone()) {
+        Ok((live, built)) => (
+            Some(live),
+            report(options, Ok((built.summary(), built.warnings))),
+        ),
+        Err(failure) => (None, report(options, Err(failure))),
+    }
+}
+
+/// Rebuild after `changed` files changed: only the edited pages when that is enough.
+fn rebuild(
+    options: &BuildOptions,
+    live: &mut Option<LiveBuild>,
+    changed: &[PathBuf],
+) -> Result<(), String> {
+    let outcome = match live {
+        Some(live) => live.rebuild(changed).map(|rebuilt| match rebuilt {
+            Rebuilt::Pages { urls, elapsed } => (
+                format!("Rebuilt {} in {} ms", urls.join(", "), elapsed.as_millis()),
+                Vec::new(),
+            ),
+            Rebuilt::Full(report) => (report.summary(), report.warnings),
+        }),
+        None => LiveBuild::new(options.clone()).map(|(new, report)| {
+            *live = Some(new);
+            (report.summary(), report.warnings)
+        }),
+    };
+    report(options, outcome)
+}
+
 /// Start watching; the returned watcher stops the watch (and the rebuild thread) when dropped.
 ///
 /// Plain notify rather than notify-debouncer-mini: the build itself opens every source file, and
 /// the mini debouncer drops the event kind that tells those reads apart from edits.
-pub fn watch(state: Shared, options: BuildOptions) -> notify::Result<RecommendedWatcher> {
+pub fn watch(
+    state: Shared,
+    options: BuildOptions,
+    live: Option<LiveBuild>,
+) -> notify::Result<RecommendedWatcher> {
     let root = options.root.clone();
     let sources = Sources {
         root: root.clone(),
         output: state.output.clone(),
     };
-    let (tx, rx) = mpsc::channel::<()>();
+    let (tx, rx) = mpsc::channel::<Vec<PathBuf>>();
     let mut watcher =
         notify::recommended_watcher(move |event: notify::Result<notify::Event>| match event {
             Ok(event) => {
                 let edit = !matches!(event.kind, EventKind::Access(_));
-                if edit && event.paths.iter().any(|p| sources.relevant(p)) {
-                    let _ = tx.send(());
+                let paths: Vec<PathBuf> = event
+                    .paths
+                    .into_iter()
+                    .filter(|p| sources.relevant(p))
+                    .collect();
+                if edit && !paths.is_empty() {
+                    let _ = tx.send(paths);
                 }
             }
             Err(e) => tracing::warn!(error = %e, "watching the sources"),
@@ -164,7 +211,7 @@ pub fn watch(state: Shared, options: BuildOptions) -> notify::Result<Recommended
     watcher.watch(&root, RecursiveMode::NonRecursive)?;
     std::thread::Builder::new()
         .name("rebuild".into())
-        .spawn(move || rebuild_loop(rx, &state, &options))
+        .spawn(move || rebuild_loop(rx, &state, &options, live))
         .expect("spawn rebuild thread");
     Ok(watcher)
 }
@@ -186,16 +233,26 @@ impl Sources {
 }
 
 /// One build per burst of changes: wait until the sources have been quiet for [`DEBOUNCE`].
-fn rebuild_loop(rx: mpsc::Receiver<()>, state: &Arc<super::AppState>, options: &BuildOptions) {
-    while rx.recv().is_ok() {
+fn rebuild_loop(
+    rx: mpsc::Receiver<Vec<PathBuf>>,
+    state: &Arc<super::AppState>,
+    options: &BuildOptions,
+    mut live: Option<LiveBuild>,
+) {
+    while let Ok(mut changed) = rx.recv() {
         loop {
             match rx.recv_timeout(DEBOUNCE) {
-                Ok(()) => continue,
+                Ok(more) => {
+                    changed.extend(more);
+                    continue;
+                }
                 Err(mpsc::RecvTimeoutError::Timeout) => break,
                 Err(mpsc::RecvTimeoutError::Disconnected) => return,
             }
         }
-        match build_and_report(options) {
+        changed.sort();
+        changed.dedup();
+        match rebuild(options, &mut live, &changed) {
             Ok(()) => {
                 match Snapshot::load(&state.output) {
                     Ok(snapshot) => state.snapshot.store(Arc::new(snapshot)),

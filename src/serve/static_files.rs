@@ -74,7 +74,7 @@ pub async fn serve(
     };
     let mut path = state.output.clone();
     path.extend(&segments);
-    let Ok(meta) = tokio::fs::symlink_metadata(&path).await else {
+    let Some(meta) = metadata_across_swap(&state, &path).await else {
         return not_found(&state).await;
     };
     let slash = uri.path().ends_with('/');
@@ -110,6 +110,21 @@ pub async fn serve(
     } else {
         not_found(&state).await
     }
+}
+
+/// A rebuild swaps the output folder by two renames; a request landing in between waits for
+/// the new folder (briefly) instead of answering 404.
+async fn metadata_across_swap(state: &Shared, path: &Path) -> Option<std::fs::Metadata> {
+    for _ in 0..20 {
+        match tokio::fs::symlink_metadata(path).await {
+            Ok(meta) => return Some(meta),
+            Err(_) if !state.output.exists() => {
+                tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+            }
+            Err(_) => return None,
+        }
+    }
+    None
 }
 
 async fn send_file(
