@@ -33,15 +33,29 @@ fn measure(label: &str, search: &Search, queries: &[String]) {
         search.query(q, 10); // warm up
     }
     let mut times = Vec::with_capacity(queries.len() * ROUNDS);
+    let mut per_query = vec![Duration::ZERO; queries.len()];
     for _ in 0..ROUNDS {
-        for q in queries {
+        for (i, q) in queries.iter().enumerate() {
             let started = Instant::now();
             let response = search.query(q, 10);
-            times.push(started.elapsed());
+            let took = started.elapsed();
+            times.push(took);
+            per_query[i] += took;
             std::hint::black_box(response);
         }
     }
     times.sort();
+    if std::env::var_os("HC_BENCH_SLOWEST").is_some() {
+        let mut slowest: Vec<(Duration, &String)> =
+            per_query.iter().copied().zip(queries).collect();
+        slowest.sort_by_key(|s| std::cmp::Reverse(s.0));
+        for (total, q) in slowest.iter().take(8) {
+            println!(
+                "  {:.3} ms  {q:?}",
+                total.as_secs_f64() * 1000.0 / ROUNDS as f64
+            );
+        }
+    }
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     println!(
         "{label}: {} documents, {} queries × {ROUNDS}: p50 {:.3} ms, p99 {:.3} ms, max {:.3} ms",

@@ -94,5 +94,8 @@ fn relevance_set_finds_the_right_result_first() {
         failures.len(),
         failures.join("\n")
     );
-    assert!(p3 >= 100.0 && p1 >= 90.0, "top-1 {p1:.1} %, top-3 {p3:.1} %");
+    assert!(
+        p3 >= 100.0 && p1 >= 90.0,
+        "top-1 {p1:.1} %, top-3 {p3:.1} %"
+    );
 }

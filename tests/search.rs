@@ -72,7 +72,8 @@ fn mexico_finds_the_mexico_rows() {
     let response = query("Mexico");
     let top: Vec<&Hit> = response.hits.iter().take(3).collect();
     assert!(
-        top.iter().all(|h| h.kind == "contact" && h.title.contains("xico")),
+        top.iter()
+            .all(|h| h.kind == "contact" && h.title.contains("xico")),
         "{:#?}",
         urls(&response.hits)
     );
@@ -104,10 +105,17 @@ fn accents_fold_both_ways() {
 
 #[test]
 fn stems_match_other_forms_of_a_word() {
-    assert!(rank("reported incidents", "/technical-support/reporting-an-incident/").is_some());
+    assert!(
+        rank(
+            "reported incidents",
+            "/technical-support/reporting-an-incident/"
+        )
+        .is_some()
+    );
     let hits = query("invoice").hits;
     assert!(
-        hits.iter().any(|h| h.snippet.contains("<mark>invoices</mark>")),
+        hits.iter()
+            .any(|h| h.snippet.contains("<mark>invoices</mark>")),
         "invoices highlighted through its stem: {hits:#?}"
     );
     // Portuguese and Spanish plurals.
@@ -173,17 +181,27 @@ fn a_typod_role_name_finds_the_role() {
 #[test]
 fn typo_budget_grows_with_word_length() {
     // Under 5 characters: no typo allowed.
-    assert!(query("cdx").hits.is_empty(), "{:#?}", urls(&query("cdx").hits));
+    assert!(
+        query("cdx").hits.is_empty(),
+        "{:#?}",
+        urls(&query("cdx").hits)
+    );
     // From 9 characters: two typos ("tecnicall" for "technical").
     let hits = query("tecnicall").hits;
     assert!(
-        hits.iter().any(|h| h.snippet.contains("<mark>technical</mark>")
-            || h.snippet.contains("<mark>Technical</mark>")),
+        hits.iter()
+            .any(|h| h.snippet.contains("<mark>technical</mark>")
+                || h.snippet.contains("<mark>Technical</mark>")),
         "{hits:#?}"
     );
     // 5 to 8 characters: one typo, not two.
     assert!(!query("tiket").hits.is_empty());
-    assert!(query("tkiet").hits.iter().all(|h| !h.snippet.contains("<mark>ticket")));
+    assert!(
+        query("tkiet")
+            .hits
+            .iter()
+            .all(|h| !h.snippet.contains("<mark>ticket"))
+    );
 }
 
 #[test]
@@ -210,7 +228,12 @@ fn last_word_matches_as_a_prefix() {
     assert!(hits[0].url.contains("touchpoints"), "{:#?}", urls(&hits));
     assert!(hits[0].snippet.contains("<mark>"), "{}", hits[0].snippet);
     // Only the last word: "touchp points" has no prefix match on "touchp".
-    assert!(query("touchp order").hits.iter().all(|h| !h.snippet.contains("<mark>touchpoints")));
+    assert!(
+        query("touchp order")
+            .hits
+            .iter()
+            .all(|h| !h.snippet.contains("<mark>touchpoints"))
+    );
 }
 
 // Synonyms and abbreviations
@@ -240,7 +263,11 @@ fn synonyms_file_of_another_site_is_used() {
         Some("/widgets/"),
         "{hits:#?}"
     );
-    assert!(hits[0].snippet.contains("<mark>gizmo</mark>"), "{}", hits[0].snippet);
+    assert!(
+        hits[0].snippet.contains("<mark>gizmo</mark>"),
+        "{}",
+        hits[0].snippet
+    );
 }
 
 // Ranking
@@ -256,7 +283,10 @@ fn a_country_and_a_contact_need_rank_the_contact_row_first() {
 #[test]
 fn title_matches_outrank_body_matches() {
     assert_first("escalation numbers", "#escalation-numbers");
-    assert_first("portal user administrator", "#the-portal-user-administrator");
+    assert_first(
+        "portal user administrator",
+        "#the-portal-user-administrator",
+    );
 }
 
 // Hostile input
@@ -406,7 +436,11 @@ fn missing_or_stale_index_says_to_build() {
 
     let out = site.run(&["search", "billing"]);
     assert!(!out.status.success());
-    assert!(common::text(&out).contains("helpcenter build"), "{}", common::text(&out));
+    assert!(
+        common::text(&out).contains("helpcenter build"),
+        "{}",
+        common::text(&out)
+    );
 }
 
 // The command line
@@ -432,9 +466,17 @@ fn cli_json_prints_one_object_with_brazil_rows_first() {
     assert!(!hits.is_empty());
     for hit in hits.iter().take(2) {
         assert!(hit["url"].as_str().unwrap().ends_with("-brazil"), "{hit}");
-        let mut keys: Vec<&str> = hit.as_object().unwrap().keys().map(String::as_str).collect();
+        let mut keys: Vec<&str> = hit
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
         keys.sort();
-        assert_eq!(keys, ["kind", "score", "section", "snippet", "title", "url"]);
+        assert_eq!(
+            keys,
+            ["kind", "score", "section", "snippet", "title", "url"]
+        );
     }
 }
 
@@ -451,7 +493,10 @@ fn cli_human_output_numbers_the_hits() {
     assert!(stdout.contains("/your-team/#role-am"), "{stdout}");
     assert!(stdout.contains(" 3. "), "{stdout}");
     assert!(!stdout.contains(" 4. "), "{stdout}");
-    assert!(!stdout.contains("<mark>"), "marks are shown for a terminal: {stdout}");
+    assert!(
+        !stdout.contains("<mark>"),
+        "marks are shown for a terminal: {stdout}"
+    );
 
     let out = std::process::Command::new(common::binary())
         .args(["search", "C++ \"unclosed", "--output"])

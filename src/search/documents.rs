@@ -121,7 +121,10 @@ fn page_documents(site: &Site, page: &Page, docs: &mut Vec<SearchDoc>) {
     for section in &md.sections {
         let Some(h) = section.heading else { continue };
         let heading = &md.headings[h];
-        while open.last().is_some_and(|(level, _)| *level >= heading.level) {
+        while open
+            .last()
+            .is_some_and(|(level, _)| *level >= heading.level)
+        {
             open.pop();
         }
         let mut crumbs = page_trail.clone();

@@ -51,7 +51,11 @@ fn text(tokenizer: &str, positions: bool, stored: bool) -> TextOptions {
             .set_tokenizer(tokenizer)
             .set_index_option(record),
     );
-    if stored { options.set_stored() } else { options }
+    if stored {
+        options.set_stored()
+    } else {
+        options
+    }
 }
 
 pub fn build() -> (Schema, Fields) {

@@ -354,18 +354,33 @@ mod tests {
         while stream.advance() {
             tokens.push((stream.token().text.clone(), stream.token().position));
         }
-        assert!(tokens.iter().any(|(t, p)| t == "telefon" && *p == 0), "{tokens:?}");
+        assert!(
+            tokens.iter().any(|(t, p)| t == "telefon" && *p == 0),
+            "{tokens:?}"
+        );
         assert!(tokens.iter().all(|(_, p)| *p <= 1));
     }
 
     #[test]
     fn phone_variants_cover_every_way_of_writing() {
         let v = phone_variants("+55-11-3957-2288", Some("+551139572288"));
-        for want in ["551139572288", "1139572288", "01139572288", "39572288", "2288"] {
+        for want in [
+            "551139572288",
+            "1139572288",
+            "01139572288",
+            "39572288",
+            "2288",
+        ] {
             assert!(v.contains(&want.to_string()), "{want} in {v:?}");
         }
         let v = phone_variants("0800-887-3333", Some("+558008873333"));
-        for want in ["08008873333", "8008873333", "3333", "8873333", "558008873333"] {
+        for want in [
+            "08008873333",
+            "8008873333",
+            "3333",
+            "8873333",
+            "558008873333",
+        ] {
             assert!(v.contains(&want.to_string()), "{want} in {v:?}");
         }
     }
@@ -379,6 +394,9 @@ mod tests {
         assert!(runs[1].candidates.iter().any(|(c, _)| c == "39572288"));
         assert!(digit_runs("24/7 365 days").is_empty());
         assert!(digit_runs("4G 5G").is_empty());
-        assert_eq!(digit_runs("0800 887 3333")[0].candidates[0].0, "08008873333");
+        assert_eq!(
+            digit_runs("0800 887 3333")[0].candidates[0].0,
+            "08008873333"
+        );
     }
 }
