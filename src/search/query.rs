@@ -252,7 +252,8 @@ pub fn run(
         return (0, Vec::new());
     };
     let mut scored = rescore(searcher, fields, &plan, &candidates);
-    scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+    // Best first; equal scores in index order (site order).
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
     scored.truncate(limit);
     let hits = scored
         .into_iter()
