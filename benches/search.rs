@@ -14,6 +14,12 @@ use helpcenter::search::{Search, write};
 
 const ROUNDS: usize = 30;
 
+/// `cargo bench` passes `--bench`; `cargo test --all-targets` runs this file without it, as a
+/// quick smoke test (one round, a small generated site).
+fn benchmarking() -> bool {
+    std::env::args().any(|a| a == "--bench")
+}
+
 fn queries(root: &Path) -> Vec<String> {
     let text = std::fs::read_to_string(root.join("tests/relevance.yaml")).expect("relevance set");
     let cases: Vec<serde_yaml::Value> = serde_yaml::from_str(&text).expect("yaml");
@@ -29,12 +35,13 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 }
 
 fn measure(label: &str, search: &Search, queries: &[String]) {
+    let rounds = if benchmarking() { ROUNDS } else { 1 };
     for q in queries {
         search.query(q, 10); // warm up
     }
-    let mut times = Vec::with_capacity(queries.len() * ROUNDS);
+    let mut times = Vec::with_capacity(queries.len() * rounds);
     let mut per_query = vec![Duration::ZERO; queries.len()];
-    for _ in 0..ROUNDS {
+    for _ in 0..rounds {
         for (i, q) in queries.iter().enumerate() {
             let started = Instant::now();
             let response = search.query(q, 10);
@@ -52,13 +59,13 @@ fn measure(label: &str, search: &Search, queries: &[String]) {
         for (total, q) in slowest.iter().take(8) {
             println!(
                 "  {:.3} ms  {q:?}",
-                total.as_secs_f64() * 1000.0 / ROUNDS as f64
+                total.as_secs_f64() * 1000.0 / rounds as f64
             );
         }
     }
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     println!(
-        "{label}: {} documents, {} queries × {ROUNDS}: p50 {:.3} ms, p99 {:.3} ms, max {:.3} ms",
+        "{label}: {} documents, {} queries × {rounds}: p50 {:.3} ms, p99 {:.3} ms, max {:.3} ms",
         search.doc_count(),
         queries.len(),
         ms(percentile(&times, 0.50)),
@@ -133,7 +140,6 @@ fn generated(sample: &[SearchDoc], pages: usize) -> Vec<SearchDoc> {
 }
 
 fn main() {
-    // `cargo bench` passes `--bench`; ignore arguments.
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let queries = queries(root);
     let options = BuildOptions {
@@ -158,7 +164,7 @@ fn main() {
     let pages: usize = std::env::var("HC_BENCH_PAGES")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(10_000);
+        .unwrap_or(if benchmarking() { 10_000 } else { 200 });
     let docs = generated(&sample, pages);
     let out = tmp.path().join("generated");
     let started = Instant::now();
