@@ -48,11 +48,15 @@ pub fn documents(site: &Site) -> Vec<SearchDoc> {
     for page in &site.pages {
         page_documents(site, page, &mut docs);
     }
-    for table in site.data.contacts.values() {
-        let item = DataRef::Contacts(table.id.clone());
-        let Some(&page) = site.placements.get(&item) else {
-            continue;
-        };
+    // Contact tables in the order of the pages that place them (site order breaks ties).
+    let mut tables: Vec<(usize, &ContactTable)> = site
+        .data
+        .contacts
+        .values()
+        .filter_map(|t| Some((*site.placements.get(&DataRef::Contacts(t.id.clone()))?, t)))
+        .collect();
+    tables.sort_by_key(|(page, t)| (*page, t.id.clone()));
+    for (page, table) in tables {
         for row in &table.rows {
             docs.push(contact_document(site, &site.pages[page], table, row));
         }

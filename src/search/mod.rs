@@ -171,8 +171,7 @@ impl Renderer for IndexRenderer {
     }
 
     fn render(&self, site: &Site, out: &Staging) -> Result<String, Vec<Diagnostic>> {
-        let meta_dir = out.dir().join(META_DIR);
-        let dir = meta_dir.join(INDEX_DIR);
+        let dir = out.dir().join(META_DIR).join(INDEX_DIR);
         let fail = |e: String| {
             vec![Diagnostic::error(
                 "search-index",
@@ -181,25 +180,44 @@ impl Renderer for IndexRenderer {
             )]
         };
         let docs = documents::documents(site);
-        write_index(&dir, &docs, &site.config.language).map_err(|e| fail(e.to_string()))?;
-        let meta = IndexMeta {
-            version: SCHEMA_VERSION,
-            documents: docs.len() as u64,
-            language: site.config.language.clone(),
-            synonyms: site.synonyms.clone(),
-        };
-        let json = serde_json::to_vec_pretty(&meta).expect("serializable");
-        std::fs::write(meta_dir.join(META_FILE), json).map_err(|e| fail(e.to_string()))?;
+        let size = write(
+            &out.dir().join(META_DIR),
+            &docs,
+            &site.config.language,
+            &site.synonyms,
+        )
+        .map_err(|e| fail(e.to_string()))?;
         Ok(format!(
             "{} search documents ({} index)",
             docs.len(),
-            human_size(dir_size(&dir))
+            human_size(size)
         ))
     }
 }
 
+/// Write the index of `docs` and its [`IndexMeta`] into `meta_dir` (the output's
+/// `.helpcenter` folder). Returns the size of the index in bytes.
+pub fn write(
+    meta_dir: &Path,
+    docs: &[SearchDoc],
+    language: &str,
+    synonyms: &[Vec<String>],
+) -> tantivy::Result<u64> {
+    let dir = meta_dir.join(INDEX_DIR);
+    write_index(&dir, docs, language)?;
+    let meta = IndexMeta {
+        version: SCHEMA_VERSION,
+        documents: docs.len() as u64,
+        language: language.to_string(),
+        synonyms: synonyms.to_vec(),
+    };
+    let json = serde_json::to_vec_pretty(&meta).expect("serializable");
+    std::fs::write(meta_dir.join(META_FILE), json)?;
+    Ok(dir_size(&dir))
+}
+
 /// Create the index in `dir` (which must not hold one) as a single segment.
-pub fn write_index(dir: &Path, docs: &[SearchDoc], language: &str) -> tantivy::Result<()> {
+fn write_index(dir: &Path, docs: &[SearchDoc], language: &str) -> tantivy::Result<()> {
     std::fs::create_dir_all(dir)?;
     let (schema, f) = schema::build();
     let index = Index::create_in_dir(dir, schema)?;
