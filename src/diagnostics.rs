@@ -168,7 +168,10 @@ impl Diagnostic {
 /// else the word (up to a space, `,`, a bracket or `: `), at least one character.
 fn underline_len(line: &str, start: usize) -> usize {
     let rest = &line[start..];
-    let quote = line[..start].chars().next_back().filter(|c| *c == '"' || *c == '\'');
+    let quote = line[..start]
+        .chars()
+        .next_back()
+        .filter(|c| *c == '"' || *c == '\'');
     let end = match quote {
         Some(q) => rest.find(q),
         None => rest.char_indices().find_map(|(i, c)| {
@@ -179,14 +182,13 @@ fn underline_len(line: &str, start: usize) -> usize {
             ends.then_some(i)
         }),
     };
-    end.filter(|&n| n > 0)
-        .unwrap_or_else(|| {
-            if quote.is_none() && !rest.trim_end().is_empty() {
-                rest.trim_end().len()
-            } else {
-                rest.chars().next().map_or(0, char::len_utf8)
-            }
-        })
+    end.filter(|&n| n > 0).unwrap_or_else(|| {
+        if quote.is_none() && !rest.trim_end().is_empty() {
+            rest.trim_end().len()
+        } else {
+            rest.chars().next().map_or(0, char::len_utf8)
+        }
+    })
 }
 
 impl fmt::Display for Diagnostic {

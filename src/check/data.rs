@@ -55,7 +55,10 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
     }
     duplicates(
         site,
-        site.data.services.iter().map(|s| (s.id.as_str(), s.id.clone())),
+        site.data
+            .services
+            .iter()
+            .map(|s| (s.id.as_str(), s.id.clone())),
         "id",
         |id| DataRef::Service(id.to_string()),
         &mut diagnostics,
@@ -151,11 +154,17 @@ fn unplaced(site: &Site, diagnostics: &mut Vec<Diagnostic>) {
                 code.as_str(),
             ),
         };
+        let index = match item {
+            DataRef::Service(id) => site.data.services.iter().position(|s| &s.id == id),
+            DataRef::Role(code) => site.data.roles.iter().position(|r| &r.code == code),
+            _ => None,
+        };
         let location = if value.is_empty() {
             Location::at(path, 1, 1)
         } else {
             let text = std::fs::read_to_string(path).unwrap_or_default();
-            locate_value(path, &text, None, Some(key), value)
+            let within = index.and_then(|i| sequence_items(&text, None).get(i).cloned());
+            locate_value(path, &text, within, Some(key), value)
         };
         diagnostics.push(
             Diagnostic::warning(
@@ -184,9 +193,9 @@ pub fn email_problem(address: &str) -> Option<&'static str> {
     if local.contains('@') {
         return Some("it has more than one `@`");
     }
-    let local_ok = local.chars().all(|c| {
-        c.is_alphanumeric() || "!#$%&'*+/=?^_`{|}~.-".contains(c)
-    });
+    let local_ok = local
+        .chars()
+        .all(|c| c.is_alphanumeric() || "!#$%&'*+/=?^_`{|}~.-".contains(c));
     if !local_ok {
         return Some("the part before the `@` contains a character addresses cannot have");
     }

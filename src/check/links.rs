@@ -90,9 +90,7 @@ impl<'a> Targets<'a> {
             .filter_map(Result::ok)
         {
             let path = entry.path();
-            let fingerprinted = path
-                .extension()
-                .is_some_and(|e| e == "css" || e == "js");
+            let fingerprinted = path.extension().is_some_and(|e| e == "css" || e == "js");
             if entry.file_type().is_file() && !fingerprinted {
                 files.insert(format!("/{}", content::relative(&static_dir, path)));
             }
@@ -185,7 +183,16 @@ fn check_link(
         match targets.page(&resolved) {
             Some(target) => Some(target),
             None if targets.files.contains(&resolved) => None,
-            None => return Some(missing_target(site, targets, page, url, &resolved, location())),
+            None => {
+                return Some(missing_target(
+                    site,
+                    targets,
+                    page,
+                    url,
+                    &resolved,
+                    location(),
+                ));
+            }
         }
     };
     let (Some(target), Some(fragment)) = (target, fragment) else {

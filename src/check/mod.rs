@@ -142,9 +142,7 @@ pub(crate) fn locate_value(
 ) -> Location {
     let range = within.clone().unwrap_or(0..source.len());
     let block = &source[range.clone()];
-    let key_at = key
-        .and_then(|k| block.find(&format!("{k}:")))
-        .unwrap_or(0);
+    let key_at = key.and_then(|k| block.find(&format!("{k}:"))).unwrap_or(0);
     let found = block[key_at..]
         .find(needle)
         .map(|i| i + key_at)
@@ -223,12 +221,13 @@ mod tests {
 
     #[test]
     fn finds_sequence_items() {
-        let source = "title: T\nrows:\n  - location: A\n    countries: [AR]\n\n  - location: B\nnotes: []\n";
+        let source =
+            "title: T\nrows:\n  - location: A\n    countries: [AR]\n\n  - location: B\nnotes: []\n";
         let items = sequence_items(source, Some("rows"));
         assert_eq!(items.len(), 2);
         assert_eq!(
             &source[items[0].clone()],
-            "  - location: A\n    countries: [AR]\n\n"
+            "  - location: A\n    countries: [AR]\n"
         );
         assert_eq!(&source[items[1].clone()], "  - location: B\n");
         let top = "- id: a\n  name: A\n- id: b\n";

@@ -77,11 +77,18 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
         let items = (items.len() == table.rows.len()).then_some(items);
         for (i, row) in table.rows.iter().enumerate() {
             let within = items.as_ref().map(|items| items[i].clone());
-            for (column, phones) in [(Column::TollFree, &row.toll_free), (Column::Local, &row.local)]
-            {
+            for (column, phones) in [
+                (Column::TollFree, &row.toll_free),
+                (Column::Local, &row.local),
+            ] {
                 for phone in phones {
-                    let location =
-                        locate_value(path, &source, within.clone(), Some(column.key()), &phone.raw);
+                    let location = locate_value(
+                        path,
+                        &source,
+                        within.clone(),
+                        Some(column.key()),
+                        &phone.raw,
+                    );
                     entries.push(Entry {
                         table,
                         row,
@@ -160,9 +167,8 @@ fn check_number(entry: &Entry) -> Option<Diagnostic> {
     // invalid number of a shared country code such as +212, Morocco and Western Sahara) every
     // region of its country code. Non-geographic numbers (+800 …) belong to none.
     let (code, regions) = number_regions(phone, e164);
-    let region_ok = countries.is_empty()
-        || regions.is_empty()
-        || regions.iter().any(|r| countries.contains(r));
+    let region_ok =
+        countries.is_empty() || regions.is_empty() || regions.iter().any(|r| countries.contains(r));
     let of = || match regions.as_slice() {
         [] => format!("a non-geographic number (+{code})"),
         [one] => format!("a number of {one} (+{code})"),
@@ -248,11 +254,11 @@ fn check_number(entry: &Entry) -> Option<Diagnostic> {
                         "phone-country-code",
                         location(),
                         format!(
-                            "`{raw}` is not a valid number with the country code +{code}, but `{national}` is a valid {country} number as dialled within the country"
+                            "`{raw}` is not a valid number, but without its country code +{code} it reads as the {country} number {fixed}: it looks like it gained a country code"
                         ),
                     )
                     .with_hint(format!(
-                        "write it as dialled in {country} ({national}) or in international form, E.164 {fixed}"
+                        "write the number once with its country code, E.164 {fixed}"
                     )),
                 );
             }
@@ -263,10 +269,7 @@ fn check_number(entry: &Entry) -> Option<Diagnostic> {
             Diagnostic::warning(
                 "phone-country",
                 location(),
-                format!(
-                    "`{raw}` is {}, but the row is for {row_countries}",
-                    of()
-                ),
+                format!("`{raw}` is {}, but the row is for {row_countries}", of()),
             )
             .with_hint(format!(
                 "check the number (E.164 {e164}) and the row's `countries`"
@@ -330,10 +333,7 @@ fn typos(site: &Site, entries: &[Entry]) -> Vec<Diagnostic> {
                     )
                 })
                 .collect();
-            let agree = digit_sets
-                .iter()
-                .filter(|(a, b)| !a.is_disjoint(b))
-                .count();
+            let agree = digit_sets.iter().filter(|(a, b)| !a.is_disjoint(b)).count();
             if agree == 0 || agree * 2 < shared.len() {
                 continue;
             }

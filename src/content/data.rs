@@ -63,7 +63,9 @@ pub struct ContactRow {
 impl ContactRow {
     /// The region numbers written without `+` are read in: `region`, else the first country.
     pub fn reading_region(&self) -> Option<String> {
-        self.region.clone().or_else(|| self.countries.first().cloned())
+        self.region
+            .clone()
+            .or_else(|| self.countries.first().cloned())
     }
 }
 

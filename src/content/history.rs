@@ -95,8 +95,9 @@ pub fn last_changed(content: &Path, paths: &[&str]) -> Option<HashMap<String, Na
             continue;
         };
         let time = commit.time();
-        let Some(date) = DateTime::from_timestamp(time.seconds() + time.offset_minutes() as i64 * 60, 0)
-            .map(|t| t.date_naive())
+        let Some(date) =
+            DateTime::from_timestamp(time.seconds() + time.offset_minutes() as i64 * 60, 0)
+                .map(|t| t.date_naive())
         else {
             continue;
         };
