@@ -5,6 +5,7 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
+use crate::check::CheckOptions;
 use crate::config::Config;
 use crate::content::{self, LoadOptions, Site};
 use crate::diagnostics::{Diagnostic, Location, has_errors};
@@ -64,25 +65,64 @@ pub struct BuildFailure {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Load config and content. Returns the site and all warnings, or every problem if any is an
-/// error. Shared by `build`, `check` and `serve`.
+/// Load config and content and run every check ([`crate::check`]). Returns the site and all
+/// warnings, or every problem if any is an error. Shared by `build`, `check` and `serve`.
 pub fn load_site(options: &BuildOptions) -> Result<(Site, Vec<Diagnostic>), BuildFailure> {
-    let mut config = Config::load(&options.root).map_err(|d| BuildFailure {
-        diagnostics: vec![d],
-    })?;
+    let checked = load_and_check(options, &CheckOptions::default());
+    match checked.site {
+        Some(site) if !has_errors(&checked.diagnostics) => Ok((site, checked.diagnostics)),
+        _ => Err(BuildFailure {
+            diagnostics: checked.diagnostics,
+        }),
+    }
+}
+
+/// What `helpcenter check` found.
+#[derive(Debug)]
+pub struct Checked {
+    /// The site as far as it could be loaded; `None` when `site.toml` could not be read.
+    pub site: Option<Site>,
+    /// Every problem, errors and warnings, sorted by file, line and column.
+    pub diagnostics: Vec<Diagnostic>,
+    /// How many files were read (content files and `site.toml`).
+    pub files: usize,
+}
+
+/// Load config and content and run every check, keeping going after errors so that one run
+/// shows every problem.
+pub fn load_and_check(options: &BuildOptions, check: &CheckOptions) -> Checked {
+    let mut config = match Config::load(&options.root) {
+        Ok(config) => config,
+        Err(d) => {
+            return Checked {
+                site: None,
+                diagnostics: vec![d],
+                files: 1,
+            };
+        }
+    };
     if let Some(base_url) = &options.base_url {
         config.base_url = base_url.trim_end_matches('/').to_string();
     }
-    let (site, diagnostics) = content::load(
+    let (site, mut diagnostics) = content::load(
         &config,
         LoadOptions {
             drafts: options.drafts,
         },
     );
-    if has_errors(&diagnostics) {
-        return Err(BuildFailure { diagnostics });
+    diagnostics.extend(crate::check::check(&site, check));
+    diagnostics.sort_by(|a, b| {
+        (&a.location.file, a.location.line, a.location.column).cmp(&(
+            &b.location.file,
+            b.location.line,
+            b.location.column,
+        ))
+    });
+    Checked {
+        files: site.files_read + 1,
+        site: Some(site),
+        diagnostics,
     }
-    Ok((site, diagnostics))
 }
 
 /// Build the site into its output folder. On any error the output folder is left as it was.

@@ -56,7 +56,12 @@ impl Config {
                 Some(span) => Location::at_offset(&path, &text, span.start),
                 None => Location::file(&path),
             };
-            Diagnostic::error("config", location, e.message().to_string())
+            let message = e.message().trim().to_string();
+            let diagnostic = Diagnostic::error("config", location, message.clone());
+            match crate::yaml::hint_for(&message) {
+                Some(hint) => diagnostic.with_hint(hint),
+                None => diagnostic,
+            }
         })?;
         config.root = root.to_path_buf();
         config.base_url = config.base_url.trim_end_matches('/').to_string();

@@ -141,11 +141,7 @@ impl Diagnostic {
             Some((line, text)) => {
                 let col = self.location.column.unwrap_or(1).saturating_sub(1);
                 let start = text.char_indices().nth(col).map_or(text.len(), |(i, _)| i);
-                // Underline the word under the caret, at least one character.
-                let len = text[start..]
-                    .find(|c: char| c.is_whitespace() || c == ':' || c == ',')
-                    .filter(|&n| n > 0)
-                    .unwrap_or_else(|| text[start..].chars().next().map_or(0, char::len_utf8));
+                let len = underline_len(text, start);
                 let snippet = Snippet::source(text.as_str())
                     .line_start(*line)
                     .path(path.as_str())
@@ -166,6 +162,33 @@ impl Diagnostic {
         };
         renderer.render(&[group])
     }
+}
+
+/// How much of `line` to underline from byte `start`: a quoted value up to its closing quote,
+/// else the word (up to a space, `,`, a bracket or `: `), at least one character.
+fn underline_len(line: &str, start: usize) -> usize {
+    let rest = &line[start..];
+    let quote = line[..start]
+        .chars()
+        .next_back()
+        .filter(|c| *c == '"' || *c == '\'');
+    let end = match quote {
+        Some(q) => rest.find(q),
+        None => rest.char_indices().find_map(|(i, c)| {
+            let ends = c.is_whitespace()
+                || ",)]}\"".contains(c)
+                || (c == ':' && rest[i + 1..].starts_with(|n: char| n.is_whitespace()))
+                || (c == ':' && i + 1 == rest.len());
+            ends.then_some(i)
+        }),
+    };
+    end.filter(|&n| n > 0).unwrap_or_else(|| {
+        if quote.is_none() && !rest.trim_end().is_empty() {
+            rest.trim_end().len()
+        } else {
+            rest.chars().next().map_or(0, char::len_utf8)
+        }
+    })
 }
 
 impl fmt::Display for Diagnostic {

@@ -4,6 +4,7 @@
 //! [`output`] (staging + swap) → `serve`.
 
 pub mod build;
+pub mod check;
 pub mod config;
 pub mod content;
 pub mod diagnostics;

@@ -24,6 +24,11 @@ pub fn parse<T: DeserializeOwned>(
             Some(i) => message[..i].to_string(),
             None => message,
         };
+        // Say it in the editor's words: `.[0]: …` is the first item of a top-level list.
+        let message = message
+            .strip_prefix('.')
+            .unwrap_or(&message)
+            .replace("expected i64", "expected a whole number");
         let hint = hint_for(&message);
         let diagnostic = Diagnostic::error("yaml", location, message);
         match hint {
@@ -33,12 +38,15 @@ pub fn parse<T: DeserializeOwned>(
     })
 }
 
-fn hint_for(message: &str) -> Option<&'static str> {
+pub(crate) fn hint_for(message: &str) -> Option<&'static str> {
     if message.contains("unknown field") {
         Some("check the spelling of the key; the expected keys are listed above")
     } else if message.contains("missing field") {
         Some("add the missing key")
-    } else if message.contains("duplicate entry") {
+    } else if message.contains("duplicate entry")
+        || message.contains("duplicate field")
+        || message.contains("duplicate key")
+    {
         Some("a key may appear only once in a mapping")
     } else if message.contains("mapping values are not allowed")
         || message.contains("did not find expected")
@@ -46,6 +54,14 @@ fn hint_for(message: &str) -> Option<&'static str> {
         Some(
             "quote values that contain `: ` or start with a special character, and check the indentation",
         )
+    } else if message.contains("input contains invalid characters")
+        || message.contains("premature end of input")
+        || message.contains("input is out of range")
+        || message.contains("trailing input")
+    {
+        Some("write dates as YYYY-MM-DD, e.g. 2027-03-31")
+    } else if message.contains("recursion limit exceeded") {
+        Some("the value is nested too deeply; data files need only a few levels")
     } else {
         None
     }

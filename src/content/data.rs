@@ -60,6 +60,15 @@ pub struct ContactRow {
     pub anchor: String,
 }
 
+impl ContactRow {
+    /// The region numbers written without `+` are read in: `region`, else the first country.
+    pub fn reading_region(&self) -> Option<String> {
+        self.region
+            .clone()
+            .or_else(|| self.countries.first().cloned())
+    }
+}
+
 /// A phone number as written, with an optional note ("option 4").
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(untagged)]

@@ -5,6 +5,7 @@
 //! is copied to the output beside its page. Problems are collected, never thrown at the first one.
 
 pub mod data;
+pub mod history;
 pub mod page;
 pub mod phone;
 
@@ -72,6 +73,9 @@ pub struct Site {
     pub assets: Vec<PathBuf>,
     /// How many content files were read.
     pub files_read: usize,
+    /// Pages left out because they are drafts (paths relative to `content/`); empty with
+    /// `--drafts`.
+    pub drafts: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -175,13 +179,15 @@ pub fn load(config: &Config, options: LoadOptions) -> (Site, Vec<Diagnostic>) {
         .map(|path| load_page(&content, path, options))
         .collect();
     let mut pages = Vec::with_capacity(parsed.len() + 1);
-    for result in parsed {
+    let mut drafts = Vec::new();
+    for (path, result) in markdown.iter().zip(parsed) {
         match result {
             Ok(Some(page)) => pages.push(page),
-            Ok(None) => {}
+            Ok(None) => drafts.push(relative(&content, path)),
             Err(d) => diagnostics.push(d),
         }
     }
+    history::apply(&content, &mut pages);
     let pages = build_tree(pages, config);
     let mut site = Site {
         config: config.clone(),
@@ -191,6 +197,7 @@ pub fn load(config: &Config, options: LoadOptions) -> (Site, Vec<Diagnostic>) {
         placements: HashMap::new(),
         assets,
         files_read,
+        drafts,
     };
     diagnostics.extend(place_data(&mut site));
     (site, diagnostics)
@@ -229,7 +236,7 @@ pub fn load_page(
         return Ok(None);
     }
     let rel = path.strip_prefix(content).unwrap_or(path);
-    let rel_str = rel.to_string_lossy().replace('\\', "/");
+    let rel_str = relative(content, path);
     let is_index = rel.file_name().is_some_and(|n| n == "_index.md");
     let kind = match (
         is_index,
@@ -258,6 +265,12 @@ pub fn load_page(
         updated,
         content_hash,
     }))
+}
+
+/// `path` relative to `content`, with `/` separators.
+pub fn relative(content: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(content).unwrap_or(path);
+    rel.to_string_lossy().replace('\\', "/")
 }
 
 /// `billing/_index.md` → `/billing/`; `billing/changing.md` → `/billing/changing/`.
@@ -392,7 +405,7 @@ fn synthetic_section(url: &str, config: &Config) -> Page {
 /// Load every YAML data file in parallel and gather them by kind.
 fn load_data(content: &Path, files: &[PathBuf]) -> (Data, Vec<Diagnostic>) {
     enum Loaded {
-        Contacts(ContactTable, Vec<Diagnostic>),
+        Contacts(ContactTable),
         Services(Vec<Service>),
         Roles(Vec<Role>),
         Procedure(Procedure),
@@ -408,8 +421,8 @@ fn load_data(content: &Path, files: &[PathBuf]) -> (Data, Vec<Diagnostic>) {
                 ("contacts", _) => {
                     let mut table: ContactTable = yaml::parse(path, &text, 1)?;
                     table.id = slugify(&stem);
-                    let diagnostics = prepare_contacts(&mut table, path, &text);
-                    Ok(Loaded::Contacts(table, diagnostics))
+                    prepare_contacts(&mut table);
+                    Ok(Loaded::Contacts(table))
                 }
                 ("procedures", _) => {
                     let mut procedure: Procedure = yaml::parse(path, &text, 1)?;
@@ -427,20 +440,42 @@ fn load_data(content: &Path, files: &[PathBuf]) -> (Data, Vec<Diagnostic>) {
 
     let mut data = Data::default();
     let mut diagnostics = Vec::new();
+    // Two files whose names slug to the same id (`Offices.yaml`, `offices.yml`) would shadow
+    // each other silently.
+    let mut claim = |data: &mut Data, item: DataRef, path: &PathBuf| -> bool {
+        if let Some(first) = data.sources.get(&item) {
+            diagnostics.push(
+                Diagnostic::error(
+                    "duplicate-id",
+                    Location::file(path),
+                    format!(
+                        "this file defines `{}` again; {} already does",
+                        item.anchor(),
+                        relative(content, first)
+                    ),
+                )
+                .with_hint("rename one of the files; ids come from file names"),
+            );
+            return false;
+        }
+        data.sources.insert(item, path.clone());
+        true
+    };
+    let mut failed = Vec::new();
     for (path, result) in files.iter().zip(results) {
         match result {
-            Ok(Loaded::Contacts(table, found)) => {
-                diagnostics.extend(found);
-                data.sources
-                    .insert(DataRef::Contacts(table.id.clone()), path.clone());
-                data.contacts.insert(table.id.clone(), table);
+            Ok(Loaded::Contacts(table)) => {
+                if claim(&mut data, DataRef::Contacts(table.id.clone()), path) {
+                    data.contacts.insert(table.id.clone(), table);
+                }
             }
             Ok(Loaded::Procedure(procedure)) => {
-                data.sources
-                    .insert(DataRef::Procedure(procedure.id.clone()), path.clone());
-                data.procedures.insert(procedure.id.clone(), procedure);
+                if claim(&mut data, DataRef::Procedure(procedure.id.clone()), path) {
+                    data.procedures.insert(procedure.id.clone(), procedure);
+                }
             }
             Ok(Loaded::Services(services)) => {
+                // Within one file, duplicate ids are reported by `check` with their line.
                 for service in &services {
                     data.sources
                         .insert(DataRef::Service(service.id.clone()), path.clone());
@@ -454,16 +489,16 @@ fn load_data(content: &Path, files: &[PathBuf]) -> (Data, Vec<Diagnostic>) {
                 }
                 data.roles = roles;
             }
-            Err(d) => diagnostics.push(d),
+            Err(d) => failed.push(d),
         }
     }
+    diagnostics.extend(failed);
     (data, diagnostics)
 }
 
 /// Give every row its anchor and every number its E.164 form. A number that cannot be read
-/// stays as written and is reported as a warning.
-fn prepare_contacts(table: &mut ContactTable, path: &Path, source: &str) -> Vec<Diagnostic> {
-    let mut diagnostics = Vec::new();
+/// stays as written (`check` reports it, see `crate::check::phones`).
+fn prepare_contacts(table: &mut ContactTable) {
     let mut used = std::collections::HashSet::new();
     for row in &mut table.rows {
         let base = row.id.clone().unwrap_or_else(|| slugify(&row.location));
@@ -474,24 +509,12 @@ fn prepare_contacts(table: &mut ContactTable, path: &Path, source: &str) -> Vec<
             n += 1;
         }
         row.anchor = anchor;
-        let region = row
-            .region
-            .clone()
-            .or_else(|| row.countries.first().cloned());
+        let region = row.reading_region();
         for phone in row.toll_free.iter_mut().chain(row.local.iter_mut()) {
-            if let Err(reason) = phone.normalize(region.as_deref()) {
-                diagnostics.push(
-                    Diagnostic::warning(
-                        "phone-unreadable",
-                        locate(path, source, &phone.raw),
-                        format!("cannot read the phone number `{}` ({reason})", phone.raw),
-                    )
-                    .with_hint("write the number with its country code, e.g. +55-11-3957-2288"),
-                );
-            }
+            // Unreadable numbers keep `e164: None`; the checker reports them with the reason.
+            let _ = phone.normalize(region.as_deref());
         }
     }
-    diagnostics
 }
 
 /// The location of the first occurrence of `needle` in a data file, for diagnostics about

@@ -1,0 +1,241 @@
+//! `helpcenter check`: everything that can be wrong with a loaded site, before customers see it.
+//!
+//! The loader already reports what stops a file from being read (YAML and TOML syntax, unknown
+//! keys, wrong types, missing fields, duplicate keys, invalid UTF-8, unknown shortcodes). The
+//! checks here look at the loaded [`Site`] as a whole, one family per file:
+//!
+//! | file | codes |
+//! |---|---|
+//! | [`pages`] | `duplicate-url`, `unreachable`, `empty-section`, `missing-description`, `missing-template`, `config` |
+//! | [`links`] | `broken-link`, `broken-anchor`, `draft-link` |
+//! | [`data`] | `duplicate-id`, `unplaced-data`, `email-invalid` |
+//! | [`phones`] | `phone-unreadable`, `phone-invalid`, `phone-country`, `phone-country-code`, `phone-typo` |
+//! | [`freshness`] | `review-overdue` |
+//!
+//! `build` runs the same checks through [`crate::build::load_site`]: errors fail the build.
+
+pub mod data;
+pub mod freshness;
+pub mod links;
+pub mod pages;
+pub mod phones;
+
+use std::ops::Range;
+use std::path::Path;
+
+use chrono::NaiveDate;
+
+use crate::content::{Page, Site};
+use crate::diagnostics::{Diagnostic, Location};
+
+#[derive(Debug, Clone, Copy)]
+pub struct CheckOptions {
+    /// Overdue `review_by` dates are errors instead of warnings.
+    pub strict: bool,
+    /// The day `review_by` dates are compared with.
+    pub today: NaiveDate,
+}
+
+impl Default for CheckOptions {
+    fn default() -> Self {
+        CheckOptions {
+            strict: false,
+            today: chrono::Local::now().date_naive(),
+        }
+    }
+}
+
+/// Run every check on a loaded site. Diagnostics come back in the order of the families above;
+/// callers sort them by location.
+pub fn check(site: &Site, options: &CheckOptions) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    diagnostics.extend(pages::check(site));
+    diagnostics.extend(links::check(site));
+    diagnostics.extend(data::check(site));
+    diagnostics.extend(phones::check(site));
+    diagnostics.extend(freshness::check(site, options));
+    diagnostics
+}
+
+/// The file of a page, for diagnostics.
+pub(crate) fn page_file(site: &Site, page: &Page) -> std::path::PathBuf {
+    site.config.content_dir().join(&page.path)
+}
+
+/// Location of the value of front-matter key `key` in a page (`review_by: 2024-01-01` → the
+/// date), or of the `title:` line, or of the first line.
+pub(crate) fn front_matter_location(site: &Site, page: &Page, key: &str) -> Location {
+    let file = page_file(site, page);
+    let front = &page.source[..page.body_offset.min(page.source.len())];
+    for wanted in [key, "title"] {
+        let mut offset = 0;
+        for line in front.split_inclusive('\n') {
+            if let Some(rest) = line.strip_prefix(wanted)
+                && let Some(value) = rest.strip_prefix(':')
+            {
+                let skipped = value.len() - value.trim_start_matches([' ', '\t']).len();
+                let at = offset + wanted.len() + 1 + skipped;
+                return Location::at_offset(file, &page.source, at);
+            }
+            offset += line.len();
+        }
+    }
+    Location::at(file, 1, 1)
+}
+
+/// The text of each item of a block sequence in YAML `source`: the items under the top-level
+/// key `key` (`rows:`), or of the top-level sequence with `None`. Empty when the layout is not
+/// the plain block style (callers then fall back to searching the whole file).
+pub(crate) fn sequence_items(source: &str, key: Option<&str>) -> Vec<Range<usize>> {
+    let mut items = Vec::new();
+    let mut offset = 0;
+    let mut started = key.is_none();
+    let mut indent: Option<usize> = None;
+    for line in source.split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        let trimmed = line.trim_start_matches(' ');
+        let this_indent = line.len() - trimmed.len();
+        if !started {
+            if let Some(key) = key
+                && this_indent == 0
+                && trimmed.strip_prefix(key).is_some_and(|r| {
+                    r.strip_prefix(':')
+                        .is_some_and(|r| r.trim().is_empty() || r.trim().starts_with('#'))
+                })
+            {
+                started = true;
+            }
+            continue;
+        }
+        let content = trimmed.trim_end();
+        if content.is_empty() || content.starts_with('#') {
+            continue;
+        }
+        let is_item = content == "-" || content.starts_with("- ");
+        match indent {
+            None if is_item => {
+                indent = Some(this_indent);
+                items.push(start..offset);
+            }
+            None => break,
+            Some(i) if this_indent == i && is_item => items.push(start..offset),
+            Some(i) if this_indent < i || (this_indent == i && !is_item) => break,
+            Some(_) => {
+                if let Some(last) = items.last_mut() {
+                    last.end = offset;
+                }
+            }
+        }
+    }
+    items
+}
+
+/// Location of `needle` in `source`, looked for first after `key:` within `within`, then
+/// anywhere within it, then anywhere in the file.
+pub(crate) fn locate_value(
+    path: &Path,
+    source: &str,
+    within: Option<Range<usize>>,
+    key: Option<&str>,
+    needle: &str,
+) -> Location {
+    let range = within.clone().unwrap_or(0..source.len());
+    let block = &source[range.clone()];
+    let key_at = key.and_then(|k| block.find(&format!("{k}:"))).unwrap_or(0);
+    let found = block[key_at..]
+        .find(needle)
+        .map(|i| i + key_at)
+        .or_else(|| block.find(needle));
+    match found {
+        Some(i) => Location::at_offset(path, source, range.start + i),
+        None if !needle.is_empty() && source.contains(needle) => {
+            crate::content::locate(path, source, needle)
+        }
+        None => match within {
+            Some(_) => Location::at_offset(path, source, range.start + first_non_blank(block)),
+            None => Location::file(path),
+        },
+    }
+}
+
+fn first_non_blank(text: &str) -> usize {
+    text.len() - text.trim_start().len()
+}
+
+/// Edit distance (insertions, deletions, substitutions) between two strings' characters.
+pub fn levenshtein(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    let mut current = vec![0; b.len() + 1];
+    for (i, ca) in a.iter().enumerate() {
+        current[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous[j] + usize::from(ca != cb);
+            current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
+        }
+        std::mem::swap(&mut previous, &mut current);
+    }
+    previous[b.len()]
+}
+
+/// The candidate closest to `wanted`, if it is close enough to be a likely typo.
+pub(crate) fn closest<'a>(
+    wanted: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let limit = (wanted.chars().count() / 3).max(2);
+    candidates
+        .into_iter()
+        .map(|c| (levenshtein(wanted, c), c))
+        .filter(|(d, _)| *d <= limit)
+        .min()
+        .map(|(_, c)| c)
+}
+
+/// A site path relative to the site root, for messages (`content/data/roles.yaml:3:5`).
+pub(crate) fn display_location(site: &Site, location: &Location) -> String {
+    let file = location
+        .file
+        .strip_prefix(&site.config.root)
+        .unwrap_or(&location.file);
+    Location {
+        file: file.to_path_buf(),
+        ..location.clone()
+    }
+    .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edit_distance() {
+        assert_eq!(levenshtein("08008005383", "08008005853"), 2);
+        assert_eq!(levenshtein("abc", "abc"), 0);
+        assert_eq!(levenshtein("", "ab"), 2);
+        assert_eq!(levenshtein("kitten", "sitting"), 3);
+    }
+
+    #[test]
+    fn finds_sequence_items() {
+        let source =
+            "title: T\nrows:\n  - location: A\n    countries: [AR]\n\n  - location: B\nnotes: []\n";
+        let items = sequence_items(source, Some("rows"));
+        assert_eq!(items.len(), 2);
+        assert_eq!(
+            &source[items[0].clone()],
+            "  - location: A\n    countries: [AR]\n"
+        );
+        assert_eq!(&source[items[1].clone()], "  - location: B\n");
+        let top = "- id: a\n  name: A\n- id: b\n";
+        assert_eq!(sequence_items(top, None).len(), 2);
+        assert_eq!(
+            sequence_items("rows:\n- a: 1\n- a: 2\nx: 1\n", Some("rows")).len(),
+            2
+        );
+        assert!(sequence_items("rows: [{a: 1}]\n", Some("rows")).is_empty());
+    }
+}

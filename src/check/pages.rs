@@ -1,0 +1,172 @@
+//! Pages and the site's shape: duplicate URLs, unreachable pages, empty sections, missing
+//! descriptions and templates, `base_url`.
+
+use std::collections::HashMap;
+
+use super::{front_matter_location, page_file};
+use crate::config::CONFIG_FILE;
+use crate::content::{PageKind, Site};
+use crate::diagnostics::{Diagnostic, Location};
+
+pub fn check(site: &Site) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    config(site, &mut diagnostics);
+    duplicate_urls(site, &mut diagnostics);
+    reachability(site, &mut diagnostics);
+    let templates = site.config.theme_dir().join("templates");
+    for page in site.pages.iter().filter(|p| !p.path.is_empty()) {
+        if page.kind == PageKind::Section
+            && page.children.is_empty()
+            && page.markdown.shortcodes.is_empty()
+            && page.markdown.sections.iter().all(|s| s.text.is_empty())
+        {
+            diagnostics.push(
+                Diagnostic::warning(
+                    "empty-section",
+                    front_matter_location(site, page, "title"),
+                    format!("the section `{}` has no pages and no text", page.url),
+                )
+                .with_hint("add pages to its folder or text to its _index.md, or delete it"),
+            );
+        }
+        let has_description = page
+            .front
+            .description
+            .as_deref()
+            .is_some_and(|d| !d.trim().is_empty());
+        let home_default = page.kind == PageKind::Home && !site.config.description.is_empty();
+        if !has_description && !home_default {
+            diagnostics.push(
+                Diagnostic::warning(
+                    "missing-description",
+                    front_matter_location(site, page, "description"),
+                    "the page has no description",
+                )
+                .with_hint(
+                    "add `description: …` to the front matter: one sentence for search results, cards and the meta description",
+                ),
+            );
+        }
+        if let Some(template) = &page.front.template
+            && !templates.join(template).is_file()
+        {
+            diagnostics.push(
+                Diagnostic::error(
+                    "missing-template",
+                    front_matter_location(site, page, "template"),
+                    format!(
+                        "the theme `{}` has no template `{template}`",
+                        site.config.theme
+                    ),
+                )
+                .with_hint(format!(
+                    "use a file under {}, or remove `template:` for the default",
+                    templates
+                        .strip_prefix(&site.config.root)
+                        .unwrap_or(&templates)
+                        .display()
+                )),
+            );
+        }
+    }
+    diagnostics
+}
+
+fn config(site: &Site, diagnostics: &mut Vec<Diagnostic>) {
+    let base = &site.config.base_url;
+    let absolute = ["https://", "http://"].iter().any(|scheme| {
+        base.strip_prefix(scheme)
+            .is_some_and(|host| !host.is_empty() && !host.starts_with('/'))
+    });
+    if !absolute {
+        let path = site.config.root.join(CONFIG_FILE);
+        let source = std::fs::read_to_string(&path).unwrap_or_default();
+        let location = match source.find("base_url") {
+            Some(i) => Location::at_offset(&path, &source, i),
+            None => Location::file(&path),
+        };
+        diagnostics.push(
+            Diagnostic::error(
+                "config",
+                location,
+                format!("`base_url` must be an absolute URL, not `{base}`"),
+            )
+            .with_hint("write the address the site is published at, e.g. https://help.example.com"),
+        );
+    }
+}
+
+/// Two files published at the same URL: the second would overwrite the first.
+fn duplicate_urls(site: &Site, diagnostics: &mut Vec<Diagnostic>) {
+    let mut first: HashMap<&str, &str> = HashMap::new();
+    for page in site.pages.iter().filter(|p| !p.path.is_empty()) {
+        match first.get(page.url.as_str()) {
+            Some(other) => diagnostics.push(
+                Diagnostic::error(
+                    "duplicate-url",
+                    Location::at(page_file(site, page), 1, 1),
+                    format!(
+                        "`{}` and `content/{other}` are both published at `{}`",
+                        format_args!("content/{}", page.path),
+                        page.url
+                    ),
+                )
+                .with_hint(
+                    "rename or move one of them: URLs come from folder and file names, lowercased with accents folded and `_index.md` standing for its folder",
+                ),
+            ),
+            None => {
+                first.insert(&page.url, &page.path);
+            }
+        }
+    }
+}
+
+/// Pages that navigation does not lead to. The tree links every page to its section, so this
+/// finds pages whose section is a draft left out of the build: they are published, but under
+/// a generated section page that editors never wrote.
+fn reachability(site: &Site, diagnostics: &mut Vec<Diagnostic>) {
+    let draft_sections: Vec<(&str, &str)> = site
+        .drafts
+        .iter()
+        .filter_map(|d| {
+            let folder = d.strip_suffix("_index.md")?;
+            (!folder.is_empty()).then_some((folder, d.as_str()))
+        })
+        .collect();
+    let mut reached = vec![false; site.pages.len()];
+    let mut stack = vec![0];
+    while let Some(i) = stack.pop() {
+        if i < reached.len() && !std::mem::replace(&mut reached[i], true) {
+            stack.extend(&site.pages[i].children);
+        }
+    }
+    for (i, page) in site.pages.iter().enumerate() {
+        if page.path.is_empty() {
+            continue;
+        }
+        let draft_section = draft_sections
+            .iter()
+            .find(|(folder, _)| page.path.starts_with(folder));
+        if let Some((_, section)) = draft_section {
+            diagnostics.push(
+                Diagnostic::warning(
+                    "unreachable",
+                    Location::at(page_file(site, page), 1, 1),
+                    format!(
+                        "this page is published, but its section `content/{section}` is a draft"
+                    ),
+                )
+                .with_hint(
+                    "mark this page `draft: true` as well, or publish the section; until then readers reach the page only through a generated section page",
+                ),
+            );
+        } else if !reached[i] {
+            diagnostics.push(Diagnostic::warning(
+                "unreachable",
+                Location::at(page_file(site, page), 1, 1),
+                format!("no navigation leads to `{}`", page.url),
+            ));
+        }
+    }
+}

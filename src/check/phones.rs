@@ -1,0 +1,372 @@
+//! Phone numbers in contact tables: readable, valid for the row's country, not missing or
+//! doubling a country code, and consistent between tables.
+//!
+//! The loader reads every number once (`Phone::normalize`, E.164 form and region); this is the
+//! one place that reports what it found.
+
+use std::collections::{BTreeMap, HashSet};
+
+use phonenumber::metadata::DATABASE;
+
+use super::{display_location, levenshtein, locate_value, sequence_items};
+use crate::content::data::{ContactRow, ContactTable};
+use crate::content::phone::{Phone, digits};
+use crate::content::{DataRef, Site};
+use crate::diagnostics::{Diagnostic, Location};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+enum Column {
+    TollFree,
+    Local,
+}
+
+impl Column {
+    fn key(self) -> &'static str {
+        match self {
+            Column::TollFree => "toll_free",
+            Column::Local => "local",
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            Column::TollFree => "toll-free",
+            Column::Local => "local",
+        }
+    }
+}
+
+/// One number of one row, with where it is written.
+struct Entry<'a> {
+    table: &'a ContactTable,
+    row: &'a ContactRow,
+    column: Column,
+    phone: &'a Phone,
+    location: Location,
+}
+
+impl Entry<'_> {
+    /// The row's countries and reading region, upper-case, sorted.
+    fn countries(&self) -> Vec<String> {
+        let mut countries: Vec<String> = self
+            .row
+            .countries
+            .iter()
+            .chain(self.row.region.iter())
+            .map(|c| c.trim().to_ascii_uppercase())
+            .collect();
+        countries.sort();
+        countries.dedup();
+        countries
+    }
+
+    /// The digits that identify the number: from the E.164 form when it could be read.
+    fn digits(&self) -> String {
+        digits(self.phone.e164.as_deref().unwrap_or(&self.phone.raw))
+    }
+}
+
+pub fn check(site: &Site) -> Vec<Diagnostic> {
+    let mut entries = Vec::new();
+    for table in site.data.contacts.values() {
+        let Some(path) = site.data.sources.get(&DataRef::Contacts(table.id.clone())) else {
+            continue;
+        };
+        let source = std::fs::read_to_string(path).unwrap_or_default();
+        let items = sequence_items(&source, Some("rows"));
+        let items = (items.len() == table.rows.len()).then_some(items);
+        for (i, row) in table.rows.iter().enumerate() {
+            let within = items.as_ref().map(|items| items[i].clone());
+            for (column, phones) in [
+                (Column::TollFree, &row.toll_free),
+                (Column::Local, &row.local),
+            ] {
+                for phone in phones {
+                    let location = locate_value(
+                        path,
+                        &source,
+                        within.clone(),
+                        Some(column.key()),
+                        &phone.raw,
+                    );
+                    entries.push(Entry {
+                        table,
+                        row,
+                        column,
+                        phone,
+                        location,
+                    });
+                }
+            }
+        }
+    }
+    let mut diagnostics: Vec<Diagnostic> = entries.iter().filter_map(check_number).collect();
+    diagnostics.extend(typos(site, &entries));
+    diagnostics
+}
+
+/// The country calling code of a read number and the regions it may belong to.
+fn number_regions(phone: &Phone, e164: &str) -> (u16, Vec<String>) {
+    let code = phonenumber::parse(None, e164)
+        .map(|n| n.country().code())
+        .unwrap_or(0);
+    let regions = match &phone.region {
+        Some(region) => vec![region.clone()],
+        None => DATABASE
+            .region(&code)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|r| r.chars().all(|c| c.is_ascii_alphabetic()))
+            .map(str::to_string)
+            .collect(),
+    };
+    (code, regions)
+}
+
+fn calling_code(region: &str) -> Option<u16> {
+    DATABASE.by_id(region).map(|m| m.country_code())
+}
+
+/// Read `text` (in `region` when it has no `+`): valid number and its region, E.164 form.
+fn read(text: &str, region: Option<&str>) -> Option<Phone> {
+    let mut phone = Phone {
+        raw: text.to_string(),
+        note: None,
+        e164: None,
+        valid: false,
+        region: None,
+    };
+    phone.normalize(region).ok()?;
+    Some(phone)
+}
+
+fn check_number(entry: &Entry) -> Option<Diagnostic> {
+    let phone = entry.phone;
+    let raw = phone.raw.as_str();
+    let countries = entry.countries();
+    let reading = entry.row.reading_region();
+    let location = || entry.location.clone();
+    let Some(e164) = phone.e164.as_deref() else {
+        let reason = phone
+            .clone()
+            .normalize(reading.as_deref())
+            .err()
+            .unwrap_or_default();
+        return Some(
+            Diagnostic::warning(
+                "phone-unreadable",
+                location(),
+                format!("cannot read the phone number `{raw}` ({reason})"),
+            )
+            .with_hint("write the number with its country code, e.g. +55-11-3957-2288"),
+        );
+    };
+    let explicit = raw.trim_start().starts_with('+');
+    let all_digits = digits(raw);
+    // The regions the number can belong to: its own, or when libphonenumber cannot tell (an
+    // invalid number of a shared country code such as +212, Morocco and Western Sahara) every
+    // region of its country code. Non-geographic numbers (+800 …) belong to none.
+    let (code, regions) = number_regions(phone, e164);
+    let region_ok =
+        countries.is_empty() || regions.is_empty() || regions.iter().any(|r| countries.contains(r));
+    let of = || match regions.as_slice() {
+        [] => format!("a non-geographic number (+{code})"),
+        [one] => format!("a number of {one} (+{code})"),
+        many => format!("a +{code} number ({})", many.join(", ")),
+    };
+    let row_countries = countries.join(", ");
+
+    if explicit && !region_ok {
+        // Lost its country code: the digits after `+` are a national number of the row's country.
+        for country in &countries {
+            let Some(code) = calling_code(country) else {
+                continue;
+            };
+            let candidate = format!("+{code}{all_digits}");
+            if let Some(fixed) = read(&candidate, None)
+                && fixed.valid
+                && fixed.region.as_deref() == Some(country.as_str())
+            {
+                let national = raw.trim_start().trim_start_matches('+');
+                return Some(
+                    Diagnostic::warning(
+                        "phone-country-code",
+                        location(),
+                        format!(
+                            "`{raw}` reads as {}, but the row is for {row_countries}: it looks like it lost {country}'s country code +{code}",
+                            of()
+                        ),
+                    )
+                    .with_hint(format!(
+                        "if it is a {country} number, write +{code}-{national} (E.164 {})",
+                        fixed.e164.unwrap_or_default()
+                    )),
+                );
+            }
+        }
+    }
+    if !explicit && (!phone.valid || !region_ok) {
+        // Has the country code but no `+`, so it is read as a national number.
+        for country in &countries {
+            let Some(code) = calling_code(country) else {
+                continue;
+            };
+            let code = code.to_string();
+            let Some(rest) = all_digits.strip_prefix(&code) else {
+                continue;
+            };
+            if let Some(fixed) = read(&format!("+{all_digits}"), None)
+                && fixed.valid
+                && fixed.region.as_deref() == Some(country.as_str())
+            {
+                return Some(
+                    Diagnostic::warning(
+                        "phone-country-code",
+                        location(),
+                        format!(
+                            "`{raw}` starts with {country}'s country code {code} but has no `+`, so it reads as {e164}"
+                        ),
+                    )
+                    .with_hint(format!(
+                        "write +{code}-{rest} (E.164 {})",
+                        fixed.e164.unwrap_or_default()
+                    )),
+                );
+            }
+        }
+    }
+    if explicit && !phone.valid {
+        // Gained a country code: valid only as dialled within the country.
+        for country in &countries {
+            let Some(code) = calling_code(country).map(|c| c.to_string()) else {
+                continue;
+            };
+            let Some(national) = all_digits.strip_prefix(&code) else {
+                continue;
+            };
+            if let Some(fixed) = read(national, Some(country))
+                && fixed.valid
+                && fixed.region.as_deref() == Some(country.as_str())
+            {
+                let fixed = fixed.e164.unwrap_or_default();
+                return Some(
+                    Diagnostic::warning(
+                        "phone-country-code",
+                        location(),
+                        format!(
+                            "`{raw}` is not a valid number, but without its country code +{code} it reads as the {country} number {fixed}: it looks like it gained a country code"
+                        ),
+                    )
+                    .with_hint(format!(
+                        "write the number once with its country code, E.164 {fixed}"
+                    )),
+                );
+            }
+        }
+    }
+    if !region_ok {
+        return Some(
+            Diagnostic::warning(
+                "phone-country",
+                location(),
+                format!("`{raw}` is {}, but the row is for {row_countries}", of()),
+            )
+            .with_hint(format!(
+                "check the number (E.164 {e164}) and the row's `countries`"
+            )),
+        );
+    }
+    if !phone.valid {
+        let country = phone
+            .region
+            .clone()
+            .or(reading)
+            .unwrap_or_else(|| "any country".into());
+        return Some(
+            Diagnostic::warning(
+                "phone-invalid",
+                location(),
+                format!("`{raw}` is not a valid phone number of {country}"),
+            )
+            .with_hint(format!(
+                "check the digits against the numbering plan of {country}; read as E.164 {e164}"
+            )),
+        );
+    }
+    None
+}
+
+/// The same number written with different digits in two tables: for rows of the same
+/// countries and the same column, a number of one table that the other lacks, one or two
+/// edits away from a number the other has and the first lacks. Only between tables that agree
+/// on most of the numbers they share a country and column for, so that tables of different
+/// numbers (offices next to support lines) are not compared.
+fn typos(site: &Site, entries: &[Entry]) -> Vec<Diagnostic> {
+    type Key = (Vec<String>, Column);
+    let mut by_table: BTreeMap<&str, BTreeMap<Key, Vec<&Entry>>> = BTreeMap::new();
+    for entry in entries {
+        let countries = entry.countries();
+        if countries.is_empty() {
+            continue;
+        }
+        by_table
+            .entry(entry.table.id.as_str())
+            .or_default()
+            .entry((countries, entry.column))
+            .or_default()
+            .push(entry);
+    }
+    let tables: Vec<_> = by_table.iter().collect();
+    let mut diagnostics = Vec::new();
+    for (i, (_, cells_a)) in tables.iter().enumerate() {
+        for (_, cells_b) in &tables[i + 1..] {
+            let shared: Vec<(&Key, &Vec<&Entry>, &Vec<&Entry>)> = cells_a
+                .iter()
+                .filter_map(|(key, a)| cells_b.get(key).map(|b| (key, a, b)))
+                .collect();
+            let digit_sets: Vec<(HashSet<String>, HashSet<String>)> = shared
+                .iter()
+                .map(|(_, a, b)| {
+                    (
+                        a.iter().map(|e| e.digits()).collect(),
+                        b.iter().map(|e| e.digits()).collect(),
+                    )
+                })
+                .collect();
+            let agree = digit_sets.iter().filter(|(a, b)| !a.is_disjoint(b)).count();
+            if agree == 0 || agree * 2 < shared.len() {
+                continue;
+            }
+            for ((key, a, b), (digits_a, digits_b)) in shared.iter().zip(&digit_sets) {
+                for ea in a.iter().filter(|e| !digits_b.contains(&e.digits())) {
+                    for eb in b.iter().filter(|e| !digits_a.contains(&e.digits())) {
+                        let distance = levenshtein(&ea.digits(), &eb.digits());
+                        if !(1..=2).contains(&distance) {
+                            continue;
+                        }
+                        diagnostics.push(
+                            Diagnostic::warning(
+                                "phone-typo",
+                                ea.location.clone(),
+                                format!(
+                                    "`{}` ({}, {}) differs by {distance} digit{} from `{}` for the same country in {}",
+                                    ea.phone.raw,
+                                    key.0.join(", "),
+                                    key.1.label(),
+                                    if distance == 1 { "" } else { "s" },
+                                    eb.phone.raw,
+                                    display_location(site, &eb.location),
+                                ),
+                            )
+                            .with_hint(format!(
+                                "the two tables agree on {agree} of {} numbers for the same countries; if this is one number, correct the wrong copy",
+                                shared.len()
+                            )),
+                        );
+                    }
+                }
+            }
+        }
+    }
+    diagnostics
+}
