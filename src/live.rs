@@ -9,9 +9,14 @@ use std::time::{Duration, Instant};
 use crate::build::{self, BuildFailure, BuildOptions, BuildReport};
 use crate::content::{self, LoadOptions, Site};
 use crate::diagnostics::{Diagnostic, Location};
+use crate::output::Staging;
 use crate::output::{META_DIR, write_live};
-use crate::render::HtmlRenderer;
 use crate::render::manifest::{MANIFEST_FILE, Manifest};
+use crate::render::{HtmlRenderer, Renderer};
+use crate::search::{
+    self,
+    static_index::{STATIC_DIR, StaticIndexRenderer},
+};
 
 pub struct LiveBuild {
     options: BuildOptions,
@@ -136,7 +141,19 @@ impl LiveBuild {
             page.kind = old.kind;
             previous.push((index, std::mem::replace(&mut self.site.pages[index], page)));
         }
-        let result = self.write_pages(previous.iter().map(|(i, _)| *i));
+        // Search documents of the old versions: the page and one per heading.
+        let stale: Vec<String> = previous
+            .iter()
+            .flat_map(|(_, old)| {
+                std::iter::once(old.url.clone()).chain(
+                    old.markdown
+                        .headings
+                        .iter()
+                        .map(|h| format!("{}#{}", old.url, h.id)),
+                )
+            })
+            .collect();
+        let result = self.write_pages(previous.iter().map(|(i, _)| *i), &stale);
         if result.is_err() {
             for (index, page) in previous {
                 self.site.pages[index] = page;
@@ -148,6 +165,7 @@ impl LiveBuild {
     fn write_pages(
         &self,
         indexes: impl Iterator<Item = usize>,
+        stale: &[String],
     ) -> Result<Vec<String>, BuildFailure> {
         let site = &self.site;
         let output = self.options.output_dir();
@@ -187,7 +205,35 @@ impl LiveBuild {
         for (path, text) in &files {
             write_live(&output, path, text.as_bytes()).map_err(|e| io(path, e))?;
         }
+        self.update_search(&urls, stale)
+            .map_err(|e| io("search index", e))?;
         Ok(urls)
+    }
+
+    /// Replace the edited pages' documents in the tantivy index, and rewrite the static index
+    /// (its postings number documents by position, so it is regenerated whole; it is small).
+    fn update_search(&self, urls: &[String], stale: &[String]) -> std::io::Result<()> {
+        let site = &self.site;
+        let output = self.options.output_dir();
+        let mut docs = Vec::new();
+        for url in urls {
+            if let Some(page) = site.page_by_url(url) {
+                search::documents::page_documents(site, page, &mut docs);
+            }
+        }
+        search::replace_documents(&output.join(META_DIR), stale, &docs, &site.config.language)
+            .map_err(std::io::Error::other)?;
+
+        let staging = Staging::new(&output.join(".static-search"))?;
+        StaticIndexRenderer
+            .render(site, &staging)
+            .map_err(|d| std::io::Error::other(d[0].to_string()))?;
+        let live = output.join(STATIC_DIR);
+        let old = output.join(format!(".{STATIC_DIR}.old"));
+        let _ = std::fs::remove_dir_all(&old);
+        std::fs::rename(&live, &old)?;
+        std::fs::rename(staging.dir().join(STATIC_DIR), &live)?;
+        std::fs::remove_dir_all(&old)
     }
 }
 

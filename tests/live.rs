@@ -45,6 +45,13 @@ fn editing_a_page_body_rerenders_only_that_page_and_matches_a_full_build() {
         served.contains(r#"id="a-new-heading""#) && served.contains("Fresh words about invoices.")
     );
 
+    let search = helpcenter::search::Search::open(&site.public()).expect("index");
+    let hits = search.query("fresh words invoices", 3).hits;
+    assert_eq!(
+        hits[0].url, "/billing/changing-billing-information/#a-new-heading",
+        "search documents of the page replaced"
+    );
+
     build(&options(&site, "full")).expect("full build");
     assert_eq!(
         site_files(&site.public()),

@@ -96,7 +96,8 @@ fn trail(site: &Site, page: &Page, include: bool) -> Vec<String> {
     titles
 }
 
-fn page_documents(site: &Site, page: &Page, docs: &mut Vec<SearchDoc>) {
+/// The documents of one page: the page itself and one per heading.
+pub fn page_documents(site: &Site, page: &Page, docs: &mut Vec<SearchDoc>) {
     let md = &page.markdown;
     let crumbs = trail(site, page, false);
     let lead = md

@@ -224,31 +224,7 @@ fn write_index(dir: &Path, docs: &[SearchDoc], language: &str) -> tantivy::Resul
     tokenizers::register(&index);
     let mut writer: IndexWriter = index.writer_with_num_threads(1, 50_000_000)?;
     for d in docs {
-        let mut doc = TantivyDocument::default();
-        doc.add_text(f.kind, d.kind);
-        doc.add_text(f.url, &d.url);
-        doc.add_text(f.language, language);
-        doc.add_text(f.title, &d.title);
-        doc.add_text(f.section, &d.section);
-        doc.add_text(f.name, &d.name);
-        doc.add_text(f.name_stem, &d.name);
-        for keyword in &d.keywords {
-            doc.add_text(f.keywords, keyword);
-        }
-        doc.add_text(f.context, &d.context);
-        doc.add_text(f.context_stem, &d.context);
-        doc.add_text(f.body, &d.body);
-        doc.add_text(f.body_stem, &d.body);
-        for phone in &d.phones {
-            let variants = phone.variants.join(" ");
-            let field = if phone.home { f.phone } else { f.phone_other };
-            doc.add_text(field, &variants);
-            doc.add_text(f.phones, format!("{}\t{variants}", phone.raw));
-        }
-        for country in &d.countries {
-            doc.add_text(f.country, country.to_ascii_lowercase());
-        }
-        writer.add_document(doc)?;
+        writer.add_document(to_document(&f, d, language))?;
     }
     writer.commit()?;
     let segments = index.searchable_segment_ids()?;
@@ -256,6 +232,67 @@ fn write_index(dir: &Path, docs: &[SearchDoc], language: &str) -> tantivy::Resul
         writer.merge(&segments).wait()?;
     }
     writer.wait_merging_threads()?;
+    Ok(())
+}
+
+fn to_document(f: &Fields, d: &SearchDoc, language: &str) -> TantivyDocument {
+    let mut doc = TantivyDocument::default();
+    doc.add_text(f.kind, d.kind);
+    doc.add_text(f.url, &d.url);
+    doc.add_text(f.language, language);
+    doc.add_text(f.title, &d.title);
+    doc.add_text(f.section, &d.section);
+    doc.add_text(f.name, &d.name);
+    doc.add_text(f.name_stem, &d.name);
+    for keyword in &d.keywords {
+        doc.add_text(f.keywords, keyword);
+    }
+    doc.add_text(f.context, &d.context);
+    doc.add_text(f.context_stem, &d.context);
+    doc.add_text(f.body, &d.body);
+    doc.add_text(f.body_stem, &d.body);
+    for phone in &d.phones {
+        let variants = phone.variants.join(" ");
+        let field = if phone.home { f.phone } else { f.phone_other };
+        doc.add_text(field, &variants);
+        doc.add_text(f.phones, format!("{}\t{variants}", phone.raw));
+    }
+    for country in &d.countries {
+        doc.add_text(f.country, country.to_ascii_lowercase());
+    }
+    doc
+}
+
+/// Live rebuilds: in the index under `meta_dir`, drop the documents at `remove_urls` and add
+/// `docs`, then bring [`IndexMeta`]'s document count up to date.
+pub fn replace_documents(
+    meta_dir: &Path,
+    remove_urls: &[String],
+    docs: &[SearchDoc],
+    language: &str,
+) -> tantivy::Result<()> {
+    let index = Index::open_in_dir(meta_dir.join(INDEX_DIR))?;
+    tokenizers::register(&index);
+    let f = Fields::of(&index.schema())?;
+    let mut writer: IndexWriter = index.writer_with_num_threads(1, 15_000_000)?;
+    for url in remove_urls {
+        writer.delete_term(tantivy::Term::from_field_text(f.url, url));
+    }
+    for d in docs {
+        writer.add_document(to_document(&f, d, language))?;
+    }
+    writer.commit()?;
+    writer.wait_merging_threads()?;
+    let meta_path = meta_dir.join(META_FILE);
+    let text = std::fs::read(&meta_path)?;
+    let mut meta: IndexMeta = serde_json::from_slice(&text)
+        .map_err(|e| tantivy::TantivyError::InvalidArgument(e.to_string()))?;
+    meta.documents = index.reader()?.searcher().num_docs();
+    crate::output::write_live(
+        meta_dir,
+        META_FILE,
+        &serde_json::to_vec_pretty(&meta).expect("serializable"),
+    )?;
     Ok(())
 }
 
