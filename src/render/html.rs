@@ -26,6 +26,12 @@ const SPECIAL_TEMPLATES: &[(&str, &str)] = &[
 /// How many pages `recent` (the feed) holds.
 const RECENT_PAGES: usize = 20;
 
+/// Template contexts built once per build and cloned per page.
+pub struct Shared {
+    plain: Context,
+    with_data: Context,
+}
+
 pub struct HtmlRenderer {
     pub theme: Theme,
 }
@@ -119,12 +125,18 @@ impl HtmlRenderer {
     pub fn render_page(
         &self,
         site: &Site,
-        shared: &Context,
+        shared: &Shared,
         index: usize,
         content: &str,
     ) -> Result<String, Diagnostic> {
         let page = &site.pages[index];
-        let mut context = shared.clone();
+        // The site's data is large on a big site: only pages that may show it get a copy.
+        let needs_data = page.kind == PageKind::Home || page.front.template.is_some();
+        let mut context = if needs_data {
+            shared.with_data.clone()
+        } else {
+            shared.plain.clone()
+        };
         context.insert("page", &page_context(site, index, content));
         let template = page.front.template.as_deref().unwrap_or(match page.kind {
             PageKind::Home => "index.html",
@@ -134,8 +146,9 @@ impl HtmlRenderer {
         self.render_template(template, &context)
     }
 
-    /// What every template sees: the site's settings and the navigation.
-    pub fn shared_context(&self, site: &Site) -> Context {
+    /// What every template sees: the site's settings and the navigation; and, for the home
+    /// page, pages with their own template and the special pages, the site's data.
+    pub fn shared_context(&self, site: &Site) -> Shared {
         let mut context = Context::new();
         context.insert("site", &site.config);
         let home = &site.pages[0];
@@ -162,6 +175,7 @@ impl HtmlRenderer {
             })
             .collect();
         context.insert("nav", &nav);
+        let plain = context.clone();
         let mut data = serde_json::to_value(&site.data).expect("serializable");
         add_tel_links(&mut data);
         context.insert("data", &data);
@@ -175,7 +189,10 @@ impl HtmlRenderer {
             })
             .collect();
         context.insert("data_urls", &data_urls);
-        context
+        Shared {
+            plain,
+            with_data: context,
+        }
     }
 
     fn render_template(&self, name: &str, context: &Context) -> Result<String, Diagnostic> {
@@ -267,7 +284,7 @@ impl HtmlRenderer {
     pub fn render_special(
         &self,
         site: &Site,
-        shared: &Context,
+        shared: &Shared,
         contents: &[String],
     ) -> Result<Vec<(&'static str, String)>, Vec<Diagnostic>> {
         let present: Vec<&(&str, &str)> = SPECIAL_TEMPLATES
@@ -277,7 +294,7 @@ impl HtmlRenderer {
         if present.is_empty() {
             return Ok(Vec::new());
         }
-        let mut context = shared.clone();
+        let mut context = shared.with_data.clone();
         // In reading order (each section followed by its pages), for the handbook and sitemap.
         let pages: Vec<Value> = reading_order(site)
             .into_iter()

@@ -25,9 +25,9 @@ use crate::render::Renderer;
 
 pub const STATIC_DIR: &str = "search-index";
 /// Documents per `d/` chunk: a first query fetches a handful of small chunks.
-const CHUNK: usize = 8;
+const CHUNK: usize = 16;
 /// Aim for term shards of about this many bytes.
-const SHARD_BYTES: usize = 12_000;
+const SHARD_BYTES: usize = 24_000;
 const EXCERPT_CHARS: usize = 200;
 
 pub struct StaticIndexRenderer;

@@ -26,7 +26,9 @@ use crate::live::{LiveBuild, Rebuilt};
 pub const EVENTS_PATH: &str = "/__livereload";
 pub const SCRIPT_PATH: &str = "/__livereload.js";
 const SCRIPT_TAG: &str = "<script src=\"/__livereload.js\" defer></script>";
-const DEBOUNCE: Duration = Duration::from_millis(150);
+/// Editors write a save as a burst of events within a few milliseconds; this is short enough
+/// to keep an edit-to-reload under 100 ms.
+const DEBOUNCE: Duration = Duration::from_millis(30);
 
 const SCRIPT: &str = include_str!("livereload.js");
 
