@@ -178,18 +178,29 @@ impl LiveBuild {
             )])
         };
 
+        // The edited pages first, so the reader waiting on one sees it as soon as possible.
         let shared = self.html.shared_context(site);
-        let contents = self.html.page_contents(site).map_err(fail)?;
-        let mut files = Vec::new();
         let mut urls = Vec::new();
+        let mut pages = Vec::new();
         for index in indexes {
+            let page = &site.pages[index];
+            let content = self
+                .html
+                .fill_shortcodes(site, page)
+                .map_err(|d| fail(vec![d]))?;
             let html = self
                 .html
-                .render_page(site, &shared, index, &contents[index])
+                .render_page(site, &shared, index, &content)
                 .map_err(|d| fail(vec![d]))?;
-            files.push((crate::output::file_for_url(&site.pages[index].url), html));
-            urls.push(site.pages[index].url.clone());
+            pages.push((crate::output::file_for_url(&page.url), html));
+            urls.push(page.url.clone());
         }
+        for (path, text) in &pages {
+            write_live(&output, path, text.as_bytes()).map_err(|e| io(path, e))?;
+        }
+        // Then what shows every page's text (handbook, feed), the manifest and search.
+        let contents = self.html.page_contents(site).map_err(fail)?;
+        let mut files: Vec<(String, String)> = Vec::new();
         for (path, text) in self
             .html
             .render_special(site, &shared, &contents)
@@ -201,7 +212,6 @@ impl LiveBuild {
             format!("{META_DIR}/{MANIFEST_FILE}"),
             serde_json::to_string(&Manifest::of(site)).expect("serializable"),
         ));
-        // Everything rendered: only now touch the live output.
         for (path, text) in &files {
             write_live(&output, path, text.as_bytes()).map_err(|e| io(path, e))?;
         }
