@@ -219,28 +219,36 @@ fn parse_shortcode(events: &[Event], offset: usize) -> Option<Shortcode> {
     {
         return None;
     }
-    let text = plain_text(events);
-    let inner = text.strip_prefix("{{")?.strip_suffix("}}")?.trim();
-    let (name, rest) = inner.split_once('(')?;
-    let name = name.trim();
-    if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-        return None;
+    let mut shortcode = Shortcode::parse(&plain_text(events))?;
+    shortcode.offset = offset;
+    Some(shortcode)
+}
+
+impl Shortcode {
+    /// Read `{{ name(key="value", …) }}`; the offset is left at 0.
+    pub fn parse(text: &str) -> Option<Shortcode> {
+        let inner = text.trim().strip_prefix("{{")?.strip_suffix("}}")?.trim();
+        let (name, rest) = inner.split_once('(')?;
+        let name = name.trim();
+        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            return None;
+        }
+        let mut args_src = rest.strip_suffix(')')?.trim();
+        let mut args = Vec::new();
+        while !args_src.is_empty() {
+            let (key, after) = args_src.split_once('=')?;
+            let after = after.trim_start().strip_prefix('"')?;
+            let (value, after) = after.split_once('"')?;
+            args.push((key.trim().to_string(), value.to_string()));
+            args_src = after.trim_start();
+            args_src = args_src.strip_prefix(',').unwrap_or(args_src).trim_start();
+        }
+        Some(Shortcode {
+            name: name.to_string(),
+            args,
+            offset: 0,
+        })
     }
-    let mut args_src = rest.strip_suffix(')')?.trim();
-    let mut args = Vec::new();
-    while !args_src.is_empty() {
-        let (key, after) = args_src.split_once('=')?;
-        let after = after.trim_start().strip_prefix('"')?;
-        let (value, after) = after.split_once('"')?;
-        args.push((key.trim().to_string(), value.to_string()));
-        args_src = after.trim_start();
-        args_src = args_src.strip_prefix(',').unwrap_or(args_src).trim_start();
-    }
-    Some(Shortcode {
-        name: name.to_string(),
-        args,
-        offset,
-    })
 }
 
 #[cfg(test)]

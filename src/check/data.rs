@@ -3,23 +3,22 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use super::{locate_value, sequence_items};
+use super::{TableSource, contact_tables, locate_value, sequence_items};
 use crate::content::{DataRef, Site};
 use crate::diagnostics::{Diagnostic, Location};
 use crate::slug::slugify;
 
 pub fn check(site: &Site) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
-    for table in site.data.contacts.values() {
-        let Some(path) = site.data.sources.get(&DataRef::Contacts(table.id.clone())) else {
-            continue;
-        };
-        let source = std::fs::read_to_string(path).unwrap_or_default();
-        let items = sequence_items(&source, Some("rows"));
-        let items = (items.len() == table.rows.len()).then_some(items);
+    for TableSource {
+        table,
+        path,
+        source,
+        rows,
+    } in contact_tables(site)
+    {
         let mut ids: HashMap<&str, usize> = HashMap::new();
-        for (i, row) in table.rows.iter().enumerate() {
-            let within = items.as_ref().map(|items| items[i].clone());
+        for (i, (row, within)) in table.rows.iter().zip(rows).enumerate() {
             if let Some(id) = &row.id
                 && let Some(first) = ids.insert(id, i)
             {

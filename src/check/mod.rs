@@ -83,6 +83,41 @@ pub(crate) fn front_matter_location(site: &Site, page: &Page, key: &str) -> Loca
     Location::at(file, 1, 1)
 }
 
+/// A contact table with its data file, the file's text and each row's span in it (when the
+/// rows could be found), for diagnostics that point at a value.
+pub(crate) struct TableSource<'a> {
+    pub table: &'a crate::content::data::ContactTable,
+    pub path: &'a Path,
+    pub source: String,
+    pub rows: Vec<Option<Range<usize>>>,
+}
+
+pub(crate) fn contact_tables(site: &Site) -> Vec<TableSource<'_>> {
+    site.data
+        .contacts
+        .values()
+        .filter_map(|table| {
+            let path = site
+                .data
+                .sources
+                .get(&crate::content::DataRef::Contacts(table.id.clone()))?;
+            let source = std::fs::read_to_string(path).unwrap_or_default();
+            let items = sequence_items(&source, Some("rows"));
+            let rows = if items.len() == table.rows.len() {
+                items.into_iter().map(Some).collect()
+            } else {
+                vec![None; table.rows.len()]
+            };
+            Some(TableSource {
+                table,
+                path,
+                source,
+                rows,
+            })
+        })
+        .collect()
+}
+
 /// The text of each item of a block sequence in YAML `source`: the items under the top-level
 /// key `key` (`rows:`), or of the top-level sequence with `None`. Empty when the layout is not
 /// the plain block style (callers then fall back to searching the whole file).

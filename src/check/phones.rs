@@ -8,10 +8,10 @@ use std::collections::{BTreeMap, HashSet};
 
 use phonenumber::metadata::DATABASE;
 
-use super::{display_location, levenshtein, locate_value, sequence_items};
+use super::{TableSource, contact_tables, display_location, levenshtein, locate_value};
+use crate::content::Site;
 use crate::content::data::{ContactRow, ContactTable};
 use crate::content::phone::{Phone, digits};
-use crate::content::{DataRef, Site};
 use crate::diagnostics::{Diagnostic, Location};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -68,15 +68,14 @@ impl Entry<'_> {
 
 pub fn check(site: &Site) -> Vec<Diagnostic> {
     let mut entries = Vec::new();
-    for table in site.data.contacts.values() {
-        let Some(path) = site.data.sources.get(&DataRef::Contacts(table.id.clone())) else {
-            continue;
-        };
-        let source = std::fs::read_to_string(path).unwrap_or_default();
-        let items = sequence_items(&source, Some("rows"));
-        let items = (items.len() == table.rows.len()).then_some(items);
-        for (i, row) in table.rows.iter().enumerate() {
-            let within = items.as_ref().map(|items| items[i].clone());
+    for TableSource {
+        table,
+        path,
+        source,
+        rows,
+    } in contact_tables(site)
+    {
+        for (row, within) in table.rows.iter().zip(rows) {
             for (column, phones) in [
                 (Column::TollFree, &row.toll_free),
                 (Column::Local, &row.local),

@@ -178,21 +178,7 @@ fn expand_shortcodes(site: &Site, text: &str) -> String {
 }
 
 fn describe_shortcode(site: &Site, inner: &str) -> Option<String> {
-    let (name, args) = inner.trim().split_once('(')?;
-    let mut shortcode = Shortcode {
-        name: name.trim().to_string(),
-        args: Vec::new(),
-        offset: 0,
-    };
-    let mut args = args.trim_end().strip_suffix(')')?.trim();
-    while let Some((key, after)) = args.split_once('=') {
-        let after = after.trim_start().strip_prefix('"')?;
-        let (value, after) = after.split_once('"')?;
-        shortcode
-            .args
-            .push((key.trim().to_string(), value.to_string()));
-        args = after.trim_start().trim_start_matches(',').trim_start();
-    }
+    let shortcode = Shortcode::parse(&format!("{{{{{inner}}}}}"))?;
     let items = resolve_shortcode(&site.data, &shortcode).ok()?;
     let parts: Vec<String> = items
         .iter()
