@@ -86,17 +86,23 @@ impl Theme {
 /// the HTML source; `/` needs no escaping in text or quoted attributes.
 fn escape_html(input: &str) -> String {
     let mut out = String::with_capacity(input.len());
-    for c in input.chars() {
+    escape_html_into(&mut out, input);
+    out
+}
+
+/// Append `text` to `out` with `& < > " '` escaped: the one HTML escaper (templates, search
+/// snippets).
+pub fn escape_html_into(out: &mut String, text: &str) {
+    for c in text.chars() {
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#x27;"),
+            '\'' => out.push_str("&#39;"),
             c => out.push(c),
         }
     }
-    out
 }
 
 /// A tera error with its causes, which is where the useful part of the message usually is.

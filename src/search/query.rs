@@ -25,6 +25,7 @@ use super::documents::{COUNTRY_CODES, country_names};
 use super::schema::Fields;
 use super::tokenizers::{Analyzers, Word, digit_runs};
 use super::{Hit, IndexMeta};
+use crate::render::theme::escape_html_into;
 
 /// Longest query text looked at, in bytes; the rest is ignored.
 const MAX_QUERY_BYTES: usize = 512;
@@ -945,30 +946,17 @@ fn snippet(
         if *a < at {
             continue;
         }
-        escape_into(&mut out, &text[at..*a]);
+        escape_html_into(&mut out, &text[at..*a]);
         out.push_str("<mark>");
-        escape_into(&mut out, &text[*a..*b]);
+        escape_html_into(&mut out, &text[*a..*b]);
         out.push_str("</mark>");
         at = *b;
     }
-    escape_into(&mut out, &text[at..end]);
+    escape_html_into(&mut out, &text[at..end]);
     if end < text.len() {
         out.push('…');
     }
     out
-}
-
-fn escape_into(out: &mut String, text: &str) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
 }
 
 #[cfg(test)]
