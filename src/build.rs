@@ -179,7 +179,10 @@ pub fn render_into(
     let staging = Staging::new(output).map_err(io)?;
     let results: Vec<Result<String, Vec<Diagnostic>>> = renderers
         .par_iter()
-        .map(|r| r.render(site, &staging))
+        .map(|r| {
+            let _span = tracing::debug_span!("render", renderer = r.name()).entered();
+            r.render(site, &staging)
+        })
         .collect();
     let mut rendered = Vec::new();
     let mut diagnostics = Vec::new();
@@ -193,6 +196,6 @@ pub fn render_into(
     if !diagnostics.is_empty() {
         return Err(BuildFailure { diagnostics });
     }
-    staging.commit().map_err(io)?;
+    tracing::debug_span!("commit").in_scope(|| staging.commit().map_err(io))?;
     Ok(rendered)
 }

@@ -48,11 +48,12 @@ impl Default for CheckOptions {
 /// Run every check on a loaded site. Diagnostics come back in the order of the families above;
 /// callers sort them by location.
 pub fn check(site: &Site, options: &CheckOptions) -> Vec<Diagnostic> {
+    let _span = tracing::debug_span!("check").entered();
     let mut diagnostics = Vec::new();
     diagnostics.extend(pages::check(site));
-    diagnostics.extend(links::check(site));
+    diagnostics.extend(tracing::debug_span!("links").in_scope(|| links::check(site)));
     diagnostics.extend(data::check(site));
-    diagnostics.extend(phones::check(site));
+    diagnostics.extend(tracing::debug_span!("phones").in_scope(|| phones::check(site)));
     diagnostics.extend(freshness::check(site, options));
     diagnostics
 }

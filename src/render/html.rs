@@ -26,6 +26,10 @@ const SPECIAL_TEMPLATES: &[(&str, &str)] = &[
 /// How many pages `recent` (the feed) holds.
 const RECENT_PAGES: usize = 20;
 
+/// How many of its section's pages a page's sidebar lists. A section of 500 articles would
+/// otherwise put 500 links (and 25 KB) on each of them.
+const SECTION_NAV_LINKS: usize = 12;
+
 /// Template contexts built once per build and cloned per page.
 pub struct Shared {
     plain: Context,
@@ -65,10 +69,24 @@ struct PageContext<'a> {
     /// From the home page down to the parent.
     breadcrumbs: Vec<Link<'a>>,
     children: Vec<Summary<'a>>,
+    /// Whether some child page has no link in this page's content (sections then list them).
+    children_unlinked: bool,
     prev: Option<Link<'a>>,
     next: Option<Link<'a>>,
     /// URL of the top-level section this page is in, for highlighting the navigation.
     top_section: Option<&'a str>,
+    /// The sidebar: the section this page is in (a section's own pages for a section).
+    section_nav: Option<SectionNav<'a>>,
+}
+
+#[derive(Serialize)]
+struct SectionNav<'a> {
+    title: &'a str,
+    url: &'a str,
+    /// Up to [`SECTION_NAV_LINKS`] of the section's pages, around the current one.
+    links: Vec<Link<'a>>,
+    /// How many pages the section has in all.
+    total: usize,
 }
 
 impl Renderer for HtmlRenderer {
@@ -78,7 +96,7 @@ impl Renderer for HtmlRenderer {
 
     fn render(&self, site: &Site, out: &Staging) -> Result<String, Vec<Diagnostic>> {
         let shared = self.shared_context(site);
-        let contents = self.page_contents(site)?;
+        let contents = tracing::debug_span!("contents").in_scope(|| self.page_contents(site))?;
         let written: Vec<Result<(), Diagnostic>> = (0..site.pages.len())
             .into_par_iter()
             .map(|index| {
@@ -89,6 +107,7 @@ impl Renderer for HtmlRenderer {
             })
             .collect();
         collect_errors(written)?;
+        let _special = tracing::debug_span!("special").entered();
         for (path, text) in self.render_special(site, &shared, &contents)? {
             out.write(path, text.as_bytes())
                 .map_err(|e| vec![io_error(path, e)])?;
@@ -157,20 +176,11 @@ impl HtmlRenderer {
             .iter()
             .map(|&i| {
                 let section = &site.pages[i];
-                let children: Vec<Link> = section
-                    .children
-                    .iter()
-                    .map(|&c| Link {
-                        title: site.pages[c].title(),
-                        url: &site.pages[c].url,
-                    })
-                    .collect();
                 serde_json::json!({
                     "title": section.title(),
                     "url": section.url,
                     "description": section.front.description,
                     "is_section": section.is_section(),
-                    "children": children,
                 })
             })
             .collect();
@@ -418,6 +428,14 @@ fn page_context<'a>(site: &'a Site, index: usize, content: &'a str) -> PageConte
         }
         Some(site.pages[top].url.as_str())
     };
+    let section_nav = match page.kind {
+        PageKind::Home => None,
+        PageKind::Section => Some(section_nav(site, index, None)),
+        PageKind::Page => page
+            .parent
+            .filter(|&p| p != 0)
+            .map(|p| section_nav(site, p, Some(index))),
+    };
     PageContext {
         summary: summary(site, page),
         content,
@@ -431,9 +449,38 @@ fn page_context<'a>(site: &'a Site, index: usize, content: &'a str) -> PageConte
             .iter()
             .map(|&c| summary(site, &site.pages[c]))
             .collect(),
+        children_unlinked: page
+            .children
+            .iter()
+            .any(|&c| !content.contains(&format!("href=\"{}\"", site.pages[c].url))),
         prev,
         next,
         top_section,
+        section_nav,
+    }
+}
+
+/// The sidebar of section `section`: a window of its pages around `current`.
+fn section_nav(site: &Site, section: usize, current: Option<usize>) -> SectionNav<'_> {
+    let children = &site.pages[section].children;
+    let at = current
+        .and_then(|c| children.iter().position(|&i| i == c))
+        .unwrap_or(0);
+    let start = at
+        .saturating_sub(SECTION_NAV_LINKS / 2)
+        .min(children.len().saturating_sub(SECTION_NAV_LINKS));
+    SectionNav {
+        title: site.pages[section].title(),
+        url: &site.pages[section].url,
+        links: children[start..]
+            .iter()
+            .take(SECTION_NAV_LINKS)
+            .map(|&i| Link {
+                title: site.pages[i].title(),
+                url: &site.pages[i].url,
+            })
+            .collect(),
+        total: children.len(),
     }
 }
 

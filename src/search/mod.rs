@@ -179,7 +179,7 @@ impl Renderer for IndexRenderer {
                 format!("cannot write the search index: {e}"),
             )]
         };
-        let docs = documents::documents(site);
+        let docs = tracing::debug_span!("documents").in_scope(|| documents::documents(site));
         let size = write(
             &out.dir().join(META_DIR),
             &docs,

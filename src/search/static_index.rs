@@ -185,19 +185,20 @@ pub fn words(text: &str) -> Vec<String> {
 /// What the browser's `s.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase()` gives for
 /// the Latin text of a Help Center.
 pub fn fold(text: &str) -> String {
-    text.chars()
-        .map(|c| {
-            if c.is_ascii() {
-                c.to_ascii_lowercase().to_string()
-            } else if c.is_alphabetic() {
-                deunicode::deunicode_char(c)
-                    .map(str::to_lowercase)
-                    .unwrap_or_else(|| c.to_lowercase().to_string())
-            } else {
-                c.to_string()
+    let mut folded = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_ascii() {
+            folded.push(c.to_ascii_lowercase());
+        } else if c.is_alphabetic() {
+            match deunicode::deunicode_char(c) {
+                Some(ascii) => folded.push_str(&ascii.to_lowercase()),
+                None => folded.extend(c.to_lowercase()),
             }
-        })
-        .collect()
+        } else {
+            folded.push(c);
+        }
+    }
+    folded
 }
 
 /// Plural-insensitive form shared with the browser: `invoices` → `invoice`.
