@@ -145,12 +145,7 @@ pub fn build_keeping(options: &BuildOptions) -> Result<Built, BuildFailure> {
     })?;
     let html = HtmlRenderer { theme };
     let output = options.output_dir();
-    let renderers: [&dyn Renderer; 4] = [
-        &html,
-        &ManifestRenderer,
-        &crate::search::IndexRenderer,
-        &crate::search::static_index::StaticIndexRenderer,
-    ];
+    let renderers: [&dyn Renderer; 3] = [&html, &ManifestRenderer, &crate::search::IndexRenderer];
     let rendered = render_into(&site, &renderers, &output)?;
     let report = BuildReport {
         pages: site.pages.len(),

@@ -160,8 +160,19 @@ pub fn load(config: &Config, options: LoadOptions) -> (Site, Vec<Diagnostic>) {
     }
     let files_read = markdown.len() + yaml_files.len() + usize::from(synonyms_file.is_some());
 
-    let (data, data_diagnostics) =
-        tracing::debug_span!("data").in_scope(|| load_data(&content, &yaml_files));
+    // Data and pages load side by side: the first phone number waits for phonenumber's
+    // one-time metadata load (about 0.15 s), which then overlaps reading the Markdown.
+    let ((data, data_diagnostics), parsed) = rayon::join(
+        || tracing::debug_span!("data").in_scope(|| load_data(&content, &yaml_files)),
+        || {
+            tracing::debug_span!("pages").in_scope(|| {
+                markdown
+                    .par_iter()
+                    .map(|path| load_page(&content, path, options))
+                    .collect::<Vec<Result<Option<Page>, Diagnostic>>>()
+            })
+        },
+    );
     diagnostics.extend(data_diagnostics);
 
     let synonyms = match synonyms_file {
@@ -177,13 +188,6 @@ pub fn load(config: &Config, options: LoadOptions) -> (Site, Vec<Diagnostic>) {
         None => Vec::new(),
     };
 
-    let parsed: Vec<Result<Option<Page>, Diagnostic>> =
-        tracing::debug_span!("pages").in_scope(|| {
-            markdown
-                .par_iter()
-                .map(|path| load_page(&content, path, options))
-                .collect()
-        });
     let mut pages = Vec::with_capacity(parsed.len() + 1);
     let mut drafts = Vec::new();
     for (path, result) in markdown.iter().zip(parsed) {

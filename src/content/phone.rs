@@ -5,6 +5,9 @@ use serde::{Deserialize, Serialize};
 
 use super::data::PhoneEntry;
 
+/// How many compiled patterns phonenumber may keep: enough for every country a site lists.
+const REGEX_CACHE: usize = 4096;
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(from = "PhoneEntry")]
 pub struct Phone {
@@ -37,6 +40,15 @@ impl Phone {
     /// Fill `e164`, `valid` and `region` by reading `raw` in `region` (an ISO alpha-2 code).
     /// Returns the parser's complaint when the number cannot be read at all.
     pub fn normalize(&mut self, region: Option<&str>) -> Result<(), String> {
+        // phonenumber compiles its patterns on use and keeps them in one LRU cache of 100
+        // regexes, fewer than one country's formats and number types need: numbers of a few
+        // countries recompiled patterns for almost every number (2.4 M instructions each).
+        static LARGER_CACHE: std::sync::Once = std::sync::Once::new();
+        LARGER_CACHE.call_once(|| {
+            if let Ok(mut cache) = phonenumber::metadata::DATABASE.cache().lock() {
+                cache.set_capacity(REGEX_CACHE);
+            }
+        });
         // A number written with `+` carries its own country code. Reading it with a default
         // region anyway makes phonenumber 0.3 strip that region's national prefix:
         // "+55-11-3957-2288" read in US came out as +5539572288.

@@ -170,6 +170,7 @@ impl HtmlRenderer {
     pub fn shared_context(&self, site: &Site) -> Shared {
         let mut context = Context::new();
         context.insert("site", &site.config);
+        context.insert("js_strings", &self.theme.js_strings);
         let home = &site.pages[0];
         let nav: Vec<Value> = home
             .children

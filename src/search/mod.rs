@@ -180,17 +180,29 @@ impl Renderer for IndexRenderer {
             )]
         };
         let docs = tracing::debug_span!("documents").in_scope(|| documents::documents(site));
-        let size = write(
-            &out.dir().join(META_DIR),
-            &docs,
-            &site.config.language,
-            &site.synonyms,
-        )
-        .map_err(|e| fail(e.to_string()))?;
+        // The tantivy index for `serve` and the static index for static hosts, from one set
+        // of documents.
+        let (size, static_index) = rayon::join(
+            || {
+                let _span = tracing::debug_span!("tantivy").entered();
+                write(
+                    &out.dir().join(META_DIR),
+                    &docs,
+                    &site.config.language,
+                    &site.synonyms,
+                )
+                .map_err(|e| fail(e.to_string()))
+            },
+            || {
+                let _span = tracing::debug_span!("static").entered();
+                static_index::write(site, &docs, out)
+            },
+        );
         Ok(format!(
-            "{} search documents ({} index)",
+            "{} search documents ({} index), {}",
             docs.len(),
-            human_size(size)
+            human_size(size?),
+            static_index?
         ))
     }
 }

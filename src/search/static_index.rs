@@ -12,7 +12,9 @@
 //! phone numbers are indexed as the same digit variants as the tantivy index, so both searches
 //! agree on accents and numbers.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap as HashMap;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -25,7 +27,7 @@ use crate::render::Renderer;
 
 pub const STATIC_DIR: &str = "search-index";
 /// Documents per `d/` chunk: a first query fetches a handful of small chunks.
-const CHUNK: usize = 16;
+const CHUNK: usize = 64;
 /// Aim for term shards of about this many bytes.
 const SHARD_BYTES: usize = 24_000;
 const EXCERPT_CHARS: usize = 200;
@@ -48,68 +50,72 @@ impl Renderer for StaticIndexRenderer {
     }
 
     fn render(&self, site: &Site, out: &Staging) -> Result<String, Vec<Diagnostic>> {
-        let docs = documents(site);
-        let postings = postings(&docs);
-        let total: usize = postings.iter().map(|(t, p)| t.len() + p.len() * 4).sum();
-        let shards = total.div_ceil(SHARD_BYTES).max(1) as u32;
-
-        let mut by_shard: Vec<BTreeMap<&str, Vec<u32>>> = vec![BTreeMap::new(); shards as usize];
-        for (term, list) in &postings {
-            let flat = list
-                .iter()
-                .flat_map(|&(doc, weight)| [doc, weight])
-                .collect();
-            by_shard[(fnv1a(shard_key(term)) % shards) as usize].insert(term, flat);
-        }
-        let mut files: Vec<(String, Vec<u8>)> = by_shard
-            .par_iter()
-            .enumerate()
-            .map(|(k, terms)| (format!("{STATIC_DIR}/t/{k}.json"), to_json(terms)))
-            .collect();
-        files.par_extend(docs.par_chunks(CHUNK).enumerate().map(|(k, chunk)| {
-            let rows: Vec<[&str; 5]> = chunk
-                .iter()
-                .map(|d| [d.kind, &d.title, &d.url, &d.section, excerpt(d)])
-                .collect();
-            (format!("{STATIC_DIR}/d/{k}.json"), to_json(&rows))
-        }));
-        let syn = site
-            .synonyms
-            .iter()
-            .map(|group| group.iter().map(|w| fold(w)).collect())
-            .collect();
-        let meta = Meta {
-            v: 1,
-            n: docs.len(),
-            s: shards,
-            c: CHUNK,
-            syn,
-        };
-        files.push((format!("{STATIC_DIR}/meta.json"), to_json(&meta)));
-
-        let bytes: usize = files.iter().map(|(_, b)| b.len()).sum();
-        let written: Vec<Result<(), Diagnostic>> = files
-            .par_iter()
-            .map(|(path, data)| {
-                out.write(path, data).map_err(|e| {
-                    Diagnostic::error(
-                        "static-search",
-                        Location::file(path),
-                        format!("cannot write: {e}"),
-                    )
-                })
-            })
-            .collect();
-        let errors: Vec<Diagnostic> = written.into_iter().filter_map(Result::err).collect();
-        if !errors.is_empty() {
-            return Err(errors);
-        }
-        Ok(format!(
-            "static search ({} files, {} KB)",
-            files.len(),
-            bytes.div_ceil(1024)
-        ))
+        write(site, &documents(site), out)
     }
+}
+
+/// Write the static index of `docs` (the site's search documents) into `out`.
+pub fn write(site: &Site, docs: &[SearchDoc], out: &Staging) -> Result<String, Vec<Diagnostic>> {
+    let postings = postings(docs);
+    let total: usize = postings.iter().map(|(t, p)| t.len() + p.len() * 4).sum();
+    let shards = total.div_ceil(SHARD_BYTES).max(1) as u32;
+
+    let mut by_shard: Vec<BTreeMap<&str, Vec<u32>>> = vec![BTreeMap::new(); shards as usize];
+    for (term, list) in &postings {
+        let flat = list
+            .iter()
+            .flat_map(|&(doc, weight)| [doc, weight])
+            .collect();
+        by_shard[(fnv1a(shard_key(term)) % shards) as usize].insert(term, flat);
+    }
+    let mut files: Vec<(String, Vec<u8>)> = by_shard
+        .par_iter()
+        .enumerate()
+        .map(|(k, terms)| (format!("{STATIC_DIR}/t/{k}.json"), to_json(terms)))
+        .collect();
+    files.par_extend(docs.par_chunks(CHUNK).enumerate().map(|(k, chunk)| {
+        let rows: Vec<[&str; 5]> = chunk
+            .iter()
+            .map(|d| [d.kind, &d.title, &d.url, &d.section, excerpt(d)])
+            .collect();
+        (format!("{STATIC_DIR}/d/{k}.json"), to_json(&rows))
+    }));
+    let syn = site
+        .synonyms
+        .iter()
+        .map(|group| group.iter().map(|w| fold(w)).collect())
+        .collect();
+    let meta = Meta {
+        v: 1,
+        n: docs.len(),
+        s: shards,
+        c: CHUNK,
+        syn,
+    };
+    files.push((format!("{STATIC_DIR}/meta.json"), to_json(&meta)));
+
+    let bytes: usize = files.iter().map(|(_, b)| b.len()).sum();
+    let written: Vec<Result<(), Diagnostic>> = files
+        .par_iter()
+        .map(|(path, data)| {
+            out.write(path, data).map_err(|e| {
+                Diagnostic::error(
+                    "static-search",
+                    Location::file(path),
+                    format!("cannot write: {e}"),
+                )
+            })
+        })
+        .collect();
+    let errors: Vec<Diagnostic> = written.into_iter().filter_map(Result::err).collect();
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(format!(
+        "static search ({} files, {} KB)",
+        files.len(),
+        bytes.div_ceil(1024)
+    ))
 }
 
 fn to_json<T: Serialize + ?Sized>(value: &T) -> Vec<u8> {
@@ -130,7 +136,7 @@ fn excerpt(doc: &SearchDoc) -> &str {
 /// country counts like a name.
 fn postings(docs: &[SearchDoc]) -> HashMap<String, Vec<(u32, u32)>> {
     let per_doc: Vec<HashMap<String, u32>> = docs.par_iter().map(doc_terms).collect();
-    let mut postings: HashMap<String, Vec<(u32, u32)>> = HashMap::new();
+    let mut postings: HashMap<String, Vec<(u32, u32)>> = HashMap::default();
     for (doc, terms) in per_doc.into_iter().enumerate() {
         for (term, weight) in terms {
             postings.entry(term).or_default().push((doc as u32, weight));
@@ -140,15 +146,20 @@ fn postings(docs: &[SearchDoc]) -> HashMap<String, Vec<(u32, u32)>> {
 }
 
 fn doc_terms(doc: &SearchDoc) -> HashMap<String, u32> {
-    let mut terms: HashMap<String, u32> = HashMap::new();
+    let mut terms: HashMap<String, u32> = HashMap::default();
     let mut add = |text: &str, weight: u32, cap: u32| {
-        for word in words(text) {
-            for term in [light_stem(&word), Some(word.clone())]
-                .into_iter()
-                .flatten()
-            {
-                let w = terms.entry(term).or_default();
-                *w = (*w + weight).min(cap.max(*w));
+        for word in fold(text).split(|c: char| !c.is_alphanumeric()) {
+            if word.is_empty() {
+                continue;
+            }
+            for term in [light_stem(word), Some(word)].into_iter().flatten() {
+                // Look up before allocating: most words of a page repeat.
+                match terms.get_mut(term) {
+                    Some(w) => *w = (*w + weight).min(cap.max(*w)),
+                    None => {
+                        terms.insert(term.to_string(), weight.min(cap));
+                    }
+                }
             }
         }
     };
@@ -202,9 +213,9 @@ pub fn fold(text: &str) -> String {
 }
 
 /// Plural-insensitive form shared with the browser: `invoices` → `invoice`.
-fn light_stem(word: &str) -> Option<String> {
+fn light_stem(word: &str) -> Option<&str> {
     (word.len() > 4 && word.ends_with('s') && !word.ends_with("ss"))
-        .then(|| word[..word.len() - 1].to_string())
+        .then(|| &word[..word.len() - 1])
 }
 
 /// The part of a term that picks its shard: the first three characters.

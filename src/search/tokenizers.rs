@@ -10,7 +10,7 @@
 //!
 //! tantivy does not store custom tokenizers in the index: [`register`] runs on every open.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use tantivy::Index;
 use tantivy::tokenizer::{
@@ -125,7 +125,7 @@ pub struct MultiStemTokenizer {
     stemmers: Vec<TextAnalyzer>,
     /// Stems of the words seen so far. A Help Center repeats a small vocabulary, and running
     /// three Snowball stemmers on every word was a tenth of a 10,000-page build.
-    cache: HashMap<String, Vec<String>>,
+    cache: FxHashMap<String, Vec<String>>,
 }
 
 impl MultiStemTokenizer {
@@ -133,7 +133,7 @@ impl MultiStemTokenizer {
         MultiStemTokenizer {
             fold: fold_analyzer(),
             stemmers: stemmers(),
-            cache: HashMap::new(),
+            cache: FxHashMap::default(),
         }
     }
 }
