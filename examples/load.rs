@@ -1,12 +1,23 @@
 //! Bounded loopback load generator for `helpcenter serve` (run through `scripts/load`).
 //!
-//! `load URL DB [--seconds N] [--concurrency C]`: for each of a static page, `/api/search` and
-//! `/api/feedback`, C workers send requests back to back for N seconds; prints requests/s and
-//! latency percentiles, then checks that every acknowledged feedback post is a row in DB.
+//! `load URL DB [--seconds N] [--concurrency C] [--page PATH]`: for each of a static page,
+//! `/api/search` (taking turns through [`QUERIES`]) and `/api/feedback`, C workers send
+//! requests back to back for N seconds; prints requests/s and latency percentiles, then checks
+//! that every acknowledged feedback post is a row in DB.
 
 use std::time::{Duration, Instant};
 
 use serde_json::json;
+
+/// What support staff type: words, a phone number, a misspelling, a country.
+const QUERIES: [&str; 6] = [
+    "phone%20numbers",
+    "billing",
+    "0800%20887",
+    "invoice%20changes",
+    "portal%20pasword",
+    "brazil",
+];
 
 #[derive(Clone, Copy)]
 enum Kind {
@@ -21,7 +32,13 @@ struct Outcome {
     latencies: Vec<Duration>,
 }
 
-async fn worker(client: reqwest::Client, base: String, kind: Kind, until: Instant) -> Outcome {
+async fn worker(
+    client: reqwest::Client,
+    base: String,
+    page: String,
+    kind: Kind,
+    until: Instant,
+) -> Outcome {
     let mut out = Outcome {
         ok: 0,
         failed: 0,
@@ -32,10 +49,13 @@ async fn worker(client: reqwest::Client, base: String, kind: Kind, until: Instan
         i += 1;
         let started = Instant::now();
         let request = match kind {
-            Kind::Page => client.get(format!("{base}billing/changing-billing-information/")),
-            Kind::Search => client.get(format!("{base}api/search?q=phone%20numbers&limit=10")),
+            Kind::Page => client.get(format!("{base}{page}")),
+            Kind::Search => client.get(format!(
+                "{base}api/search?q={}&limit=10",
+                QUERIES[i as usize % QUERIES.len()]
+            )),
             Kind::Feedback => client.post(format!("{base}api/feedback")).json(&json!({
-                "page": "/billing/changing-billing-information/",
+                "page": format!("/{page}"),
                 "helpful": !i.is_multiple_of(3),
                 "comment": format!("load test {i}"),
             })),
@@ -73,7 +93,7 @@ async fn main() {
             .unwrap_or(default)
     };
     let (Some(base), Some(db)) = (args.first().cloned(), args.get(1).cloned()) else {
-        eprintln!("usage: load URL DB [--seconds N] [--concurrency C]");
+        eprintln!("usage: load URL DB [--seconds N] [--concurrency C] [--page PATH]");
         std::process::exit(2);
     };
     assert!(
@@ -82,6 +102,13 @@ async fn main() {
     );
     let seconds = flag("--seconds", 5).clamp(1, 60);
     let concurrency = flag("--concurrency", 32).clamp(1, 256) as usize;
+    let page = args
+        .iter()
+        .position(|a| a == "--page")
+        .and_then(|i| args.get(i + 1))
+        .map_or("billing/changing-billing-information/", String::as_str)
+        .trim_start_matches('/')
+        .to_string();
     let client = reqwest::Client::builder()
         .timeout(Duration::from_secs(10))
         .pool_max_idle_per_host(concurrency)
@@ -106,7 +133,15 @@ async fn main() {
         let started = Instant::now();
         let until = started + Duration::from_secs(seconds);
         let workers: Vec<_> = (0..concurrency)
-            .map(|_| tokio::spawn(worker(client.clone(), base.clone(), kind, until)))
+            .map(|_| {
+                tokio::spawn(worker(
+                    client.clone(),
+                    base.clone(),
+                    page.clone(),
+                    kind,
+                    until,
+                ))
+            })
             .collect();
         let (mut ok, mut failed, mut latencies) = (0, 0, Vec::new());
         for w in workers {

@@ -656,3 +656,29 @@ fn watch_rebuilds_reloads_and_reports_errors() {
     events.next_event("reload");
     late.next_event("reload");
 }
+
+/// The address is printed only once the sources are watched, so an edit saved as soon as it
+/// appears is rebuilt and served.
+#[test]
+fn an_edit_saved_as_soon_as_the_address_appears_is_served() {
+    let site = Site::sample();
+    let server = site.serve(&[]);
+    let rel = "content/billing/changing-billing-information.md";
+    let original = std::fs::read_to_string(site.path().join(rel)).unwrap();
+    site.write(rel, &format!("{original}\nSaved at once 9127.\n"));
+    let client = http();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let body = client
+            .get(server.at("billing/changing-billing-information/"))
+            .send()
+            .unwrap()
+            .text()
+            .unwrap();
+        if body.contains("Saved at once 9127") {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the edit was never served");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}

@@ -102,3 +102,51 @@ fn a_site_without_data_still_builds_every_template() {
     assert!(site.read_output("index.html").contains("Hello."));
     assert!(site.read_output("handbook/index.html").contains("Welcome"));
 }
+
+/// A big section's sidebar lists the 12 pages around the current one and links to the rest;
+/// scripts get their UI strings as one JSON object.
+#[test]
+fn sidebar_shows_a_window_of_a_big_section() {
+    let site = Site::minimal();
+    site.write(
+        "content/guides/_index.md",
+        "---\ntitle: Guides\n---\nAll guides.\n",
+    );
+    for n in 1..=30 {
+        site.write(
+            &format!("content/guides/guide-{n:02}.md"),
+            &format!("---\ntitle: Guide {n:02}\nweight: {n}\n---\nText {n}.\n"),
+        );
+    }
+    site.run_ok(&["build"]);
+    let sidebar = |page: &str| {
+        let html = site.read_output(&format!("guides/{page}/index.html"));
+        let nav = &html[html.find("class=\"section-nav\"").expect("sidebar")..];
+        nav[..nav.find("</nav>").unwrap()].to_string()
+    };
+    let titles = |nav: &str| -> Vec<String> {
+        nav.match_indices("\">Guide ")
+            .map(|(at, _)| nav[at + 2..at + 10].to_string())
+            .collect()
+    };
+
+    let middle = sidebar("guide-15");
+    let expected: Vec<String> = (9..=20).map(|n| format!("Guide {n:02}")).collect();
+    assert_eq!(titles(&middle), expected);
+    assert!(middle.contains(r#"<a href="/guides/guide-15/" aria-current="page">Guide 15</a>"#));
+    assert!(middle.contains(r#"<a href="/guides/">All pages in this section (30)</a>"#));
+
+    let first = sidebar("guide-01");
+    let expected: Vec<String> = (1..=12).map(|n| format!("Guide {n:02}")).collect();
+    assert_eq!(titles(&first), expected);
+    let last = sidebar("guide-30");
+    let expected: Vec<String> = (19..=30).map(|n| format!("Guide {n:02}")).collect();
+    assert_eq!(titles(&last), expected);
+
+    let html = site.read_output("guides/guide-15/index.html");
+    let start = html.find("id=\"hc-strings\">").expect("strings") + 16;
+    let json = &html[start..start + html[start..].find("</script>").unwrap()];
+    let strings: serde_json::Value = serde_json::from_str(json).expect("JSON");
+    assert_eq!(strings["lang"], "en");
+    assert_eq!(strings["js_search_result"], "1 result");
+}

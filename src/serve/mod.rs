@@ -162,11 +162,7 @@ async fn serve(
         .await
         .map_err(|e| format!("cannot listen on {}:{}: {e}", options.bind, options.port))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
-    let title = state.snapshot.load().title.clone();
-    let mut stdout = std::io::stdout();
-    let _ = writeln!(stdout, "Serving {title} at http://{addr}/");
-    let _ = stdout.flush();
-
+    // Watch before announcing the address: an edit saved right after it must not be lost.
     let _watcher = if options.watch {
         Some(
             reload::watch(state.clone(), options.build.clone(), live)
@@ -175,6 +171,11 @@ async fn serve(
     } else {
         None
     };
+    let title = state.snapshot.load().title.clone();
+    let mut stdout = std::io::stdout();
+    let _ = writeln!(stdout, "Serving {title} at http://{addr}/");
+    let _ = stdout.flush();
+
     let sweeper = tokio::spawn(limit::sweep_forever(state.clone()));
 
     let app = router(state.clone());
