@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// A build allocates millions of small strings across threads; mimalloc does that about twice
-/// as fast as glibc's malloc here (see README, "Performance").
+/// as fast as glibc's malloc here (see README, "Benchmarks").
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use helpcenter::build::{BuildFailure, BuildOptions, load_and_check};

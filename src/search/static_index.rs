@@ -26,7 +26,8 @@ use crate::output::Staging;
 use crate::render::Renderer;
 
 pub const STATIC_DIR: &str = "search-index";
-/// Documents per `d/` chunk: a first query fetches a handful of small chunks.
+/// Documents per `d/` chunk: a first query fetches a handful of chunks. 64 rather than 16
+/// writes 650 files instead of 2,600 on 10,000 pages, for a few KB more per query.
 const CHUNK: usize = 64;
 /// Aim for term shards of about this many bytes.
 const SHARD_BYTES: usize = 24_000;
