@@ -1,5 +1,7 @@
 //! The HTML site: one file per page, the theme's special pages, static assets.
 
+use std::borrow::Cow;
+
 use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, Value};
@@ -131,8 +133,8 @@ impl Renderer for HtmlRenderer {
 impl HtmlRenderer {
     /// Every page's body: its Markdown HTML with shortcodes filled. The special pages (handbook,
     /// feed) reuse them.
-    pub fn page_contents(&self, site: &Site) -> Result<Vec<String>, Vec<Diagnostic>> {
-        let contents: Vec<Result<String, Diagnostic>> = site
+    pub fn page_contents<'a>(&self, site: &'a Site) -> Result<Vec<Cow<'a, str>>, Vec<Diagnostic>> {
+        let contents: Vec<Result<Cow<'a, str>, Diagnostic>> = site
             .pages
             .par_iter()
             .map(|page| self.fill_shortcodes(site, page))
@@ -213,8 +215,16 @@ impl HtmlRenderer {
             .map_err(|e| template_error(&self.theme.dir.join("templates").join(name), &e))
     }
 
-    /// The page's HTML with each shortcode placeholder replaced by its rendered data.
-    pub fn fill_shortcodes(&self, site: &Site, page: &Page) -> Result<String, Diagnostic> {
+    /// The page's HTML with each shortcode placeholder replaced by its rendered data (borrowed
+    /// as it is when the page has none, as most pages of a big site).
+    pub fn fill_shortcodes<'a>(
+        &self,
+        site: &Site,
+        page: &'a Page,
+    ) -> Result<Cow<'a, str>, Diagnostic> {
+        if page.markdown.shortcodes.is_empty() {
+            return Ok(Cow::Borrowed(&page.markdown.html));
+        }
         let mut html = page.markdown.html.clone();
         for (index, shortcode) in page.markdown.shortcodes.iter().enumerate() {
             let rendered = self.render_shortcode(site, shortcode).map_err(|mut d| {
@@ -229,7 +239,7 @@ impl HtmlRenderer {
             })?;
             html = html.replacen(&Shortcode::placeholder(index), &rendered, 1);
         }
-        Ok(html)
+        Ok(Cow::Owned(html))
     }
 
     fn render_shortcode(&self, site: &Site, shortcode: &Shortcode) -> Result<String, Diagnostic> {
@@ -296,7 +306,7 @@ impl HtmlRenderer {
         &self,
         site: &Site,
         shared: &Shared,
-        contents: &[String],
+        contents: &[Cow<str>],
     ) -> Result<Vec<(&'static str, String)>, Vec<Diagnostic>> {
         let present: Vec<&(&str, &str)> = SPECIAL_TEMPLATES
             .iter()
@@ -312,7 +322,7 @@ impl HtmlRenderer {
             .map(|index| {
                 let page = &site.pages[index];
                 let mut value = serde_json::to_value(summary(site, page)).expect("serializable");
-                value["content"] = Value::String(contents[index].clone());
+                value["content"] = Value::String(contents[index].to_string());
                 value["depth"] = Value::from(page.url.matches('/').count() - 1);
                 value
             })
