@@ -354,7 +354,7 @@ fn plan(
             }
         }
         if i + 1 == words.len() && typing_last && chars >= 2 && !(stop && chars < 3) {
-            for (term, found_in) in prefix_terms(searcher, f, w) {
+            for (term, found_in) in prefix_terms(searcher, expandable(f), w) {
                 let completeness = chars as f32 / term.chars().count() as f32;
                 let q = Q_PREFIX * (0.7 + 0.3 * completeness);
                 for (field, weight) in found_in {
@@ -418,6 +418,17 @@ fn plan(
             unit.variants
                 .push(single(f.phone_other, digits, W_PHONE * share * 0.9));
             marks.phones.insert(digits.clone());
+        }
+        // The start of a number ("0800 887") finds the numbers it begins, as the static
+        // search's prefix match does.
+        if let Some((whole, _)) = run.candidates.first() {
+            let phones = [(f.phone, W_PHONE), (f.phone_other, W_PHONE * 0.9)];
+            for (term, found_in) in prefix_terms(searcher, phones, whole) {
+                for (field, weight) in found_in {
+                    unit.variants.push(single(field, &term, weight * Q_PREFIX));
+                }
+                marks.phones.insert(term);
+            }
         }
         units.push(unit);
     }
@@ -576,10 +587,15 @@ fn fuzzy_terms(
         .collect()
 }
 
-/// Index terms that start with `prefix` (not `prefix` itself), most frequent first.
-fn prefix_terms(searcher: &Searcher, f: &Fields, prefix: &str) -> Vec<(String, Expansion)> {
+/// Index terms of `fields` that start with `prefix` (not `prefix` itself), most frequent
+/// first.
+fn prefix_terms(
+    searcher: &Searcher,
+    fields: impl IntoIterator<Item = (Field, f32)>,
+    prefix: &str,
+) -> Vec<(String, Expansion)> {
     let mut found: HashMap<String, (u32, Expansion)> = HashMap::new();
-    for (field, weight) in expandable(f) {
+    for (field, weight) in fields {
         for segment in searcher.segment_readers() {
             let Ok(inverted) = segment.inverted_index(field) else {
                 continue;

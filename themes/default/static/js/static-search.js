@@ -91,7 +91,10 @@ export function createStaticSearch(base = "/search-index/", fetchJson = defaultF
     const parts = [];
     let rest = query;
     for (const run of digitRuns(query)) {
-      parts.push({ show: run.candidates, alts: run.candidates.map((t, i) => [t, i === run.candidates.length - 1 ? 0.9 : 1, false]) });
+      const alts = run.candidates.map((t, i) => [t, i === run.candidates.length - 1 ? 0.9 : 1, false]);
+      // The start of a number ("0800 887") finds the numbers it begins, as the server does.
+      if (run.candidates.length) alts.push([run.candidates[0], 0.6, true]);
+      parts.push({ show: run.candidates, alts });
       rest = rest.replace(run.text, " ");
     }
     const qwords = words(rest).slice(0, 12);
