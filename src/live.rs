@@ -11,11 +11,11 @@ use crate::content::{self, LoadOptions, Site};
 use crate::diagnostics::{Diagnostic, Location};
 use crate::output::Staging;
 use crate::output::{META_DIR, write_live};
+use crate::render::HtmlRenderer;
 use crate::render::manifest::{MANIFEST_FILE, Manifest};
-use crate::render::{HtmlRenderer, Renderer};
 use crate::search::{
     self,
-    static_index::{STATIC_DIR, StaticIndexRenderer},
+    static_index::{self, STATIC_DIR},
 };
 
 pub struct LiveBuild {
@@ -235,8 +235,7 @@ impl LiveBuild {
             .map_err(std::io::Error::other)?;
 
         let staging = Staging::new(&output.join(".static-search"))?;
-        StaticIndexRenderer
-            .render(site, &staging)
+        static_index::write(site, &search::documents::documents(site), &staging)
             .map_err(|d| std::io::Error::other(d[0].to_string()))?;
         let live = output.join(STATIC_DIR);
         let old = output.join(format!(".{STATIC_DIR}.old"));

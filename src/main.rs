@@ -7,14 +7,15 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-/// A build allocates millions of small strings across threads; mimalloc does that about twice
-/// as fast as glibc's malloc here (see README, "Benchmarks").
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use helpcenter::build::{BuildFailure, BuildOptions, load_and_check};
 use helpcenter::check::CheckOptions;
 use helpcenter::diagnostics::{Diagnostic, counts, summary};
 use helpcenter::render::Theme;
+
+/// A build allocates millions of small strings across threads; mimalloc does that about twice
+/// as fast as glibc's malloc here (see README, "Benchmarks").
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// Turn a Help Center kept as Markdown and YAML into a fast static site with search.
 #[derive(Parser)]

@@ -21,7 +21,6 @@ use crate::slug::slugify;
 use crate::yaml;
 use data::{ContactTable, Procedure, Role, Service};
 pub use page::{FrontMatter, Page, PageKind};
-use phone::Phone;
 
 pub const DATA_DIR: &str = "data";
 pub const SYNONYMS_FILE: &str = "synonyms.yaml";
@@ -503,37 +502,11 @@ fn load_data(content: &Path, files: &[PathBuf]) -> (Data, Vec<Diagnostic>) {
         }
     }
     diagnostics.extend(failed);
-    normalize_phones(&mut data);
     (data, diagnostics)
 }
 
-/// Give every number its E.164 form; a number that cannot be read stays as written (`check`
-/// reports it, see `crate::check::phones`). phonenumber keeps its compiled patterns in one small
-/// LRU cache (100 entries) behind a lock: reading the numbers grouped by country compiles each
-/// country's patterns once, where reading them table by table recompiled them for nearly every
-/// number on a site with many countries (1.7 s for 3,500 numbers).
-fn normalize_phones(data: &mut Data) {
-    let mut phones: Vec<(String, Option<String>, &mut Phone)> = Vec::new();
-    for table in data.contacts.values_mut() {
-        for row in &mut table.rows {
-            let region = row.reading_region();
-            for phone in row.toll_free.iter_mut().chain(row.local.iter_mut()) {
-                let country = if phone.raw.trim_start().starts_with('+') {
-                    format!("+{}", phone::digits(&phone.raw))
-                } else {
-                    region.clone().unwrap_or_default()
-                };
-                phones.push((country, region.clone(), phone));
-            }
-        }
-    }
-    phones.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    for (_, region, phone) in phones {
-        let _ = phone.normalize(region.as_deref());
-    }
-}
-
-/// Give every row its anchor.
+/// Give every row its anchor and every number its E.164 form. A number that cannot be read
+/// stays as written (`check` reports it, see `crate::check::phones`).
 fn prepare_contacts(table: &mut ContactTable) {
     let mut used = std::collections::HashSet::new();
     for row in &mut table.rows {
@@ -545,6 +518,11 @@ fn prepare_contacts(table: &mut ContactTable) {
             n += 1;
         }
         row.anchor = anchor;
+        let region = row.reading_region();
+        for phone in row.toll_free.iter_mut().chain(row.local.iter_mut()) {
+            // Unreadable numbers keep `e164: None`; the checker reports them with the reason.
+            let _ = phone.normalize(region.as_deref());
+        }
     }
 }
 

@@ -41,8 +41,8 @@ impl Phone {
     /// Returns the parser's complaint when the number cannot be read at all.
     pub fn normalize(&mut self, region: Option<&str>) -> Result<(), String> {
         // phonenumber compiles its patterns on use and keeps them in one LRU cache of 100
-        // regexes, fewer than one country's formats and number types need: numbers of a few
-        // countries recompiled patterns for almost every number (2.4 M instructions each).
+        // regexes, fewer than a few countries' formats and number types need: 3,500 numbers
+        // recompiled patterns for almost every number (1.8 s on a 10,000-page site).
         static LARGER_CACHE: std::sync::Once = std::sync::Once::new();
         LARGER_CACHE.call_once(|| {
             if let Ok(mut cache) = phonenumber::metadata::DATABASE.cache().lock() {

@@ -19,11 +19,10 @@ use rustc_hash::FxHashMap as HashMap;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::documents::{SearchDoc, documents};
+use super::documents::SearchDoc;
 use crate::content::Site;
 use crate::diagnostics::{Diagnostic, Location};
 use crate::output::Staging;
-use crate::render::Renderer;
 
 pub const STATIC_DIR: &str = "search-index";
 /// Documents per `d/` chunk: a first query fetches a handful of chunks. 64 rather than 16
@@ -33,8 +32,6 @@ const CHUNK: usize = 64;
 const SHARD_BYTES: usize = 24_000;
 const EXCERPT_CHARS: usize = 200;
 
-pub struct StaticIndexRenderer;
-
 #[derive(Serialize)]
 struct Meta {
     v: u32,
@@ -43,16 +40,6 @@ struct Meta {
     c: usize,
     /// Synonym groups, folded.
     syn: Vec<Vec<String>>,
-}
-
-impl Renderer for StaticIndexRenderer {
-    fn name(&self) -> &'static str {
-        "static-search"
-    }
-
-    fn render(&self, site: &Site, out: &Staging) -> Result<String, Vec<Diagnostic>> {
-        write(site, &documents(site), out)
-    }
 }
 
 /// Write the static index of `docs` (the site's search documents) into `out`.
