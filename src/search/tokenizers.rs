@@ -10,12 +10,14 @@
 //!
 //! tantivy does not store custom tokenizers in the index: [`register`] runs on every open.
 
+use std::ops::Range;
+
 use rustc_hash::FxHashMap;
 
 use tantivy::Index;
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer,
-    Stemmer, TextAnalyzer, Token, TokenStream, Tokenizer, WhitespaceTokenizer,
+    AsciiFoldingFilter, BoxTokenStream, Language, LowerCaser, RawTokenizer, RemoveLongFilter,
+    SimpleTokenizer, Stemmer, TextAnalyzer, Token, TokenStream, Tokenizer, WhitespaceTokenizer,
 };
 
 pub const FOLD: &str = "hc_fold";
@@ -123,9 +125,34 @@ const STEM_CACHE_WORDS: usize = 100_000;
 pub struct MultiStemTokenizer {
     fold: TextAnalyzer,
     stemmers: Vec<TextAnalyzer>,
-    /// Stems of the words seen so far. A Help Center repeats a small vocabulary, and running
-    /// three Snowball stemmers on every word was a tenth of a 10,000-page build.
-    cache: FxHashMap<String, Vec<String>>,
+    cache: StemCache,
+}
+
+/// Stems of the words seen so far. A Help Center repeats a small vocabulary, and running
+/// three Snowball stemmers on every word was a tenth of a 10,000-page build. The stems live
+/// in one list so that a token stream can step through a word's stems by index.
+#[derive(Clone, Default)]
+struct StemCache {
+    words: FxHashMap<String, Range<usize>>,
+    stems: Vec<String>,
+}
+
+impl StemCache {
+    /// Where the stems of `word` are in `self.stems`, stemming it on first sight.
+    fn stems_of(&mut self, word: &str, stemmers: &mut [TextAnalyzer]) -> Range<usize> {
+        if let Some(range) = self.words.get(word) {
+            return range.clone();
+        }
+        if self.words.len() >= STEM_CACHE_WORDS {
+            self.words.clear();
+            self.stems.clear();
+        }
+        let start = self.stems.len();
+        self.stems.extend(stem_all(stemmers, word));
+        let range = start..self.stems.len();
+        self.words.insert(word.to_string(), range.clone());
+        range
+    }
 }
 
 impl MultiStemTokenizer {
@@ -133,7 +160,7 @@ impl MultiStemTokenizer {
         MultiStemTokenizer {
             fold: fold_analyzer(),
             stemmers: stemmers(),
-            cache: FxHashMap::default(),
+            cache: StemCache::default(),
         }
     }
 }
@@ -145,63 +172,56 @@ impl Default for MultiStemTokenizer {
 }
 
 impl Tokenizer for MultiStemTokenizer {
-    type TokenStream<'a> = VecTokenStream;
+    type TokenStream<'a> = MultiStemTokenStream<'a>;
 
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
-        let MultiStemTokenizer {
-            fold,
-            stemmers,
-            cache,
-        } = self;
-        let mut tokens = Vec::new();
-        let mut stream = fold.token_stream(text);
-        while stream.advance() {
-            let token = stream.token();
-            if !cache.contains_key(&token.text) {
-                if cache.len() >= STEM_CACHE_WORDS {
-                    cache.clear();
-                }
-                cache.insert(token.text.clone(), stem_all(stemmers, &token.text));
-            }
-            for stem in &cache[&token.text] {
-                tokens.push(Token {
-                    text: stem.clone(),
-                    ..token.clone()
-                });
-            }
-        }
-        VecTokenStream {
-            tokens,
-            next: 0,
-            current: Token::default(),
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> MultiStemTokenStream<'a> {
+        MultiStemTokenStream {
+            words: self.fold.token_stream(text),
+            stemmers: &mut self.stemmers,
+            cache: &mut self.cache,
+            pending: 0..0,
+            token: Token::default(),
         }
     }
 }
 
-pub struct VecTokenStream {
-    tokens: Vec<Token>,
-    next: usize,
-    current: Token,
+/// Folds one word at a time and emits its stems, copying each into one reused token.
+pub struct MultiStemTokenStream<'a> {
+    words: BoxTokenStream<'a>,
+    stemmers: &'a mut [TextAnalyzer],
+    cache: &'a mut StemCache,
+    /// The current word's stems not emitted yet, as indexes into the cache's list.
+    pending: Range<usize>,
+    token: Token,
 }
 
-impl TokenStream for VecTokenStream {
+impl TokenStream for MultiStemTokenStream<'_> {
     fn advance(&mut self) -> bool {
-        match self.tokens.get_mut(self.next) {
-            Some(token) => {
-                self.current = std::mem::take(token);
-                self.next += 1;
-                true
+        while self.pending.is_empty() {
+            if !self.words.advance() {
+                return false;
             }
-            None => false,
+            let word = self.words.token();
+            self.pending = self.cache.stems_of(&word.text, self.stemmers);
+            self.token.offset_from = word.offset_from;
+            self.token.offset_to = word.offset_to;
+            self.token.position = word.position;
+            self.token.position_length = word.position_length;
         }
+        self.token.text.clear();
+        self.token
+            .text
+            .push_str(&self.cache.stems[self.pending.start]);
+        self.pending.start += 1;
+        true
     }
 
     fn token(&self) -> &Token {
-        &self.current
+        &self.token
     }
 
     fn token_mut(&mut self) -> &mut Token {
-        &mut self.current
+        &mut self.token
     }
 }
 
@@ -378,6 +398,37 @@ mod tests {
             "{tokens:?}"
         );
         assert!(tokens.iter().all(|(_, p)| *p <= 1));
+    }
+
+    #[test]
+    fn multi_stem_tokens_are_the_same_from_the_cache() {
+        let mut t = MultiStemTokenizer::new();
+        let mut run = |text: &str| {
+            let mut stream = t.token_stream(text);
+            let mut tokens = Vec::new();
+            while stream.advance() {
+                let k = stream.token();
+                tokens.push((k.text.clone(), k.position, k.offset_from, k.offset_to));
+            }
+            tokens
+        };
+        let text = "Facturas, invoices & números";
+        let first = run(text);
+        assert_eq!(run(text), first);
+        // Every stem of a word sits at the word's position and spans the word.
+        assert_eq!(first[0], ("factura".to_string(), 0, 0, 8));
+        assert!(
+            first.contains(&("factur".to_string(), 0, 0, 8)),
+            "{first:?}"
+        );
+        assert!(
+            first.contains(&("invoic".to_string(), 1, 10, 18)),
+            "{first:?}"
+        );
+        assert!(
+            first.iter().any(|k| k.0 == "numer" && k.1 == 2),
+            "{first:?}"
+        );
     }
 
     #[test]
