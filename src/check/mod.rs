@@ -24,6 +24,7 @@ use std::ops::Range;
 use std::path::Path;
 
 use chrono::NaiveDate;
+use rayon::prelude::*;
 
 use crate::content::{Page, Site};
 use crate::diagnostics::{Diagnostic, Location};
@@ -49,13 +50,15 @@ impl Default for CheckOptions {
 /// callers sort them by location.
 pub fn check(site: &Site, options: &CheckOptions) -> Vec<Diagnostic> {
     let _span = tracing::debug_span!("check").entered();
-    let mut diagnostics = Vec::new();
-    diagnostics.extend(pages::check(site));
-    diagnostics.extend(tracing::debug_span!("links").in_scope(|| links::check(site)));
-    diagnostics.extend(data::check(site));
-    diagnostics.extend(tracing::debug_span!("phones").in_scope(|| phones::check(site)));
-    diagnostics.extend(freshness::check(site, options));
-    diagnostics
+    // Independent passes, run side by side; the caller sorts what they find.
+    let passes: [&(dyn Fn() -> Vec<Diagnostic> + Sync); 5] = [
+        &|| pages::check(site),
+        &|| tracing::debug_span!("links").in_scope(|| links::check(site)),
+        &|| data::check(site),
+        &|| tracing::debug_span!("phones").in_scope(|| phones::check(site)),
+        &|| freshness::check(site, options),
+    ];
+    passes.par_iter().flat_map_iter(|pass| pass()).collect()
 }
 
 /// The file of a page, for diagnostics.

@@ -59,6 +59,16 @@ struct Summary<'a> {
     weight: i64,
 }
 
+/// A page with its content, for the special pages (handbook, sitemap, feed).
+#[derive(Serialize)]
+struct FullPage<'a> {
+    #[serde(flatten)]
+    summary: Summary<'a>,
+    content: &'a str,
+    /// How deep its URL is: 0 for the home page.
+    depth: usize,
+}
+
 #[derive(Serialize)]
 struct PageContext<'a> {
     #[serde(flatten)]
@@ -99,18 +109,27 @@ impl Renderer for HtmlRenderer {
     fn render(&self, site: &Site, out: &Staging) -> Result<String, Vec<Diagnostic>> {
         let shared = self.shared_context(site);
         let contents = tracing::debug_span!("contents").in_scope(|| self.page_contents(site))?;
-        let written: Vec<Result<(), Diagnostic>> = (0..site.pages.len())
-            .into_par_iter()
-            .map(|index| {
-                let html = self.render_page(site, &shared, index, &contents[index])?;
-                let url = &site.pages[index].url;
-                out.write(&file_for_url(url), html.as_bytes())
-                    .map_err(|e| io_error(url, e))
-            })
-            .collect();
+        // The special pages start beside the others: the handbook, every page in one, is
+        // the longest single render and would otherwise run alone at the end.
+        let (written, special) = rayon::join(
+            || {
+                (0..site.pages.len())
+                    .into_par_iter()
+                    .map(|index| {
+                        let html = self.render_page(site, &shared, index, &contents[index])?;
+                        let url = &site.pages[index].url;
+                        out.write(&file_for_url(url), html.as_bytes())
+                            .map_err(|e| io_error(url, e))
+                    })
+                    .collect::<Vec<Result<(), Diagnostic>>>()
+            },
+            || {
+                let _special = tracing::debug_span!("special").entered();
+                self.render_special(site, &shared, &contents)
+            },
+        );
         collect_errors(written)?;
-        let _special = tracing::debug_span!("special").entered();
-        for (path, text) in self.render_special(site, &shared, &contents)? {
+        for (path, text) in special? {
             out.write(path, text.as_bytes())
                 .map_err(|e| vec![io_error(path, e)])?;
         }
@@ -317,20 +336,25 @@ impl HtmlRenderer {
         }
         let mut context = shared.with_data.clone();
         // In reading order (each section followed by its pages), for the handbook and sitemap.
-        let pages: Vec<Value> = reading_order(site)
+        // Borrowed, so that the context holds the only copy of every page's content.
+        let pages: Vec<FullPage> = reading_order(site)
             .into_iter()
             .map(|index| {
                 let page = &site.pages[index];
-                let mut value = serde_json::to_value(summary(site, page)).expect("serializable");
-                value["content"] = Value::String(contents[index].to_string());
-                value["depth"] = Value::from(page.url.matches('/').count() - 1);
-                value
+                FullPage {
+                    summary: summary(site, page),
+                    content: &contents[index],
+                    depth: page.url.matches('/').count() - 1,
+                }
             })
             .collect();
         context.insert("pages", &pages);
         // The most recently updated pages first, for feeds.
-        let mut recent: Vec<&Value> = pages.iter().filter(|p| !p["updated"].is_null()).collect();
-        recent.sort_by(|a, b| b["updated"].as_str().cmp(&a["updated"].as_str()));
+        let mut recent: Vec<&FullPage> = pages
+            .iter()
+            .filter(|p| p.summary.updated.is_some())
+            .collect();
+        recent.sort_by_key(|p| std::cmp::Reverse(p.summary.updated));
         recent.truncate(RECENT_PAGES);
         context.insert("recent", &recent);
         let results: Vec<Result<(&'static str, String), Diagnostic>> = present
