@@ -23,7 +23,6 @@ import argparse
 import hashlib
 import os
 import random
-import shutil
 import sys
 from pathlib import Path
 
@@ -272,21 +271,54 @@ SYNONYMS = """- [TT, trouble ticket, ticket]
 """
 
 
-def write(path, text):
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+class Tree:
+    """Writes files only when their bytes change and deletes what a run did not write.
+
+    Rewriting an unchanged corpus would delete and create 20,000 files, and on ext4 without
+    a journal freshly freed inodes slow every file created in the next minutes (see
+    scripts/bench): the timed builds would pay for it.
+    """
+
+    def __init__(self, roots):
+        self.roots = roots
+        self.kept = set()
+
+    def write(self, path, data):
+        if isinstance(data, str):
+            data = data.encode("utf-8")
+        self.kept.add(path)
+        try:
+            if path.read_bytes() == data:
+                return
+        except OSError:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+
+    def copy_tree(self, src, dst):
+        for root, _dirs, names in os.walk(src):
+            for name in names:
+                source = Path(root) / name
+                self.write(dst / source.relative_to(src), source.read_bytes())
+
+    def remove_the_rest(self):
+        for top in self.roots:
+            for root, _dirs, names in os.walk(top, topdown=False):
+                for name in names:
+                    if Path(root) / name not in self.kept:
+                        (Path(root) / name).unlink()
+                if not os.listdir(root):
+                    os.rmdir(root)
 
 
 def generate(pages, out, seed):
     corpus = Corpus(pages, seed)
     site, hugo = out / "site", out / "hugo"
-    for d in (site / "content", hugo / "content", site / "themes", hugo / "layouts"):
-        if d.exists():
-            shutil.rmtree(d)
+    tree = Tree([site / "content", hugo / "content", site / "themes", hugo / "layouts"])
+    write = tree.write
     write(site / "site.toml", SITE_TOML.format(pages=pages))
-    shutil.copytree(REPO / "themes" / "default", site / "themes" / "default")
-    shutil.copytree(REPO / "bench" / "hugo" / "layouts", hugo / "layouts")
-    shutil.copy(REPO / "bench" / "hugo" / "hugo.toml", hugo / "hugo.toml")
+    tree.copy_tree(REPO / "themes" / "default", site / "themes" / "default")
+    tree.copy_tree(REPO / "bench" / "hugo" / "layouts", hugo / "layouts")
+    write(hugo / "hugo.toml", (REPO / "bench" / "hugo" / "hugo.toml").read_bytes())
 
     digest = hashlib.sha256()
 
@@ -310,6 +342,7 @@ def generate(pages, out, seed):
         digest.update(f"{table}\0{text}\0".encode())
         write(site / "content" / "data" / "contacts" / f"{table}.yaml", text)
     write(site / "content" / "synonyms.yaml", SYNONYMS)
+    tree.remove_the_rest()
     return corpus, total, digest.hexdigest()[:12]
 
 
