@@ -114,16 +114,23 @@ fn escape_html(input: &str) -> String {
 /// Append `text` to `out` with `& < > " '` escaped: the one HTML escaper (templates, search
 /// snippets).
 pub fn escape_html_into(out: &mut String, text: &str) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
+    // Bytes, copying the runs between special characters: these five are ASCII, so they
+    // never sit inside a multi-byte character and every slice falls on a boundary.
+    let mut copied = 0;
+    for (i, byte) in text.bytes().enumerate() {
+        let entity = match byte {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&text[copied..i]);
+        out.push_str(entity);
+        copied = i + 1;
     }
+    out.push_str(&text[copied..]);
 }
 
 /// `html` made ready to sit inside another document (the handbook stacks every page): each
@@ -238,7 +245,18 @@ fn load_strings(dir: &Path, language: &str) -> Result<HashMap<String, String>, D
 
 #[cfg(test)]
 mod tests {
-    use super::embed_html;
+    use super::{embed_html, escape_html};
+
+    #[test]
+    fn escapes_the_five_characters_and_keeps_the_rest() {
+        assert_eq!(
+            escape_html(r#"Tom & "Jerry's" <b>/ñandú/</b>"#),
+            "Tom &amp; &quot;Jerry&#39;s&quot; &lt;b&gt;/ñandú/&lt;/b&gt;"
+        );
+        assert_eq!(escape_html("México"), "México");
+        assert_eq!(escape_html("&"), "&amp;");
+        assert_eq!(escape_html(""), "");
+    }
 
     #[test]
     fn embedded_html_has_prefixed_ids_and_lower_headings() {
