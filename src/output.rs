@@ -9,7 +9,7 @@
 
 use std::collections::HashSet;
 use std::fs;
-use std::io;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -76,7 +76,16 @@ impl Staging {
 
     /// Write `bytes` at `rel` (a `/`-separated path) inside the staging folder.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
-        self.put(rel, |path| fs::write(path, bytes))
+        if self.written.is_none() {
+            return self.put(rel, |path| fs::write(path, bytes));
+        }
+        // Over an old file: write over its blocks and cut only what is left past the end.
+        // Truncating first would free every block and allocate new ones.
+        self.put(rel, |path| {
+            let mut file = fs::OpenOptions::new().write(true).create(true).open(path)?;
+            file.write_all(bytes)?;
+            file.set_len(bytes.len() as u64)
+        })
     }
 
     /// Copy the file `from` to `rel` inside the staging folder.
@@ -298,9 +307,10 @@ mod tests {
         build(
             &target,
             &[
-                ("a/index.html", "a1"),
+                ("a/index.html", "a1, longer than what replaces it"),
                 ("b/index.html", "b1"),
                 ("x/y/z.css", "z"),
+                ("x/y/grows.css", "g"),
             ],
         )
         .unwrap();
@@ -309,14 +319,19 @@ mod tests {
 
         build(&target, &[("a/index.html", "a2"), ("c/index.html", "c2")]).unwrap();
         assert_eq!(files(&target), ["a/index.html=a2", "c/index.html=c2"]);
-        assert_eq!(files(&previous).len(), 3, "the first output is kept");
+        assert_eq!(files(&previous).len(), 4, "the first output is kept");
 
-        // The third build writes into the first one's files: same inodes, stale ones gone,
-        // folders left empty removed.
-        build(&target, &[("a/index.html", "a3"), ("d/index.html", "d3")]).unwrap();
-        assert_eq!(files(&target), ["a/index.html=a3", "d/index.html=d3"]);
+        // The third build writes into the first one's files (same inodes; a shorter text
+        // leaves nothing of the longer one behind), stale files go, and the folders they
+        // leave empty.
+        build(
+            &target,
+            &[("a/index.html", "a3"), ("x/y/grows.css", "grown")],
+        )
+        .unwrap();
+        assert_eq!(files(&target), ["a/index.html=a3", "x/y/grows.css=grown"]);
         assert_eq!(inode(&target.join("a/index.html")), first);
-        assert!(!target.join("x").exists() && !target.join("b").exists());
+        assert!(!target.join("b").exists());
         assert_eq!(files(&previous), ["a/index.html=a2", "c/index.html=c2"]);
     }
 
