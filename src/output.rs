@@ -82,7 +82,11 @@ impl Staging {
         // Over an old file: write over its blocks and cut only what is left past the end.
         // Truncating first would free every block and allocate new ones.
         self.put(rel, |path| {
-            let mut file = fs::OpenOptions::new().write(true).create(true).open(path)?;
+            let mut file = fs::OpenOptions::new()
+                .write(true)
+                .create(true)
+                .truncate(false)
+                .open(path)?;
             file.write_all(bytes)?;
             file.set_len(bytes.len() as u64)
         })
