@@ -7,7 +7,8 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use helpcenter::build::{BuildOptions, load_site};
+use helpcenter::build::{BuildOptions, load_and_check};
+use helpcenter::check::CheckOptions;
 use helpcenter::output::META_DIR;
 use helpcenter::search::documents::{SearchDoc, documents};
 use helpcenter::search::{Search, write};
@@ -146,7 +147,9 @@ fn main() {
         root: root.to_path_buf(),
         ..Default::default()
     };
-    let (site, _) = load_site(&options).unwrap_or_else(|_| panic!("the sample site loads"));
+    let site = load_and_check(&options, &CheckOptions::default())
+        .site
+        .expect("the sample site loads");
     let sample = documents(&site);
 
     let tmp = tempfile::tempdir().expect("tempdir");

@@ -65,16 +65,30 @@ pub struct BuildFailure {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Load config and content and run every check ([`crate::check`]). Returns the site and all
-/// warnings, or every problem if any is an error. Shared by `build`, `check` and `serve`.
-pub fn load_site(options: &BuildOptions) -> Result<(Site, Vec<Diagnostic>), BuildFailure> {
-    let checked = load_and_check(options, &CheckOptions::default());
-    match checked.site {
-        Some(site) if !has_errors(&checked.diagnostics) => Ok((site, checked.diagnostics)),
-        _ => Err(BuildFailure {
-            diagnostics: checked.diagnostics,
-        }),
+/// Load config and content. `Err` when `site.toml` could not be read; otherwise the site as far
+/// as it could be loaded, with every problem loading found.
+fn load_content(options: &BuildOptions) -> Result<(Site, Vec<Diagnostic>), Diagnostic> {
+    let mut config = Config::load(&options.root)?;
+    if let Some(base_url) = &options.base_url {
+        config.base_url = base_url.trim_end_matches('/').to_string();
     }
+    Ok(content::load(
+        &config,
+        LoadOptions {
+            drafts: options.drafts,
+        },
+    ))
+}
+
+/// Diagnostics by file, line and column.
+fn sort_diagnostics(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by(|a, b| {
+        (&a.location.file, a.location.line, a.location.column).cmp(&(
+            &b.location.file,
+            b.location.line,
+            b.location.column,
+        ))
+    });
 }
 
 /// What `helpcenter check` found.
@@ -91,8 +105,8 @@ pub struct Checked {
 /// Load config and content and run every check, keeping going after errors so that one run
 /// shows every problem.
 pub fn load_and_check(options: &BuildOptions, check: &CheckOptions) -> Checked {
-    let mut config = match Config::load(&options.root) {
-        Ok(config) => config,
+    let (site, mut diagnostics) = match load_content(options) {
+        Ok(loaded) => loaded,
         Err(d) => {
             return Checked {
                 site: None,
@@ -101,23 +115,8 @@ pub fn load_and_check(options: &BuildOptions, check: &CheckOptions) -> Checked {
             };
         }
     };
-    if let Some(base_url) = &options.base_url {
-        config.base_url = base_url.trim_end_matches('/').to_string();
-    }
-    let (site, mut diagnostics) = content::load(
-        &config,
-        LoadOptions {
-            drafts: options.drafts,
-        },
-    );
     diagnostics.extend(crate::check::check(&site, check));
-    diagnostics.sort_by(|a, b| {
-        (&a.location.file, a.location.line, a.location.column).cmp(&(
-            &b.location.file,
-            b.location.line,
-            b.location.column,
-        ))
-    });
+    sort_diagnostics(&mut diagnostics);
     Checked {
         files: site.files_read + 1,
         site: Some(site),
@@ -139,39 +138,66 @@ pub struct Built {
 
 pub fn build_keeping(options: &BuildOptions) -> Result<Built, BuildFailure> {
     let started = Instant::now();
-    let (site, warnings) = load_site(options)?;
-    let theme = Theme::load(&site.config).map_err(|d| BuildFailure {
+    let (site, mut diagnostics) = load_content(options).map_err(|d| BuildFailure {
         diagnostics: vec![d],
     })?;
+    let checks = || crate::check::check(&site, &CheckOptions::default());
+    // Fails with every problem at once: what loading found, the checks' and `last`.
+    let fail = |mut diagnostics: Vec<Diagnostic>, last: Option<Diagnostic>| {
+        diagnostics.extend(checks());
+        diagnostics.extend(last);
+        sort_diagnostics(&mut diagnostics);
+        BuildFailure { diagnostics }
+    };
+    if has_errors(&diagnostics) {
+        return Err(fail(diagnostics, None));
+    }
+    let theme = match Theme::load(&site.config) {
+        Ok(theme) => theme,
+        Err(d) => return Err(fail(diagnostics, Some(d))),
+    };
     let html = HtmlRenderer { theme };
     let output = options.output_dir();
     let renderers: [&dyn Renderer; 3] = [&html, &ManifestRenderer, &crate::search::IndexRenderer];
-    let rendered = render_into(&site, &renderers, &output)?;
+    // The checks run beside rendering (they are a few passes, each on one thread); the staged
+    // output is swapped in only when they found no error.
+    let (checked, rendered) = rayon::join(checks, || render_staged(&site, &renderers, &output));
+    diagnostics.extend(checked);
+    sort_diagnostics(&mut diagnostics);
+    if has_errors(&diagnostics) {
+        return Err(BuildFailure { diagnostics });
+    }
+    let (staging, rendered) = rendered?;
+    tracing::debug_span!("commit")
+        .in_scope(|| staging.commit().map_err(|e| io_failure(&output, e)))?;
     let report = BuildReport {
         pages: site.pages.len(),
         data_files: site.data_files(),
         output,
         elapsed: started.elapsed(),
         rendered,
-        warnings,
+        warnings: diagnostics,
     };
     Ok(Built { report, site, html })
 }
 
-/// Run every renderer (in parallel) into a staging folder and swap it in.
-pub fn render_into(
-    site: &Site,
-    renderers: &[&dyn Renderer],
-    output: &Path,
-) -> Result<Vec<String>, BuildFailure> {
-    let io = |e: std::io::Error| BuildFailure {
+fn io_failure(output: &Path, e: std::io::Error) -> BuildFailure {
+    BuildFailure {
         diagnostics: vec![Diagnostic::error(
             "io",
             Location::file(output),
             format!("cannot write the output: {e}"),
         )],
-    };
-    let staging = Staging::new(output).map_err(io)?;
+    }
+}
+
+/// Run every renderer (in parallel) into a staging folder, for the caller to commit.
+fn render_staged(
+    site: &Site,
+    renderers: &[&dyn Renderer],
+    output: &Path,
+) -> Result<(Staging, Vec<String>), BuildFailure> {
+    let staging = Staging::new(output).map_err(|e| io_failure(output, e))?;
     let results: Vec<Result<String, Vec<Diagnostic>>> = renderers
         .par_iter()
         .map(|r| {
@@ -191,6 +217,5 @@ pub fn render_into(
     if !diagnostics.is_empty() {
         return Err(BuildFailure { diagnostics });
     }
-    tracing::debug_span!("commit").in_scope(|| staging.commit().map_err(io))?;
-    Ok(rendered)
+    Ok((staging, rendered))
 }

@@ -12,7 +12,8 @@
 //! | [`phones`] | `phone-unreadable`, `phone-invalid`, `phone-country`, `phone-country-code`, `phone-typo` |
 //! | [`freshness`] | `review-overdue` |
 //!
-//! `build` runs the same checks through [`crate::build::load_site`]: errors fail the build.
+//! `build` runs the same checks beside rendering ([`crate::build::build`]): errors fail the build
+//! and nothing is swapped in.
 
 pub mod data;
 pub mod freshness;
