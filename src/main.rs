@@ -107,7 +107,7 @@ struct SearchArgs {
 #[derive(Args)]
 struct ServeArgs {
     #[command(flatten)]
-    site: SiteArgs,
+    build: BuildArgs,
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1", value_name = "ADDR")]
     bind: IpAddr,
@@ -280,14 +280,9 @@ fn run_check(args: &CheckArgs) -> ExitCode {
 fn run_serve(args: ServeArgs) -> ExitCode {
     let feedback_db = args
         .feedback_db
-        .unwrap_or_else(|| args.site.root.join(helpcenter::feedback::DEFAULT_DB));
+        .unwrap_or_else(|| args.build.site.root.join(helpcenter::feedback::DEFAULT_DB));
     let options = helpcenter::serve::ServeOptions {
-        build: BuildOptions {
-            root: args.site.root,
-            output: args.site.output,
-            base_url: None,
-            drafts: false,
-        },
+        build: args.build.options(),
         bind: args.bind,
         port: args.port,
         watch: !args.no_watch,

@@ -682,3 +682,36 @@ fn an_edit_saved_as_soon_as_the_address_appears_is_served() {
         std::thread::sleep(Duration::from_millis(50));
     }
 }
+
+/// `serve --drafts` previews pages marked `draft: true`, and `--base-url` sets the canonical
+/// links, as `build` does; without `--drafts` a draft is a 404.
+#[test]
+fn serve_previews_drafts_under_the_given_base_url() {
+    let site = Site::sample();
+    site.write(
+        "content/billing/draft-preview.md",
+        "---\ntitle: Draft preview\ndraft: true\n---\nNot published yet.\n",
+    );
+    let client = http();
+
+    let server = site.serve(&["--drafts", "--base-url", "https://preview.example.org/"]);
+    let response = client
+        .get(server.at("billing/draft-preview/"))
+        .send()
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let body = response.text().unwrap();
+    assert!(body.contains("Not published yet."), "{body}");
+    assert!(
+        body.contains(r#"href="https://preview.example.org/billing/draft-preview/""#),
+        "canonical link under the given base URL"
+    );
+    server.kill();
+
+    let server = site.serve(&[]);
+    let response = client
+        .get(server.at("billing/draft-preview/"))
+        .send()
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+}
