@@ -12,6 +12,7 @@ use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use walkdir::WalkDir;
 
@@ -45,7 +46,10 @@ impl Staging {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "public".into());
-        let dir = parent.join(format!(".{name}.staging-{}", std::process::id()));
+        // Unique per build, also within one process (serve builds again and again).
+        static BUILDS: AtomicUsize = AtomicUsize::new(0);
+        let build = BUILDS.fetch_add(1, Ordering::Relaxed);
+        let dir = parent.join(format!(".{name}.staging-{}-{build}", std::process::id()));
         let previous = parent.join(format!(".{name}.previous"));
         if dir.exists() {
             fs::remove_dir_all(&dir)?;
@@ -189,7 +193,9 @@ impl Staging {
         }
         // Another build may have left a previous output since this one started.
         let aside = if self.previous.exists() {
-            self.dir.with_extension("old")
+            let mut name = self.dir.file_name().expect("named").to_owned();
+            name.push(".old");
+            self.dir.with_file_name(name)
         } else {
             self.previous.clone()
         };
@@ -359,6 +365,28 @@ mod tests {
                 "round {round}"
             );
         }
+    }
+
+    #[test]
+    fn two_builds_at_once_both_commit_and_the_last_one_wins() {
+        let tmp = tempfile::tempdir().unwrap();
+        let target = tmp.path().join("public");
+        build(&target, &[("a", "1")]).unwrap();
+        build(&target, &[("a", "2")]).unwrap();
+        // The first takes the previous output; the second finds none and starts afresh.
+        let first = Staging::new(&target).unwrap();
+        let second = Staging::new(&target).unwrap_or_else(|e| panic!("{e}"));
+        first.write("a", b"3").unwrap();
+        second.write("a", b"4").unwrap();
+        first.commit().unwrap();
+        second.commit().unwrap();
+        assert_eq!(files(&target), ["a=4"]);
+        let mut names: Vec<String> = fs::read_dir(tmp.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(names, [".public.previous", "public"]);
     }
 
     #[test]
