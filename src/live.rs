@@ -153,7 +153,21 @@ impl LiveBuild {
                 )
             })
             .collect();
-        let result = self.write_pages(previous.iter().map(|(i, _)| *i), &stale);
+        // A body edit can break a link: the edited pages' links are checked, and a broken
+        // one keeps the last good page served, as a full build would.
+        let broken: Vec<Diagnostic> = tracing::debug_span!("links").in_scope(|| {
+            crate::check::links::check_pages(&self.site, previous.iter().map(|(i, _)| *i))
+                .into_iter()
+                .filter(Diagnostic::is_error)
+                .collect()
+        });
+        let result = if broken.is_empty() {
+            self.write_pages(previous.iter().map(|(i, _)| *i), &stale)
+        } else {
+            Err(BuildFailure {
+                diagnostics: broken,
+            })
+        };
         if result.is_err() {
             for (index, page) in previous {
                 self.site.pages[index] = page;

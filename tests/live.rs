@@ -99,3 +99,36 @@ fn a_broken_page_keeps_the_last_good_output() {
     );
     assert_eq!(site_files(&site.public()), before);
 }
+
+#[test]
+fn a_body_edit_that_breaks_a_link_keeps_the_last_good_page() {
+    let site = Site::sample();
+    let (mut live, _) = LiveBuild::new(options(&site, "public")).expect("first build");
+    let before = site_files(&site.public());
+    let page = "content/billing/changing-billing-information.md";
+    let text = std::fs::read_to_string(site.path().join(page)).unwrap();
+    site.write(
+        page,
+        &format!("{text}\nSee [the old page](/no-such-page/).\n"),
+    );
+    let failure = live
+        .rebuild(&[site.path().join(page)])
+        .expect_err("a broken internal link is an error");
+    let message = failure.diagnostics[0].to_string();
+    assert!(
+        message.contains("changing-billing-information.md:") && message.contains("/no-such-page/"),
+        "{message}"
+    );
+    assert_eq!(site_files(&site.public()), before, "nothing written");
+
+    // Mended: the next edit goes through the incremental path again.
+    site.write(page, &format!("{text}\nSee [billing](/billing/).\n"));
+    assert!(matches!(
+        live.rebuild(&[site.path().join(page)]).expect("rebuild"),
+        Rebuilt::Pages { .. }
+    ));
+    assert!(
+        site.read_output("billing/changing-billing-information/index.html")
+            .contains(r#"<a href="/billing/">billing</a>"#)
+    );
+}

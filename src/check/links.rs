@@ -2,6 +2,7 @@
 //! (contact rows, tables, services, roles, procedures), files under `content/` and the theme's
 //! static files. `mailto:` addresses are checked like e-mail addresses in data.
 
+use std::cell::OnceCell;
 use std::collections::{HashMap, HashSet};
 
 use super::{closest, page_file};
@@ -10,9 +11,13 @@ use crate::diagnostics::{Diagnostic, Location};
 
 /// Everything a link can lead to.
 struct Targets<'a> {
+    site: &'a Site,
     pages: HashMap<&'a str, usize>,
-    /// Ids on each page (headings and placed data), by page index.
-    anchors: Vec<HashSet<String>>,
+    /// Ids on each page (headings and placed data), by page index, gathered when a link
+    /// first points there: a live rebuild checks a page's links, not the whole site's.
+    anchors: Vec<OnceCell<HashSet<String>>>,
+    /// The data items placed on each page.
+    placed: HashMap<usize, Vec<&'a DataRef>>,
     /// Ids the theme puts on every page (`main`).
     theme_ids: HashSet<String>,
     /// URL path → file under content/ or the theme's static folder.
@@ -22,9 +27,15 @@ struct Targets<'a> {
 }
 
 pub fn check(site: &Site) -> Vec<Diagnostic> {
+    check_pages(site, 0..site.pages.len())
+}
+
+/// The links of the pages at `indexes` (a live rebuild checks only the edited pages).
+pub fn check_pages(site: &Site, indexes: impl IntoIterator<Item = usize>) -> Vec<Diagnostic> {
     let targets = Targets::new(site);
     let mut diagnostics = Vec::new();
-    for (index, page) in site.pages.iter().enumerate() {
+    for index in indexes {
+        let page = &site.pages[index];
         for link in &page.markdown.links {
             let offset = page.body_offset + link.offset;
             // Point at the URL itself when it is written after the link text.
@@ -61,21 +72,9 @@ impl<'a> Targets<'a> {
             .enumerate()
             .map(|(i, p)| (p.url.as_str(), i))
             .collect();
-        let mut anchors: Vec<HashSet<String>> = site
-            .pages
-            .iter()
-            .map(|p| p.markdown.headings.iter().map(|h| h.id.clone()).collect())
-            .collect();
+        let mut placed: HashMap<usize, Vec<&DataRef>> = HashMap::new();
         for (item, &page) in &site.placements {
-            let Some(ids) = anchors.get_mut(page) else {
-                continue;
-            };
-            ids.insert(item.anchor());
-            if let DataRef::Contacts(table) = item
-                && let Some(table) = site.data.contacts.get(table)
-            {
-                ids.extend(table.rows.iter().map(|r| r.anchor.clone()));
-            }
+            placed.entry(page).or_default().push(item);
         }
         let content = site.config.content_dir();
         let mut files: HashSet<String> = site
@@ -103,12 +102,37 @@ impl<'a> Targets<'a> {
             .map(|d| (content::url_for(std::path::Path::new(d)), d.as_str()))
             .collect();
         Targets {
+            site,
             pages,
-            anchors,
+            anchors: (0..site.pages.len()).map(|_| OnceCell::new()).collect(),
+            placed,
             theme_ids: theme_ids(site),
             files,
             drafts,
         }
+    }
+
+    /// The ids on page `index`: its headings, and each data item placed on it with the rows
+    /// of a contact table.
+    fn anchors(&self, index: usize) -> &HashSet<String> {
+        self.anchors[index].get_or_init(|| {
+            let site = self.site;
+            let mut ids: HashSet<String> = site.pages[index]
+                .markdown
+                .headings
+                .iter()
+                .map(|h| h.id.clone())
+                .collect();
+            for item in self.placed.get(&index).into_iter().flatten() {
+                ids.insert(item.anchor());
+                if let DataRef::Contacts(table) = item
+                    && let Some(table) = site.data.contacts.get(table)
+                {
+                    ids.extend(table.rows.iter().map(|r| r.anchor.clone()));
+                }
+            }
+            ids
+        })
     }
 
     fn page(&self, path: &str) -> Option<usize> {
@@ -200,7 +224,7 @@ fn check_link(
     };
     let fragment = percent_decode(fragment);
     if fragment.is_empty()
-        || targets.anchors[target].contains(&fragment)
+        || targets.anchors(target).contains(&fragment)
         || targets.theme_ids.contains(&fragment)
         || site.pages[target]
             .source
@@ -209,7 +233,7 @@ fn check_link(
         return None;
     }
     let target_url = &site.pages[target].url;
-    let mut ids: Vec<&str> = targets.anchors[target].iter().map(String::as_str).collect();
+    let mut ids: Vec<&str> = targets.anchors(target).iter().map(String::as_str).collect();
     ids.sort();
     let hint = match closest(&fragment, ids.iter().copied()) {
         Some(near) => format!("did you mean `#{near}`?"),
