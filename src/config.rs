@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostics::{Diagnostic, Location};
+use crate::sanitize::RawHtml;
 
 pub const CONFIG_FILE: &str = "site.toml";
 
@@ -23,6 +24,10 @@ pub struct Config {
     /// Folder name under `themes/`.
     #[serde(default = "default_theme")]
     pub theme: String,
+    /// Publish raw HTML in Markdown as written, scripts included. Off by default: the HTML is
+    /// cleaned (see [`crate::sanitize`]). Turn on only when every editor is trusted.
+    #[serde(default)]
+    pub allow_raw_html: bool,
     /// Free-form values for the theme (`[extra]` in `site.toml`).
     #[serde(default)]
     pub extra: toml::Table,
@@ -43,14 +48,15 @@ impl Config {
     /// Read `site.toml` from `root`. An unknown key or a wrong type names the file, line and key.
     pub fn load(root: &Path) -> Result<Config, Diagnostic> {
         let path = root.join(CONFIG_FILE);
-        let text = std::fs::read_to_string(&path).map_err(|e| {
-            Diagnostic::error(
+        if !path.is_file() {
+            return Err(Diagnostic::error(
                 "config",
                 Location::file(&path),
-                format!("cannot read {CONFIG_FILE}: {e}"),
+                format!("cannot read {CONFIG_FILE}: there is no such file"),
             )
-            .with_hint("run helpcenter from the site's folder or pass --root DIR")
-        })?;
+            .with_hint("run helpcenter from the site's folder or pass --root DIR"));
+        }
+        let text = crate::diagnostics::read_text(&path)?;
         let mut config: Config = toml::from_str(&text).map_err(|e| {
             let location = match e.span() {
                 Some(span) => Location::at_offset(&path, &text, span.start),
@@ -66,6 +72,14 @@ impl Config {
         config.root = root.to_path_buf();
         config.base_url = config.base_url.trim_end_matches('/').to_string();
         Ok(config)
+    }
+
+    pub fn raw_html(&self) -> RawHtml {
+        if self.allow_raw_html {
+            RawHtml::Keep
+        } else {
+            RawHtml::Sanitize
+        }
     }
 
     pub fn content_dir(&self) -> PathBuf {

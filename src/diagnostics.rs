@@ -133,7 +133,8 @@ impl Diagnostic {
             Severity::Warning => Level::WARNING,
         };
         let source_line = self.location.line.and_then(|line| {
-            let text = std::fs::read_to_string(&self.location.file).ok()?;
+            let bytes = std::fs::read(&self.location.file).ok()?;
+            let text = String::from_utf8_lossy(&bytes);
             Some((line, text.lines().nth(line - 1)?.to_string()))
         });
         let title = level.primary_title(&self.message).id(self.code);
@@ -149,7 +150,13 @@ impl Diagnostic {
                 Group::with_title(title).element(snippet)
             }
             None => {
-                Group::with_title(title).element(annotate_snippets::Origin::path(path.as_str()))
+                let mut origin = annotate_snippets::Origin::path(path.as_str());
+                if let Some(line) = self.location.line {
+                    origin = origin
+                        .line(line)
+                        .char_column(self.location.column.unwrap_or(1));
+                }
+                Group::with_title(title).element(origin)
             }
         };
         if let Some(hint) = &self.hint {
@@ -223,4 +230,26 @@ pub fn counts(errors: usize, warnings: usize) -> String {
 
 pub fn has_errors(diagnostics: &[Diagnostic]) -> bool {
     diagnostics.iter().any(Diagnostic::is_error)
+}
+
+/// Read a text file. Errors name the file; a byte that is not UTF-8 is reported at its line and
+/// column.
+pub fn read_text(path: &Path) -> Result<String, Diagnostic> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        Diagnostic::error(
+            "io",
+            Location::file(path),
+            format!("cannot read the file: {e}"),
+        )
+    })?;
+    String::from_utf8(bytes).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+        Diagnostic::error(
+            "encoding",
+            Location::at_offset(path, &text, offset),
+            "the file is not valid UTF-8",
+        )
+        .with_hint("save the file as UTF-8")
+    })
 }

@@ -13,6 +13,7 @@ pub mod live;
 pub mod markdown;
 pub mod output;
 pub mod render;
+pub mod sanitize;
 pub mod search;
 pub mod serve;
 pub mod slug;

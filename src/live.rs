@@ -92,7 +92,7 @@ impl LiveBuild {
                 .replace('\\', "/");
             let index = self.site.pages.iter().position(|p| p.path == rel)?;
             let page = match content::load_page(
-                &content,
+                &self.site.config,
                 &path,
                 LoadOptions {
                     drafts: self.options.drafts,

@@ -190,6 +190,11 @@ impl BuildArgs {
     }
 }
 
+/// Exit codes, as ripgrep's: 0 all went well, 1 the site's content has errors, 2 the command
+/// could not do its work (usage, I/O, a missing index or database).
+const CONTENT_ERRORS: u8 = 1;
+const TROUBLE: u8 = 2;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     init_tracing();
@@ -199,13 +204,33 @@ fn main() -> ExitCode {
         Command::Serve(args) => run_serve(args),
         Command::Feedback { command } => match run_feedback(&command) {
             Ok(()) => ExitCode::SUCCESS,
-            Err(message) => {
-                eprintln!("error: {message}");
-                ExitCode::FAILURE
-            }
+            Err(message) => trouble(&message),
         },
         Command::Check(args) => run_check(&args),
     }
+}
+
+fn trouble(message: &str) -> ExitCode {
+    // Not `eprintln!`, which panics when stderr is a closed pipe.
+    let _ = writeln!(std::io::stderr(), "error: {message}");
+    ExitCode::from(TROUBLE)
+}
+
+/// Write to stdout with `print`. A reader that stopped reading (`| head -1`) ends the command
+/// cleanly; any other write error is trouble.
+fn to_stdout(print: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> ExitCode {
+    let mut out = std::io::stdout().lock();
+    match print(&mut out).and_then(|()| out.flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => trouble(&format!("cannot write the output: {e}")),
+    }
+}
+
+/// 2 when a build or check could not read or write files, else 1 for the content's errors.
+fn failure(diagnostics: &[Diagnostic]) -> ExitCode {
+    let io = diagnostics.iter().any(|d| d.is_error() && d.code == "io");
+    ExitCode::from(if io { TROUBLE } else { CONTENT_ERRORS })
 }
 
 fn run_check(args: &CheckArgs) -> ExitCode {
@@ -228,7 +253,7 @@ fn run_check(args: &CheckArgs) -> ExitCode {
     }
     let diagnostics = &checked.diagnostics;
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
-    match args.format {
+    let printed = to_stdout(|out| match args.format {
         Format::Json => {
             let relative = |path: &std::path::Path| {
                 path.strip_prefix(&options.root)
@@ -256,24 +281,25 @@ fn run_check(args: &CheckArgs) -> ExitCode {
                 "files": checked.files,
                 "diagnostics": list,
             });
-            println!("{report:#}");
+            writeln!(out, "{report:#}")
         }
         Format::Human => {
             let color = std::io::stdout().is_terminal();
             for diagnostic in diagnostics {
-                println!("{}\n", diagnostic.render(&options.root, color));
+                writeln!(out, "{}\n", diagnostic.render(&options.root, color))?;
             }
-            println!(
+            writeln!(
+                out,
                 "{} ({} ms)",
                 summary(diagnostics, checked.files),
                 started.elapsed().as_millis()
-            );
+            )
         }
-    }
+    });
     if errors > 0 {
-        ExitCode::FAILURE
+        failure(diagnostics)
     } else {
-        ExitCode::SUCCESS
+        printed
     }
 }
 
@@ -292,10 +318,7 @@ fn run_serve(args: ServeArgs) -> ExitCode {
     };
     match helpcenter::serve::run(options) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(message) => {
-            eprintln!("error: {message}");
-            ExitCode::FAILURE
-        }
+        Err(message) => trouble(&message),
     }
 }
 
@@ -344,7 +367,10 @@ fn run_feedback(command: &FeedbackCommand) -> Result<(), String> {
             }
         }
     };
-    written.map_err(|e| e.to_string())
+    match written {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.to_string()),
+        _ => Ok(()),
+    }
 }
 
 fn print_stats(
@@ -392,42 +418,37 @@ fn run_search(args: &SearchArgs) -> ExitCode {
         .unwrap_or_else(|| args.site.root.join("public"));
     let search = match helpcenter::search::Search::open(&output) {
         Ok(search) => search,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::FAILURE;
-        }
+        Err(e) => return trouble(&e.to_string()),
     };
     let response = search.query(&args.query, args.limit);
-    if args.json {
-        println!(
-            "{}",
-            serde_json::to_string(&response).expect("serializable")
-        );
-        return ExitCode::SUCCESS;
-    }
-    if response.hits.is_empty() {
-        println!("No results for \"{}\".", args.query);
-        return ExitCode::SUCCESS;
-    }
     let color = std::io::stdout().is_terminal();
-    for (i, hit) in response.hits.iter().enumerate() {
-        println!("{:>2}. {}", i + 1, hit.title);
-        println!("    {}", hit.url);
-        if !hit.section.is_empty() {
-            println!("    {}", hit.section);
+    to_stdout(|out| {
+        if args.json {
+            serde_json::to_writer(&mut *out, &response).map_err(std::io::Error::from)?;
+            return writeln!(out);
         }
-        if !hit.snippet.is_empty() {
-            println!("    {}", terminal_snippet(&hit.snippet, color));
+        if response.hits.is_empty() {
+            return writeln!(out, "No results for \"{}\".", args.query);
         }
-        println!();
-    }
-    println!(
-        "{} of {} results in {:.2} ms",
-        response.hits.len(),
-        response.total,
-        response.took_ms
-    );
-    ExitCode::SUCCESS
+        for (i, hit) in response.hits.iter().enumerate() {
+            writeln!(out, "{:>2}. {}", i + 1, hit.title)?;
+            writeln!(out, "    {}", hit.url)?;
+            if !hit.section.is_empty() {
+                writeln!(out, "    {}", hit.section)?;
+            }
+            if !hit.snippet.is_empty() {
+                writeln!(out, "    {}", terminal_snippet(&hit.snippet, color))?;
+            }
+            writeln!(out)?;
+        }
+        writeln!(
+            out,
+            "{} of {} results in {:.2} ms",
+            response.hits.len(),
+            response.total,
+            response.took_ms
+        )
+    })
 }
 
 /// A snippet for a terminal: marks in bold (or [brackets] when not a terminal), entities decoded.
@@ -452,21 +473,22 @@ fn run_build(args: &BuildArgs) -> ExitCode {
     match helpcenter::build::build_keeping(&options) {
         Ok(built) => {
             print_diagnostics(&options, &built.report.warnings);
-            println!("{}", built.report.summary());
+            let printed = to_stdout(|out| writeln!(out, "{}", built.report.summary()));
             // The process ends here: the OS takes the site back faster than dropping its
             // thousands of pages and strings one by one (about 20 ms on 10,000 pages).
             std::mem::forget(built);
-            ExitCode::SUCCESS
+            printed
         }
         Err(BuildFailure { diagnostics }) => {
             print_diagnostics(&options, &diagnostics);
             let errors = diagnostics.iter().filter(|d| d.is_error()).count();
-            eprintln!(
+            let _ = writeln!(
+                std::io::stderr(),
                 "Build failed: {}. The previous output in {} is unchanged.",
                 counts(errors, diagnostics.len() - errors),
                 options.output_dir().display()
             );
-            ExitCode::FAILURE
+            failure(&diagnostics)
         }
     }
 }
@@ -474,6 +496,10 @@ fn run_build(args: &BuildArgs) -> ExitCode {
 fn print_diagnostics(options: &BuildOptions, diagnostics: &[Diagnostic]) {
     let color = std::io::stderr().is_terminal();
     for diagnostic in diagnostics {
-        eprintln!("{}\n", diagnostic.render(&options.root, color));
+        let _ = writeln!(
+            std::io::stderr(),
+            "{}\n",
+            diagnostic.render(&options.root, color)
+        );
     }
 }

@@ -3,11 +3,12 @@
 //! shortcodes (`{{ contacts(table="x") }}` alone in a paragraph) left as placeholders that the
 //! renderer fills.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 use serde::Serialize;
 
+use crate::sanitize::{self, RawHtml, Removed};
 use crate::slug::slugify;
 
 #[derive(Debug, Clone, Serialize)]
@@ -61,6 +62,8 @@ pub struct Converted {
     pub sections: Vec<TextSection>,
     pub links: Vec<Link>,
     pub shortcodes: Vec<Shortcode>,
+    /// Raw HTML and unsafe links taken out (see [`crate::sanitize`]).
+    pub removed: Vec<Removed>,
 }
 
 fn options() -> Options {
@@ -71,30 +74,58 @@ fn options() -> Options {
         | Options::ENABLE_TASKLISTS
 }
 
-/// Convert Markdown to HTML and collect headings, text sections, links and shortcodes.
-pub fn convert(source: &str) -> Converted {
+/// Convert Markdown to HTML and collect headings, text sections, links and shortcodes. Raw
+/// HTML is cleaned unless `raw_html` says to keep it.
+pub fn convert(source: &str, raw_html: RawHtml) -> Converted {
     let mut out = Converted {
         sections: vec![TextSection::default()],
         ..Default::default()
     };
-    let mut used_ids: HashSet<String> = HashSet::new();
+    let mut heading_ids = HeadingIds::default();
     let mut events: Vec<Event> = Vec::new();
     // Events of the heading or paragraph being read, held back until its end is seen.
     let mut held: Vec<Event> = Vec::new();
     let mut holding: Option<(Tag, usize)> = None;
 
+    let sanitize = raw_html == RawHtml::Sanitize;
+    let mut has_raw_html = false;
+    // For each link or image open: whether it lost its link (an unsafe scheme).
+    let mut links_open: Vec<bool> = Vec::new();
+
     for (event, range) in Parser::new_ext(source, options()).into_offset_iter() {
         match &event {
-            Event::Start(Tag::Link { dest_url, .. }) => out.links.push(Link {
-                url: dest_url.to_string(),
-                offset: range.start,
-                is_image: false,
-            }),
-            Event::Start(Tag::Image { dest_url, .. }) => out.links.push(Link {
-                url: dest_url.to_string(),
-                offset: range.start,
-                is_image: true,
-            }),
+            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
+                let is_image = matches!(event, Event::Start(Tag::Image { .. }));
+                out.links.push(Link {
+                    url: dest_url.to_string(),
+                    offset: range.start,
+                    is_image,
+                });
+                let unsafe_url = sanitize && !sanitize::safe_url(dest_url);
+                if unsafe_url {
+                    out.removed.push(Removed {
+                        offset: range.start,
+                        what: format!(
+                            "the {} to `{}`",
+                            if is_image { "image source" } else { "link" },
+                            sanitize::scheme_of(dest_url)
+                        ),
+                    });
+                }
+                links_open.push(unsafe_url);
+                if unsafe_url {
+                    // Only the link goes; its text stays.
+                    continue;
+                }
+            }
+            // Popped for every end; skipped when its start was.
+            Event::End(TagEnd::Link | TagEnd::Image) if links_open.pop().unwrap_or(false) => {
+                continue;
+            }
+            Event::Html(raw) | Event::InlineHtml(raw) if sanitize => {
+                has_raw_html = true;
+                sanitize::removed_from(raw, range.start, &mut out.removed);
+            }
             _ => {}
         }
         // A heading's own words become its section's title, not body text.
@@ -116,14 +147,11 @@ pub fn convert(source: &str) -> Converted {
                 };
                 let title = plain_text(&held);
                 let wanted = id.map(|s| s.to_string()).unwrap_or_else(|| slugify(&title));
-                let id = unique_id(
-                    &mut used_ids,
-                    if wanted.is_empty() {
-                        "section".into()
-                    } else {
-                        wanted
-                    },
-                );
+                let id = heading_ids.unique(if wanted.is_empty() {
+                    "section".into()
+                } else {
+                    wanted
+                });
                 let level_num = heading_level(level);
                 out.headings.push(Heading {
                     level: level_num,
@@ -165,6 +193,9 @@ pub fn convert(source: &str) -> Converted {
         }
     }
     html::push_html(&mut out.html, events.into_iter());
+    if has_raw_html {
+        out.html = sanitize::clean(&out.html);
+    }
     for section in &mut out.sections {
         let trimmed = section
             .text
@@ -200,15 +231,28 @@ fn plain_text(events: &[Event]) -> String {
     text.trim().to_string()
 }
 
-fn unique_id(used: &mut HashSet<String>, wanted: String) -> String {
-    let mut id = wanted.clone();
-    let mut n = 1;
-    while used.contains(&id) {
-        id = format!("{wanted}-{n}");
-        n += 1;
+/// Ids already given, and for each wanted id the next suffix to try, so that a thousand
+/// headings with the same title cost a thousand steps, not half a million.
+#[derive(Default)]
+struct HeadingIds {
+    used: HashSet<String>,
+    next_suffix: HashMap<String, usize>,
+}
+
+impl HeadingIds {
+    fn unique(&mut self, wanted: String) -> String {
+        if self.used.insert(wanted.clone()) {
+            return wanted;
+        }
+        let n = self.next_suffix.entry(wanted.clone()).or_insert(1);
+        loop {
+            let id = format!("{wanted}-{n}");
+            *n += 1;
+            if self.used.insert(id.clone()) {
+                return id;
+            }
+        }
     }
-    used.insert(id.clone());
-    id
 }
 
 /// A paragraph that is only `{{ name(key="value", …) }}`.
@@ -255,9 +299,13 @@ impl Shortcode {
 mod tests {
     use super::*;
 
+    fn convert_default(source: &str) -> Converted {
+        convert(source, RawHtml::Sanitize)
+    }
+
     #[test]
     fn heading_ids_are_slugs_and_unique() {
-        let c = convert("# Café Área\n\n## Notes\n\n## Notes\n\n### Custom {#mine}\n");
+        let c = convert_default("# Café Área\n\n## Notes\n\n## Notes\n\n### Custom {#mine}\n");
         let ids: Vec<_> = c.headings.iter().map(|h| h.id.as_str()).collect();
         assert_eq!(ids, ["cafe-area", "notes", "notes-1", "mine"]);
         assert!(
@@ -269,7 +317,7 @@ mod tests {
 
     #[test]
     fn shortcode_alone_in_paragraph_becomes_placeholder() {
-        let c = convert(
+        let c = convert_default(
             "Intro.\n\n{{ contacts(table=\"technical-support\", country=\"BR\") }}\n\nMore {{ x() }} text.\n",
         );
         assert_eq!(c.shortcodes.len(), 1);
@@ -282,7 +330,7 @@ mod tests {
 
     #[test]
     fn text_is_grouped_by_heading_and_links_recorded() {
-        let c = convert("Lead [a](/x/).\n\n## Billing\n\nInvoices here ![i](/img.png).\n");
+        let c = convert_default("Lead [a](/x/).\n\n## Billing\n\nInvoices here ![i](/img.png).\n");
         assert_eq!(c.sections.len(), 2);
         assert_eq!(c.sections[0].text, "Lead a .");
         assert_eq!(c.sections[1].heading, Some(0));
@@ -293,7 +341,8 @@ mod tests {
 
     #[test]
     fn tables_footnotes_strikethrough() {
-        let c = convert("| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~ text[^1]\n\n[^1]: note\n");
+        let c =
+            convert_default("| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~ text[^1]\n\n[^1]: note\n");
         assert!(c.html.contains("<table>"));
         assert!(c.html.contains("<del>old</del>"));
         assert!(c.html.contains("footnote"));

@@ -6,6 +6,12 @@ use serde::de::DeserializeOwned;
 
 use crate::diagnostics::{Diagnostic, Location};
 
+/// How deeply values may nest (serde_yaml's own recursion limit).
+pub const MAX_DEPTH: usize = 128;
+/// How much text a file may stand for once its aliases are expanded: a few aliases are fine,
+/// a 220 KB file that repeats a 100,000-character anchor 20,000 times is not.
+const MAX_EXPANDED: usize = 16 << 20;
+
 /// Parse `source` (from `path`, starting at 1-based `first_line` of that file) into `T`.
 /// Errors say where and what was expected, in the file's own line numbers.
 pub fn parse<T: DeserializeOwned>(
@@ -13,6 +19,10 @@ pub fn parse<T: DeserializeOwned>(
     source: &str,
     first_line: usize,
 ) -> Result<T, Diagnostic> {
+    if let Err((line, column, message, hint)) = bounded(source) {
+        let location = Location::at(path, line + first_line - 1, column);
+        return Err(Diagnostic::error("yaml", location, message).with_hint(hint));
+    }
     serde_yaml::from_str(source).map_err(|e| {
         let location = match e.location() {
             Some(l) => Location::at(path, l.line() + first_line - 1, l.column()),
@@ -64,5 +74,90 @@ pub(crate) fn hint_for(message: &str) -> Option<&'static str> {
         Some("the value is nested too deeply; data files need only a few levels")
     } else {
         None
+    }
+}
+
+type Unbounded = (usize, usize, String, &'static str);
+
+/// Refuse, before serde_yaml sees it, YAML that would take it unbounded time or memory: values
+/// nested deeper than [`MAX_DEPTH`] (libyaml rescans every open `[` for each token, so 600 KB
+/// of `[[[…` takes minutes) and aliases that expand past [`MAX_EXPANDED`]. Reads the events
+/// with yaml-rust2, stopping at the first limit; a syntax error is left to serde_yaml, whose
+/// message is the one editors see. Only text with an anchor or many brackets is read twice.
+fn bounded(source: &str) -> Result<(), Unbounded> {
+    use yaml_rust2::parser::{Event, Parser};
+
+    let brackets = source.bytes().filter(|b| matches!(b, b'[' | b'{')).count();
+    if !source.contains('&') && brackets <= MAX_DEPTH {
+        return Ok(());
+    }
+    let limit = MAX_EXPANDED.max(2 * source.len());
+    // Per open collection: its anchor and the expanded size of what it holds so far.
+    let mut open: Vec<(usize, usize)> = Vec::new();
+    let mut anchored: std::collections::HashMap<usize, usize> = Default::default();
+    let mut total = 0usize;
+    let mut parser = Parser::new_from_str(source);
+    let too_deep = |line, column| {
+        Err((
+            line,
+            column,
+            format!("the value is nested more than {MAX_DEPTH} levels deep"),
+            "data files need only a few levels; check for unclosed `[` or `{`",
+        ))
+    };
+    loop {
+        let (event, mark) = match parser.next_token() {
+            Ok(next) => next,
+            // The scanner reads ahead through open brackets and stops at its own limit.
+            Err(e) if e.info().contains("recursion limit") => {
+                return too_deep(e.marker().line(), e.marker().col());
+            }
+            Err(_) => return Ok(()),
+        };
+        let size = match event {
+            Event::StreamEnd => return Ok(()),
+            Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
+                if open.len() == MAX_DEPTH {
+                    return too_deep(mark.line(), mark.col());
+                }
+                open.push((anchor, 1));
+                total += 1;
+                continue;
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                let Some((anchor, size)) = open.pop() else {
+                    continue;
+                };
+                if anchor != 0 {
+                    anchored.insert(anchor, size);
+                }
+                size
+            }
+            Event::Scalar(text, _, anchor, _) => {
+                let size = text.len() + 1;
+                if anchor != 0 {
+                    anchored.insert(anchor, size);
+                }
+                total += size;
+                size
+            }
+            Event::Alias(anchor) => {
+                let size = anchored.get(&anchor).copied().unwrap_or(1);
+                total = total.saturating_add(size);
+                size
+            }
+            _ => continue,
+        };
+        if let Some((_, parent)) = open.last_mut() {
+            *parent = parent.saturating_add(size);
+        }
+        if total > limit {
+            return Err((
+                mark.line(),
+                mark.col(),
+                format!("aliases expand this file to more than {} MB", limit >> 20),
+                "repeat the text itself, or use fewer `*alias` references to long values",
+            ));
+        }
     }
 }

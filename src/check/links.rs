@@ -99,7 +99,7 @@ impl<'a> Targets<'a> {
         let drafts = site
             .drafts
             .iter()
-            .map(|d| (content::url_for(std::path::Path::new(d)), d.as_str()))
+            .filter_map(|d| Some((content::url_for(std::path::Path::new(d))?, d.as_str())))
             .collect();
         Targets {
             site,
@@ -284,8 +284,10 @@ fn missing_target(
             .map(|p| p.to_string_lossy().replace('\\', "/"))
             .unwrap_or_default();
         let file = resolve(&format!("/{base}/"), url.split('#').next().unwrap_or(url));
-        let suggested = content::url_for(std::path::Path::new(file.trim_start_matches('/')));
-        format!("link to the page's URL, `{suggested}`, not to its file")
+        match content::url_for(std::path::Path::new(file.trim_start_matches('/'))) {
+            Some(suggested) => format!("link to the page's URL, `{suggested}`, not to its file"),
+            None => "link to the page's URL, not to its file".to_string(),
+        }
     } else if !url.starts_with('/') && resolved != url {
         let near = closest(resolved, site.pages.iter().map(|p| p.url.as_str()));
         match near {

@@ -6,7 +6,7 @@
 //!
 //! | file | codes |
 //! |---|---|
-//! | [`pages`] | `duplicate-url`, `unreachable`, `empty-section`, `missing-description`, `missing-template`, `config` |
+//! | [`pages`] | `duplicate-url`, `html-removed`, `unreachable`, `empty-section`, `missing-description`, `missing-template`, `config` |
 //! | [`links`] | `broken-link`, `broken-anchor`, `draft-link` |
 //! | [`data`] | `duplicate-id`, `unplaced-data`, `email-invalid` |
 //! | [`phones`] | `phone-unreadable`, `phone-invalid`, `phone-country`, `phone-country-code`, `phone-typo` |

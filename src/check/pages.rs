@@ -15,6 +15,7 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
     reachability(site, &mut diagnostics);
     let templates = site.config.theme_dir().join("templates");
     for page in site.pages.iter().filter(|p| !p.path.is_empty()) {
+        removed_html(site, page, &mut diagnostics);
         if page.kind == PageKind::Section
             && page.children.is_empty()
             && page.markdown.shortcodes.is_empty()
@@ -168,5 +169,25 @@ fn reachability(site: &Site, diagnostics: &mut Vec<Diagnostic>) {
                 format!("no navigation leads to `{}`", page.url),
             ));
         }
+    }
+}
+
+/// Raw HTML and links taken out of a page by [`crate::sanitize`], one warning each.
+fn removed_html(site: &Site, page: &crate::content::Page, diagnostics: &mut Vec<Diagnostic>) {
+    for removed in &page.markdown.removed {
+        diagnostics.push(
+            Diagnostic::warning(
+                "html-removed",
+                Location::at_offset(
+                    page_file(site, page),
+                    &page.source,
+                    page.body_offset + removed.offset,
+                ),
+                format!("{} is removed from the published page", removed.what),
+            )
+            .with_hint(
+                "write it in Markdown; only if every editor is trusted, set `allow_raw_html = true` in site.toml",
+            ),
+        );
     }
 }

@@ -16,7 +16,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::config::Config;
-use crate::diagnostics::{Diagnostic, Location};
+use crate::diagnostics::{Diagnostic, Location, read_text as read};
 use crate::slug::slugify;
 use crate::yaml;
 use data::{ContactTable, Procedure, Role, Service};
@@ -131,6 +131,17 @@ pub fn load(config: &Config, options: LoadOptions) -> (Site, Vec<Diagnostic>) {
                 continue;
             }
         };
+        if entry.path_is_symlink() {
+            diagnostics.push(
+                Diagnostic::warning(
+                    "symlink",
+                    Location::file(entry.path()),
+                    "a symbolic link is not followed: it is left out of the site",
+                )
+                .with_hint("copy the file or folder into content/ instead of linking to it"),
+            );
+            continue;
+        }
         if !entry.file_type().is_file() {
             continue;
         }
@@ -167,7 +178,7 @@ pub fn load(config: &Config, options: LoadOptions) -> (Site, Vec<Diagnostic>) {
             tracing::debug_span!("pages").in_scope(|| {
                 markdown
                     .par_iter()
-                    .map(|path| load_page(&content, path, options))
+                    .map(|path| load_page(config, path, options))
                     .collect::<Vec<Result<Option<Page>, Diagnostic>>>()
             })
         },
@@ -212,35 +223,16 @@ pub fn load(config: &Config, options: LoadOptions) -> (Site, Vec<Diagnostic>) {
     (site, diagnostics)
 }
 
-fn read(path: &Path) -> Result<String, Diagnostic> {
-    let bytes = std::fs::read(path).map_err(|e| {
-        Diagnostic::error(
-            "io",
-            Location::file(path),
-            format!("cannot read the file: {e}"),
-        )
-    })?;
-    String::from_utf8(bytes).map_err(|e| {
-        let offset = e.utf8_error().valid_up_to();
-        let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
-        Diagnostic::error(
-            "encoding",
-            Location::at_offset(path, &text, offset),
-            "the file is not valid UTF-8",
-        )
-        .with_hint("save the file as UTF-8")
-    })
-}
-
 /// Read and convert one Markdown file of the site; `Ok(None)` for a draft left out. The page
 /// comes back unlinked (no parent or children).
 pub fn load_page(
-    content: &Path,
+    config: &Config,
     path: &Path,
     options: LoadOptions,
 ) -> Result<Option<Page>, Diagnostic> {
+    let content = &config.content_dir();
     let source = read(path)?;
-    let (front, body_offset, markdown) = page::parse(path, &source)?;
+    let (front, body_offset, markdown) = page::parse(path, &source, config.raw_html())?;
     if front.draft && !options.drafts {
         return Ok(None);
     }
@@ -255,7 +247,16 @@ pub fn load_page(
         (true, false) => PageKind::Section,
         (false, _) => PageKind::Page,
     };
-    let url = url_for(rel);
+    let url = url_for(rel).ok_or_else(|| {
+        Diagnostic::error(
+            "file-name",
+            Location::file(path),
+            format!(
+                "`{rel_str}` has a folder or file name with no letter or digit to make its URL from"
+            ),
+        )
+        .with_hint("rename it with at least one letter or digit, e.g. `billing/faq.md`")
+    })?;
     let updated = std::fs::metadata(path)
         .and_then(|m| m.modified())
         .ok()
@@ -282,23 +283,28 @@ pub fn relative(content: &Path, path: &Path) -> String {
     rel.to_string_lossy().replace('\\', "/")
 }
 
-/// `billing/_index.md` → `/billing/`; `billing/changing.md` → `/billing/changing/`.
-pub fn url_for(rel: &Path) -> String {
+/// `billing/_index.md` → `/billing/`; `billing/changing.md` → `/billing/changing/`. `None`
+/// when a folder or file name has no letter or digit to make a URL segment from (`!!!.md`).
+pub fn url_for(rel: &Path) -> Option<String> {
     let mut url = String::from("/");
     let parent = rel.parent().unwrap_or(Path::new(""));
-    for part in parent.components() {
-        url.push_str(&slugify(&part.as_os_str().to_string_lossy()));
-        url.push('/');
-    }
     let stem = rel
         .file_stem()
         .map(|s| s.to_string_lossy())
         .unwrap_or_default();
-    if stem != "_index" {
-        url.push_str(&slugify(&stem));
+    let names = parent
+        .components()
+        .map(|part| part.as_os_str().to_string_lossy())
+        .chain((stem != "_index").then_some(stem));
+    for name in names {
+        let segment = slugify(&name);
+        if segment.is_empty() {
+            return None;
+        }
+        url.push_str(&segment);
         url.push('/');
     }
-    url
+    Some(url)
 }
 
 /// Link pages into a tree: home first, every section before its children, children sorted by
@@ -373,7 +379,7 @@ fn parent_url(url: &str) -> Option<String> {
         return None;
     }
     let trimmed = url.trim_end_matches('/');
-    let cut = trimmed.rfind('/').expect("urls start with /");
+    let cut = trimmed.rfind('/')?;
     Some(trimmed[..=cut].to_string())
 }
 
@@ -426,6 +432,10 @@ fn load_data(content: &Path, files: &[PathBuf]) -> (Data, Vec<Diagnostic>) {
             let text = read(path)?;
             let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
             let folder = rel.parent().and_then(|p| p.to_str()).unwrap_or("");
+            if slugify(&stem).is_empty() {
+                return Err(Diagnostic::error("file-name", Location::file(path), "the file name has no letter or digit to make an id from")
+                    .with_hint("rename it: the id of a table or procedure comes from its file name, e.g. data/contacts/billing.yaml"));
+            }
             match (folder, stem.as_str()) {
                 ("contacts", _) => {
                     let mut table: ContactTable = yaml::parse(path, &text, 1)?;

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::diagnostics::{Diagnostic, Location};
 use crate::markdown::{self, Converted};
+use crate::sanitize::RawHtml;
 use crate::yaml;
 
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
@@ -76,7 +77,11 @@ impl Page {
 }
 
 /// Split `---` front matter from the body and parse both. `path` is used in diagnostics.
-pub fn parse(path: &Path, source: &str) -> Result<(FrontMatter, usize, Converted), Diagnostic> {
+pub fn parse(
+    path: &Path,
+    source: &str,
+    raw_html: RawHtml,
+) -> Result<(FrontMatter, usize, Converted), Diagnostic> {
     let (front, body_offset) = split_front_matter(source).ok_or_else(|| {
         Diagnostic::error(
             "front-matter",
@@ -97,7 +102,7 @@ pub fn parse(path: &Path, source: &str) -> Result<(FrontMatter, usize, Converted
     Ok((
         front,
         body_offset,
-        markdown::convert(&source[body_offset..]),
+        markdown::convert(&source[body_offset..], raw_html),
     ))
 }
 
@@ -137,14 +142,19 @@ mod tests {
 
     #[test]
     fn front_matter_errors_use_file_lines() {
-        let err = parse(Path::new("x.md"), "---\ntitle: A\ntitel: B\n---\n").unwrap_err();
+        let err = parse(
+            Path::new("x.md"),
+            "---\ntitle: A\ntitel: B\n---\n",
+            RawHtml::Sanitize,
+        )
+        .unwrap_err();
         assert_eq!(err.location.line, Some(3));
         assert!(
             err.message.contains("unknown field `titel`"),
             "{}",
             err.message
         );
-        let err = parse(Path::new("x.md"), "no front matter").unwrap_err();
+        let err = parse(Path::new("x.md"), "no front matter", RawHtml::Sanitize).unwrap_err();
         assert_eq!(err.code, "front-matter");
     }
 }

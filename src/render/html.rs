@@ -285,10 +285,12 @@ impl HtmlRenderer {
                             .find(|s| matches!(item, DataRef::Service(id) if *id == s.id))
                     })
                     .map(|s| {
+                        let description =
+                            crate::markdown::convert(&s.description, site.config.raw_html());
                         with_extra(
                             s,
                             &DataRef::Service(s.id.clone()).anchor(),
-                            Some(&s.description),
+                            Some(description.html),
                         )
                     })
                     .collect();
@@ -403,11 +405,11 @@ fn add_tel_links(value: &mut Value) {
 }
 
 /// A data item as a template value, with its anchor and (for services) its Markdown as HTML.
-fn with_extra<T: Serialize>(item: &T, anchor: &str, markdown: Option<&str>) -> Value {
+fn with_extra<T: Serialize>(item: &T, anchor: &str, description_html: Option<String>) -> Value {
     let mut value = serde_json::to_value(item).expect("serializable");
     value["anchor"] = Value::String(anchor.to_string());
-    if let Some(source) = markdown {
-        value["description_html"] = Value::String(crate::markdown::convert(source).html);
+    if let Some(html) = description_html {
+        value["description_html"] = Value::String(html);
     }
     value
 }

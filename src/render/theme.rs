@@ -228,9 +228,10 @@ fn load_strings(dir: &Path, language: &str) -> Result<HashMap<String, String>, D
     let base = language.split('-').next().unwrap_or(language);
     for lang in ["en", base, language] {
         let path = dir.join(format!("{lang}.toml"));
-        let Ok(text) = std::fs::read_to_string(&path) else {
+        if !path.is_file() {
             continue;
-        };
+        }
+        let text = crate::diagnostics::read_text(&path)?;
         let table: HashMap<String, String> = toml::from_str(&text).map_err(|e| {
             let location = match e.span() {
                 Some(span) => Location::at_offset(&path, &text, span.start),

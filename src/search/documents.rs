@@ -311,7 +311,7 @@ fn role_document(site: &Site, role: &Role) -> Option<SearchDoc> {
 fn service_document(site: &Site, service: &Service) -> Option<SearchDoc> {
     let item = DataRef::Service(service.id.clone());
     let (url, crumbs) = placed(site, &item, &item.anchor())?;
-    let description = crate::markdown::convert(&service.description)
+    let description = crate::markdown::convert(&service.description, site.config.raw_html())
         .sections
         .iter()
         .map(|s| s.text.as_str())
