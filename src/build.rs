@@ -5,12 +5,12 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use crate::check::CheckOptions;
+use crate::check::{CheckOptions, Checks};
 use crate::config::Config;
 use crate::content::{self, LoadOptions, Site};
 use crate::diagnostics::{Diagnostic, Location, has_errors};
 use crate::output::Staging;
-use crate::render::{HtmlRenderer, ManifestRenderer, Renderer, Theme};
+use crate::render::{HtmlRenderer, ManifestRenderer, Renderer, Scope, Theme};
 
 #[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
@@ -81,7 +81,7 @@ fn load_content(options: &BuildOptions) -> Result<(Site, Vec<Diagnostic>), Diagn
 }
 
 /// Diagnostics by file, line and column.
-fn sort_diagnostics(diagnostics: &mut [Diagnostic]) {
+pub(crate) fn sort_diagnostics(diagnostics: &mut [Diagnostic]) {
     diagnostics.sort_by(|a, b| {
         (&a.location.file, a.location.line, a.location.column).cmp(&(
             &b.location.file,
@@ -134,54 +134,80 @@ pub struct Built {
     pub report: BuildReport,
     pub site: Site,
     pub html: HtmlRenderer,
+    /// What loading found (warnings only, or the build would have failed).
+    pub loaded: Vec<Diagnostic>,
+    pub checks: Checks,
 }
 
 pub fn build_keeping(options: &BuildOptions) -> Result<Built, BuildFailure> {
     let started = Instant::now();
-    let (site, mut diagnostics) = load_content(options).map_err(|d| BuildFailure {
+    let (site, loaded) = load_content(options).map_err(|d| BuildFailure {
         diagnostics: vec![d],
     })?;
-    let checks = || crate::check::check(&site, &CheckOptions::default());
+    let run_checks = || crate::check::run(&site, &CheckOptions::default());
     // Fails with every problem at once: what loading found, the checks' and `last`.
-    let fail = |mut diagnostics: Vec<Diagnostic>, last: Option<Diagnostic>| {
-        diagnostics.extend(checks());
+    let fail = |last: Option<Diagnostic>| {
+        let mut diagnostics = loaded.clone();
+        diagnostics.extend(run_checks().all());
         diagnostics.extend(last);
         sort_diagnostics(&mut diagnostics);
         BuildFailure { diagnostics }
     };
-    if has_errors(&diagnostics) {
-        return Err(fail(diagnostics, None));
+    if has_errors(&loaded) {
+        return Err(fail(None));
     }
     let theme = match Theme::load(&site.config) {
         Ok(theme) => theme,
-        Err(d) => return Err(fail(diagnostics, Some(d))),
+        Err(d) => return Err(fail(Some(d))),
     };
     let html = HtmlRenderer { theme };
     let output = options.output_dir();
-    let renderers: [&dyn Renderer; 3] = [&html, &ManifestRenderer, &crate::search::IndexRenderer];
     // The checks run beside rendering (they are a few passes, each on one thread); the staged
     // output is swapped in only when they found no error.
-    let (checked, rendered) = rayon::join(checks, || render_staged(&site, &renderers, &output));
-    diagnostics.extend(checked);
+    let (checks, rendered) = rayon::join(run_checks, || {
+        let staging = Staging::new(&output).map_err(|e| io_failure(&output, e))?;
+        render_staged(&site, &html, staging, Scope::Site)
+    });
+    let report = commit(&site, &output, &loaded, &checks, rendered, started)?;
+    Ok(Built {
+        report,
+        site,
+        html,
+        loaded,
+        checks,
+    })
+}
+
+/// Swap the staged output in when loading and the checks found no error, and say what was
+/// built. A full build and a live rebuild end here alike.
+pub(crate) fn commit(
+    site: &Site,
+    output: &Path,
+    loaded: &[Diagnostic],
+    checks: &Checks,
+    rendered: Result<(Staging, Vec<String>), BuildFailure>,
+    started: Instant,
+) -> Result<BuildReport, BuildFailure> {
+    let mut diagnostics = loaded.to_vec();
+    diagnostics.extend(checks.all());
     sort_diagnostics(&mut diagnostics);
     if has_errors(&diagnostics) {
         return Err(BuildFailure { diagnostics });
     }
     let (staging, rendered) = rendered?;
     tracing::debug_span!("commit")
-        .in_scope(|| staging.commit().map_err(|e| io_failure(&output, e)))?;
-    let report = BuildReport {
+        .in_scope(|| staging.commit().map_err(|e| io_failure(output, e)))?;
+    Ok(BuildReport {
         pages: site.pages.len(),
         data_files: site.data_files(),
-        output,
+        output: output.to_path_buf(),
         elapsed: started.elapsed(),
         rendered,
         warnings: diagnostics,
-    };
-    Ok(Built { report, site, html })
+    })
 }
 
-fn io_failure(output: &Path, e: std::io::Error) -> BuildFailure {
+pub(crate) fn io_failure(output: &Path, e: std::io::Error) -> BuildFailure {
     BuildFailure {
         diagnostics: vec![Diagnostic::error(
             "io",
@@ -191,18 +217,19 @@ fn io_failure(output: &Path, e: std::io::Error) -> BuildFailure {
     }
 }
 
-/// Run every renderer (in parallel) into a staging folder, for the caller to commit.
-fn render_staged(
+/// Run every renderer (in parallel) for `scope` into `staging`, for the caller to commit.
+pub(crate) fn render_staged(
     site: &Site,
-    renderers: &[&dyn Renderer],
-    output: &Path,
+    html: &HtmlRenderer,
+    staging: Staging,
+    scope: Scope,
 ) -> Result<(Staging, Vec<String>), BuildFailure> {
-    let staging = Staging::new(output).map_err(|e| io_failure(output, e))?;
+    let renderers: [&dyn Renderer; 3] = [html, &ManifestRenderer, &crate::search::IndexRenderer];
     let results: Vec<Result<String, Vec<Diagnostic>>> = renderers
         .par_iter()
         .map(|r| {
             let _span = tracing::debug_span!("render", renderer = r.name()).entered();
-            r.render(site, &staging)
+            r.render(site, &staging, scope)
         })
         .collect();
     let mut rendered = Vec::new();

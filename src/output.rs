@@ -20,17 +20,33 @@ use walkdir::WalkDir;
 /// index, page manifest). Servers must never serve it.
 pub const META_DIR: &str = ".helpcenter";
 
+/// Work for [`Staging::commit`] to do once the files are in place (a live rebuild's search
+/// index update).
+pub type AfterCommit = Box<dyn FnOnce() -> io::Result<()> + Send>;
+
 /// A folder being filled by a build. Dropped without [`Staging::commit`], it is removed (or,
 /// when it was a previous output, put back for the next build).
-#[derive(Debug)]
 pub struct Staging {
     dir: PathBuf,
     target: PathBuf,
     previous: PathBuf,
-    /// When the folder is a previous output: the files written into it so far (`/`-separated,
-    /// relative), so that [`Staging::commit`] can delete the rest.
+    /// When the folder is a previous output, or an overlay: the files written into it so far
+    /// (`/`-separated, relative), so that [`Staging::commit`] can delete the rest or move them.
     written: Option<Mutex<HashSet<String>>>,
+    /// An overlay holds only what a live rebuild changed; its folders listed here replace
+    /// the target's whole, the rest is moved in file by file.
+    overlay: Option<Vec<String>>,
+    after_commit: Mutex<Vec<AfterCommit>>,
     committed: bool,
+}
+
+impl std::fmt::Debug for Staging {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Staging")
+            .field("dir", &self.dir)
+            .field("target", &self.target)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Staging {
@@ -74,12 +90,38 @@ impl Staging {
             target: target.to_path_buf(),
             previous,
             written: recycled.then(Default::default),
+            overlay: None,
+            after_commit: Mutex::default(),
             committed: false,
         })
     }
 
+    /// A staging folder for a live rebuild of `target`: empty, holding only what the rebuild
+    /// writes. [`Staging::commit`] moves each file into the target (each one atomically) and
+    /// puts each folder of `whole` in place of the target's.
+    pub fn overlay(target: &Path, whole: &[&str]) -> io::Result<Staging> {
+        let mut staging = Staging::new(&target.with_file_name(format!(
+            "{}.live",
+            target.file_name().map_or("public".into(), |n| n.to_string_lossy())
+        )))?;
+        staging.target = target.to_path_buf();
+        staging.written = Some(Mutex::default());
+        staging.overlay = Some(whole.iter().map(|w| w.to_string()).collect());
+        Ok(staging)
+    }
+
     pub fn dir(&self) -> &Path {
         &self.dir
+    }
+
+    /// The folder this staging replaces (or, as an overlay, updates).
+    pub fn target(&self) -> &Path {
+        &self.target
+    }
+
+    /// Run `work` at commit, after the files are in place; a dropped staging never runs it.
+    pub fn after_commit(&self, work: AfterCommit) {
+        self.after_commit.lock().expect("not poisoned").push(work);
     }
 
     /// Write `bytes` at `rel` (a `/`-separated path) inside the staging folder.
@@ -192,6 +234,16 @@ impl Staging {
     /// Put the staged site in place of the target. The old output is moved aside first, and
     /// kept as the next build's staging folder.
     pub fn commit(mut self) -> io::Result<()> {
+        if let Some(whole) = self.overlay.take() {
+            let written = self
+                .written
+                .take()
+                .map(|w| w.into_inner().expect("not poisoned"));
+            self.move_into_target(&written.unwrap_or_default(), &whole)?;
+            self.committed = true;
+            fs::remove_dir_all(&self.dir)?;
+            return self.run_after_commit();
+        }
         if let Some(written) = self.written.take() {
             self.remove_unwritten(&written.into_inner().expect("not poisoned"))?;
         }
@@ -218,6 +270,46 @@ impl Staging {
         if had_old && aside != self.previous {
             fs::remove_dir_all(&aside)?;
         }
+        self.run_after_commit()
+    }
+
+    fn run_after_commit(&mut self) -> io::Result<()> {
+        let work = std::mem::take(&mut *self.after_commit.lock().expect("not poisoned"));
+        work.into_iter().try_for_each(|work| work())
+    }
+
+    /// An overlay's commit: each file renamed over the target's (a reader never sees half a
+    /// file), each `whole` folder swapped in place of the target's.
+    fn move_into_target(&self, written: &HashSet<String>, whole: &[String]) -> io::Result<()> {
+        let in_whole = |rel: &str| {
+            whole.iter().any(|w| {
+                rel.strip_prefix(w.as_str())
+                    .is_some_and(|r| r.starts_with('/'))
+            })
+        };
+        for rel in written.iter().filter(|rel| !in_whole(rel)) {
+            let to = self.target.join(rel);
+            if let Some(parent) = to.parent() {
+                fs::create_dir_all(parent)?;
+            }
+            if to.is_symlink() {
+                fs::remove_file(&to)?;
+            }
+            fs::rename(self.dir.join(rel), to)?;
+        }
+        for folder in whole {
+            let staged = self.dir.join(folder);
+            if !staged.is_dir() {
+                continue;
+            }
+            let live = self.target.join(folder);
+            let aside = self.dir.join(format!("{folder}.replaced"));
+            let had_old = fs::symlink_metadata(&live).is_ok();
+            if had_old {
+                fs::rename(&live, &aside)?;
+            }
+            fs::rename(&staged, &live)?;
+        }
         Ok(())
     }
 }
@@ -229,6 +321,7 @@ impl Drop for Staging {
         }
         // A recycled folder goes back for the next build to reuse; a new one is removed.
         if self.written.is_none()
+            || self.overlay.is_some()
             || self.previous.exists()
             || fs::rename(&self.dir, &self.previous).is_err()
         {

@@ -35,6 +35,9 @@ pub struct Removed {
     pub what: String,
 }
 
+/// The help line of every `html-removed` warning.
+pub const HINT: &str = "write it in Markdown; only if every editor is trusted, set `allow_raw_html = true` in site.toml";
+
 /// URL schemes a link or image may use; relative URLs are always fine.
 const SCHEMES: &[&str] = &["http", "https", "mailto", "tel"];
 

@@ -90,8 +90,10 @@ fn a_build_never_writes_through_links_planted_in_its_output() {
 #[test]
 fn alias_amplification_is_refused_with_the_file_named() {
     let site = Site::minimal();
+    // The table's own fields, valid for its schema: 20,000 notes, each the 100,000-character
+    // title again.
     let mut table = format!(
-        "title: T\nnotes: &long \"{}\"\nrows:\n  - location: Brazil\n    countries: [BR]\n    notes: [",
+        "title: &long \"{}\"\nrows:\n  - location: Brazil\n    countries: [BR]\nnotes: [",
         "x".repeat(100_000)
     );
     table.push_str(&vec!["*long"; 20_000].join(", "));
@@ -102,7 +104,7 @@ fn alias_amplification_is_refused_with_the_file_named() {
     let all = text(&out);
     assert_eq!(code(&out), 1, "{all}");
     assert!(
-        all.contains("bomb.yaml:6:") && all.contains("aliases expand this file to more than"),
+        all.contains("bomb.yaml:5:") && all.contains("aliases expand this file to more than"),
         "{all}"
     );
 }
@@ -289,4 +291,27 @@ fn a_staging_folder_left_by_a_crashed_build_is_removed() {
     site.run_ok(&["build"]);
     assert!(!stale.exists(), "the crashed build's folder is gone");
     assert!(site.public().join("index.html").is_file());
+}
+
+#[test]
+fn raw_html_in_a_service_description_is_cleaned_and_named() {
+    let site = Site::minimal();
+    site.write(
+        "content/data/services.yaml",
+        "- id: cdn\n  name: CDN\n  summary: S.\n  description: \"Fast <img src=x onerror=alert(1)>.\"\n",
+    );
+    site.write(
+        "content/services.md",
+        "---\ntitle: Services\ndescription: S.\n---\n{{ services() }}\n",
+    );
+    let out = site.run(&["check"]);
+    assert!(
+        text(&out).contains(
+            "the `onerror` attribute of `<img>` is removed from the description of service `cdn`"
+        ),
+        "{}",
+        text(&out)
+    );
+    site.run_ok(&["build"]);
+    assert!(!site.read_output("services/index.html").contains("onerror"));
 }

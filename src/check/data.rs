@@ -73,7 +73,31 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
         &mut diagnostics,
     );
     unplaced(site, &mut diagnostics);
+    removed_html(site, &mut diagnostics);
     diagnostics
+}
+
+/// Raw HTML and unsafe links that [`crate::sanitize`] takes out of service descriptions.
+fn removed_html(site: &Site, diagnostics: &mut Vec<Diagnostic>) {
+    for service in &site.data.services {
+        let converted = crate::markdown::convert(&service.description, site.config.raw_html());
+        let Some(path) = site.data.sources.get(&DataRef::Service(service.id.clone())) else {
+            continue;
+        };
+        for removed in converted.removed {
+            diagnostics.push(
+                Diagnostic::warning(
+                    "html-removed",
+                    Location::file(path),
+                    format!(
+                        "{} is removed from the description of service `{}`",
+                        removed.what, service.id
+                    ),
+                )
+                .with_hint(crate::sanitize::HINT),
+            );
+        }
+    }
 }
 
 /// Services with the same id or roles with the same code (compared as anchors: `AM` and `am`

@@ -26,15 +26,33 @@ struct Targets<'a> {
     drafts: HashMap<String, &'a str>,
 }
 
-pub fn check(site: &Site) -> Vec<Diagnostic> {
-    check_pages(site, 0..site.pages.len())
+/// The links of the pages at `indexes`, one list per page (a live rebuild checks only the
+/// pages an edit touches).
+pub fn check_pages(site: &Site, indexes: &[usize]) -> Vec<Vec<Diagnostic>> {
+    let targets = Targets::new(site);
+    indexes
+        .iter()
+        .map(|&index| check_page(site, &targets, index))
+        .collect()
 }
 
-/// The links of the pages at `indexes` (a live rebuild checks only the edited pages).
-pub fn check_pages(site: &Site, indexes: impl IntoIterator<Item = usize>) -> Vec<Diagnostic> {
-    let targets = Targets::new(site);
+/// The pages with a link to one of `urls` (whose anchors they may point at).
+pub fn linking_to(site: &Site, urls: &HashSet<&str>) -> Vec<usize> {
+    (0..site.pages.len())
+        .filter(|&i| {
+            let page = &site.pages[i];
+            page.markdown.links.iter().any(|link| {
+                let resolved = resolve(&page.url, &link.url);
+                let path = resolved.split(['#', '?']).next().unwrap_or("");
+                urls.contains(path) || (path.is_empty() && urls.contains(page.url.as_str()))
+            })
+        })
+        .collect()
+}
+
+fn check_page(site: &Site, targets: &Targets, index: usize) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
-    for index in indexes {
+    {
         let page = &site.pages[index];
         for link in &page.markdown.links {
             let offset = page.body_offset + link.offset;
@@ -48,7 +66,7 @@ pub fn check_pages(site: &Site, indexes: impl IntoIterator<Item = usize>) -> Vec
                 })
                 .map_or(offset, |i| offset + i);
             let location = || Location::at_offset(page_file(site, page), &page.source, offset);
-            if let Some(found) = check_link(site, &targets, index, page, &link.url, location) {
+            if let Some(found) = check_link(site, targets, index, page, &link.url, location) {
                 diagnostics.push(found);
             }
         }
@@ -207,6 +225,14 @@ fn check_link(
         match targets.page(&resolved) {
             Some(target) => Some(target),
             None if targets.files.contains(&resolved) => None,
+            // The page's own error says why it is missing.
+            None if site
+                .unloaded
+                .iter()
+                .any(|u| u.trim_end_matches('/') == resolved.trim_end_matches('/')) =>
+            {
+                return None;
+            }
             None => {
                 return Some(missing_target(
                     site,

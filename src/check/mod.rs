@@ -50,16 +50,64 @@ impl Default for CheckOptions {
 /// Run every check on a loaded site. Diagnostics come back in the order of the families above;
 /// callers sort them by location.
 pub fn check(site: &Site, options: &CheckOptions) -> Vec<Diagnostic> {
+    run(site, options).all()
+}
+
+/// Every check's findings, kept apart by what they depend on: a body edit changes only
+/// per-page findings, so a live rebuild runs again the checks of the pages it touches.
+#[derive(Debug, Clone, Default)]
+pub struct Checks {
+    /// The site as a whole: its shape, data, phone numbers, review dates.
+    pub site: Vec<Diagnostic>,
+    /// Per page, by index: its links and its own problems.
+    pub pages: Vec<Vec<Diagnostic>>,
+}
+
+impl Checks {
+    /// Run the per-page checks of `indexes` again, after their pages changed.
+    pub fn recheck_pages(&mut self, site: &Site, indexes: &[usize]) {
+        for (&index, found) in indexes.iter().zip(page_checks(site, indexes)) {
+            self.pages[index] = found;
+        }
+    }
+
+    pub fn all(&self) -> Vec<Diagnostic> {
+        let pages = self.pages.iter().flatten();
+        self.site.iter().chain(pages).cloned().collect()
+    }
+}
+
+/// Run every check. The site-wide passes are independent and run side by side, beside the
+/// per-page checks.
+pub fn run(site: &Site, options: &CheckOptions) -> Checks {
     let _span = tracing::debug_span!("check").entered();
-    // Independent passes, run side by side; the caller sorts what they find.
-    let passes: [&(dyn Fn() -> Vec<Diagnostic> + Sync); 5] = [
-        &|| pages::check(site),
-        &|| tracing::debug_span!("links").in_scope(|| links::check(site)),
+    let passes: [&(dyn Fn() -> Vec<Diagnostic> + Sync); 4] = [
+        &|| pages::check_site(site),
         &|| data::check(site),
         &|| tracing::debug_span!("phones").in_scope(|| phones::check(site)),
         &|| freshness::check(site, options),
     ];
-    passes.par_iter().flat_map_iter(|pass| pass()).collect()
+    let all: Vec<usize> = (0..site.pages.len()).collect();
+    let (site_wide, pages) = rayon::join(
+        || passes.par_iter().flat_map_iter(|pass| pass()).collect(),
+        || tracing::debug_span!("links").in_scope(|| page_checks(site, &all)),
+    );
+    Checks {
+        site: site_wide,
+        pages,
+    }
+}
+
+fn page_checks(site: &Site, indexes: &[usize]) -> Vec<Vec<Diagnostic>> {
+    let links = links::check_pages(site, indexes);
+    indexes
+        .iter()
+        .zip(links)
+        .map(|(&index, mut found)| {
+            found.extend(pages::check_page(site, index));
+            found
+        })
+        .collect()
 }
 
 /// The file of a page, for diagnostics.

@@ -8,13 +8,20 @@ use crate::config::CONFIG_FILE;
 use crate::content::{PageKind, Site};
 use crate::diagnostics::{Diagnostic, Location};
 
-pub fn check(site: &Site) -> Vec<Diagnostic> {
+/// What concerns the site's shape: settings, URLs, reachability.
+pub fn check_site(site: &Site) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     config(site, &mut diagnostics);
     duplicate_urls(site, &mut diagnostics);
     reachability(site, &mut diagnostics);
+    diagnostics
+}
+
+/// What concerns one page alone (a live rebuild checks the edited pages again).
+pub fn check_page(site: &Site, index: usize) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
     let templates = site.config.theme_dir().join("templates");
-    for page in site.pages.iter().filter(|p| !p.path.is_empty()) {
+    if let Some(page) = site.pages.get(index).filter(|p| !p.path.is_empty()) {
         removed_html(site, page, &mut diagnostics);
         if page.kind == PageKind::Section
             && page.children.is_empty()
@@ -185,9 +192,7 @@ fn removed_html(site: &Site, page: &crate::content::Page, diagnostics: &mut Vec<
                 ),
                 format!("{} is removed from the published page", removed.what),
             )
-            .with_hint(
-                "write it in Markdown; only if every editor is trusted, set `allow_raw_html = true` in site.toml",
-            ),
+            .with_hint(crate::sanitize::HINT),
         );
     }
 }

@@ -73,6 +73,9 @@ pub struct Site {
     pub assets: Vec<PathBuf>,
     /// How many content files were read.
     pub files_read: usize,
+    /// URLs of the pages whose file failed to load (its error says why): links to them are
+    /// not reported again as broken.
+    pub unloaded: Vec<String>,
     /// Pages left out because they are drafts (paths relative to `content/`); empty with
     /// `--drafts`.
     pub drafts: Vec<String>,
@@ -200,11 +203,15 @@ pub fn load(config: &Config, options: LoadOptions) -> (Site, Vec<Diagnostic>) {
 
     let mut pages = Vec::with_capacity(parsed.len() + 1);
     let mut drafts = Vec::new();
+    let mut unloaded = Vec::new();
     for (path, result) in markdown.iter().zip(parsed) {
         match result {
             Ok(Some(page)) => pages.push(page),
             Ok(None) => drafts.push(relative(&content, path)),
-            Err(d) => diagnostics.push(d),
+            Err(d) => {
+                unloaded.extend(url_for(path.strip_prefix(&content).unwrap_or(path)));
+                diagnostics.push(d);
+            }
         }
     }
     tracing::debug_span!("history").in_scope(|| history::apply(&content, &mut pages));
@@ -217,6 +224,7 @@ pub fn load(config: &Config, options: LoadOptions) -> (Site, Vec<Diagnostic>) {
         placements: HashMap::new(),
         assets,
         files_read,
+        unloaded,
         drafts,
     };
     diagnostics.extend(place_data(&mut site));

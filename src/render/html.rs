@@ -6,8 +6,8 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, Value};
 
-use super::Renderer;
 use super::theme::{Theme, template_error};
+use super::{Renderer, Scope};
 use crate::content::data::ContactTable;
 use crate::content::{DataRef, Page, PageKind, Site, resolve_shortcode};
 use crate::diagnostics::{Diagnostic, Location};
@@ -106,16 +106,24 @@ impl Renderer for HtmlRenderer {
         "html"
     }
 
-    fn render(&self, site: &Site, out: &Staging) -> Result<String, Vec<Diagnostic>> {
+    fn render(&self, site: &Site, out: &Staging, scope: Scope) -> Result<String, Vec<Diagnostic>> {
         let shared = self.shared_context(site);
         let contents = tracing::debug_span!("contents").in_scope(|| self.page_contents(site))?;
+        let all: Vec<usize>;
+        let pages = match scope {
+            Scope::Site => {
+                all = (0..site.pages.len()).collect();
+                &all
+            }
+            Scope::Pages { edited, .. } => edited,
+        };
         // The special pages start beside the others: the handbook, every page in one, is
         // the longest single render and would otherwise run alone at the end.
         let (written, special) = rayon::join(
             || {
-                (0..site.pages.len())
-                    .into_par_iter()
-                    .map(|index| {
+                pages
+                    .par_iter()
+                    .map(|&index| {
                         let html = self.render_page(site, &shared, index, &contents[index])?;
                         let url = &site.pages[index].url;
                         out.write(&file_for_url(url), html.as_bytes())
@@ -132,6 +140,10 @@ impl Renderer for HtmlRenderer {
         for (path, text) in special? {
             out.write(path, text.as_bytes())
                 .map_err(|e| vec![io_error(path, e)])?;
+        }
+        if let Scope::Pages { .. } = scope {
+            // Body edits change no asset.
+            return Ok(format!("{} pages", pages.len()));
         }
         let copies: Vec<Result<(), Diagnostic>> = self
             .theme

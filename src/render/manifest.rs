@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::Renderer;
+use super::{Renderer, Scope};
 use crate::content::Site;
 use crate::diagnostics::{Diagnostic, Location};
 use crate::output::{META_DIR, Staging};
@@ -54,7 +54,7 @@ impl Renderer for ManifestRenderer {
         "manifest"
     }
 
-    fn render(&self, site: &Site, out: &Staging) -> Result<String, Vec<Diagnostic>> {
+    fn render(&self, site: &Site, out: &Staging, _: Scope) -> Result<String, Vec<Diagnostic>> {
         let json = serde_json::to_vec(&Manifest::of(site)).expect("serializable");
         out.write(&format!("{META_DIR}/{MANIFEST_FILE}"), &json)
             .map_err(|e| {

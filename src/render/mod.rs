@@ -17,6 +17,21 @@ pub trait Renderer: Sync {
     /// Short name for logs (`html`, `search`).
     fn name(&self) -> &'static str;
 
-    /// Write this renderer's files into `out`. Returns a fragment for the build summary.
-    fn render(&self, site: &Site, out: &Staging) -> Result<String, Vec<Diagnostic>>;
+    /// Write this renderer's files for `scope` into `out`. Returns a fragment for the build
+    /// summary.
+    fn render(&self, site: &Site, out: &Staging, scope: Scope) -> Result<String, Vec<Diagnostic>>;
+}
+
+/// What a render covers.
+#[derive(Debug, Clone, Copy)]
+pub enum Scope<'a> {
+    /// The whole site: a build.
+    Site,
+    /// A live rebuild after edits to page bodies: the `edited` pages (indexes into the site's
+    /// pages) and what shows every page (special pages, manifest, search). `stale_documents`
+    /// are the search documents of the edited pages' previous versions.
+    Pages {
+        edited: &'a [usize],
+        stale_documents: &'a [String],
+    },
 }

@@ -25,7 +25,7 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument};
 use crate::content::Site;
 use crate::diagnostics::{Diagnostic, Location};
 use crate::output::{META_DIR, Staging};
-use crate::render::Renderer;
+use crate::render::{Renderer, Scope};
 
 use documents::SearchDoc;
 use schema::{Fields, SCHEMA_VERSION};
@@ -170,7 +170,14 @@ impl Renderer for IndexRenderer {
         "search"
     }
 
-    fn render(&self, site: &Site, out: &Staging) -> Result<String, Vec<Diagnostic>> {
+    fn render(&self, site: &Site, out: &Staging, scope: Scope) -> Result<String, Vec<Diagnostic>> {
+        if let Scope::Pages {
+            edited,
+            stale_documents,
+        } = scope
+        {
+            return update(site, out, edited, stale_documents);
+        }
         let dir = out.dir().join(META_DIR).join(INDEX_DIR);
         let fail = |e: String| {
             vec![Diagnostic::error(
@@ -277,6 +284,29 @@ fn to_document(f: &Fields, d: &SearchDoc, language: &str) -> TantivyDocument {
 
 /// Live rebuilds: in the index under `meta_dir`, drop the documents at `remove_urls` and add
 /// `docs`, then bring [`IndexMeta`]'s document count up to date.
+/// A live rebuild's search: the static index written again whole (its postings number
+/// documents by position; it is small), the edited pages' documents replaced in the tantivy
+/// index once the staged files are in place.
+fn update(
+    site: &Site,
+    out: &Staging,
+    edited: &[usize],
+    stale: &[String],
+) -> Result<String, Vec<Diagnostic>> {
+    let mut docs = Vec::new();
+    for &index in edited {
+        documents::page_documents(site, &site.pages[index], &mut docs);
+    }
+    let summary = static_index::write(site, &documents::documents(site), out)?;
+    let meta_dir = out.target().join(META_DIR);
+    let stale = stale.to_vec();
+    let language = site.config.language.clone();
+    out.after_commit(Box::new(move || {
+        replace_documents(&meta_dir, &stale, &docs, &language).map_err(std::io::Error::other)
+    }));
+    Ok(summary)
+}
+
 pub fn replace_documents(
     meta_dir: &Path,
     remove_urls: &[String],

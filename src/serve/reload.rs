@@ -152,17 +152,22 @@ pub fn first_build(options: &BuildOptions) -> (Option<LiveBuild>, Result<(), Str
     }
 }
 
-/// Rebuild after `changed` files changed: only the edited pages when that is enough.
+/// Rebuild after `changed` files changed: only the edited pages when that is enough. Returns
+/// what the server must know of the new build, from memory.
 fn rebuild(
     options: &BuildOptions,
     live: &mut Option<LiveBuild>,
     changed: &[PathBuf],
-) -> Result<(), String> {
+) -> Result<Snapshot, String> {
     let outcome = match live {
         Some(live) => live.rebuild(changed).map(|rebuilt| match rebuilt {
-            Rebuilt::Pages { urls, elapsed } => (
-                format!("Rebuilt {} in {} ms", urls.join(", "), elapsed.as_millis()),
-                Vec::new(),
+            Rebuilt::Pages { urls, report } => (
+                format!(
+                    "Rebuilt {} in {} ms",
+                    urls.join(", "),
+                    report.elapsed.as_millis()
+                ),
+                report.warnings,
             ),
             Rebuilt::Full(report) => (report.summary(), report.warnings),
         }),
@@ -171,7 +176,19 @@ fn rebuild(
             (report.summary(), report.warnings)
         }),
     };
-    report(options, outcome)
+    report(options, outcome)?;
+    let site = live.as_ref().expect("a successful build is kept").site();
+    Ok(Snapshot {
+        title: site.config.title.clone(),
+        pages: site
+            .pages
+            .iter()
+            .map(|p| (p.url.clone(), p.content_hash.clone()))
+            .collect(),
+        search: crate::search::Search::open(&options.output_dir())
+            .map(Arc::new)
+            .map_err(|e| e.to_string()),
+    })
 }
 
 /// Start watching; the returned watcher stops the watch (and the rebuild thread) when dropped.
@@ -255,11 +272,8 @@ fn rebuild_loop(
         changed.sort();
         changed.dedup();
         match rebuild(options, &mut live, &changed) {
-            Ok(()) => {
-                match Snapshot::load(&state.output) {
-                    Ok(snapshot) => state.snapshot.store(Arc::new(snapshot)),
-                    Err(e) => tracing::error!(error = %e, "reading the new build's manifest"),
-                }
+            Ok(snapshot) => {
+                state.snapshot.store(Arc::new(snapshot));
                 state.reload.succeeded();
             }
             Err(text) => {

@@ -22,8 +22,14 @@ pub struct Site {
 impl Site {
     /// A minimal valid site: `site.toml`, the default theme (copied), a home page.
     pub fn minimal() -> Site {
+        Site::minimal_in(&std::env::temp_dir())
+    }
+
+    /// [`Site::minimal`] in a temporary folder under `parent` (`/dev/shm` for tests that
+    /// build hundreds of times: no disk waits).
+    pub fn minimal_in(parent: &Path) -> Site {
         let site = Site {
-            dir: tempfile::tempdir().expect("tempdir"),
+            dir: tempfile::tempdir_in(parent).expect("tempdir"),
         };
         site.write(
             "site.toml",
