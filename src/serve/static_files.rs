@@ -1,6 +1,7 @@
 //! The built site's files: content types, ETag / Last-Modified with 304s, cache headers, the
-//! theme's 404 page, no listings, nothing outside the output folder and nothing hidden (the
-//! `.helpcenter` build metadata included).
+//! theme's 404 page, no listings, nothing outside the output folder (no symbolic link is
+//! followed out of it) and nothing hidden (the `.helpcenter` build metadata included). Text
+//! files are sent compressed when the reader accepts it, from [`super::compress::Cache`].
 
 use std::path::Path;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -10,6 +11,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 
+use super::compress::{self, Encoding};
 use super::{Shared, reload};
 
 /// Longer (percent-encoded) paths are refused.
@@ -77,6 +79,9 @@ pub async fn serve(
     let Some(meta) = metadata_across_swap(&state, &path).await else {
         return not_found(&state).await;
     };
+    if !segments.is_empty() && !inside_output(&state, &path).await {
+        return not_found(&state).await;
+    }
     let slash = uri.path().ends_with('/');
     if meta.is_dir() {
         if !slash {
@@ -110,6 +115,18 @@ pub async fn serve(
     } else {
         not_found(&state).await
     }
+}
+
+/// Whether `path`, every symbolic link resolved, is still below the output folder (a link to
+/// a folder elsewhere, such as `public/etc -> /etc`, is not).
+async fn inside_output(state: &Shared, path: &Path) -> bool {
+    let (Ok(root), Ok(real)) = (
+        tokio::fs::canonicalize(&state.output).await,
+        tokio::fs::canonicalize(path).await,
+    ) else {
+        return false;
+    };
+    real.starts_with(root)
 }
 
 /// A rebuild swaps the output folder by two renames; a request landing in between waits for
@@ -153,23 +170,58 @@ async fn send_file(
     } else {
         OTHER_CACHE
     };
+    let compressible = is_compressible(&content_type) && meta.len() >= compress::MIN_SIZE;
+    let encoding = compressible.then(|| Encoding::choose(headers)).flatten();
     let mut response = if not_modified(headers, &etag, modified) {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
-        let Ok(mut bytes) = tokio::fs::read(path).await else {
-            return not_found(state).await;
+        let body = match encoding {
+            Some(encoding) => {
+                let key = compress::Key {
+                    path: path.to_path_buf(),
+                    len: meta.len(),
+                    modified_nanos: nanos,
+                    inject,
+                    encoding,
+                };
+                let file = path.to_path_buf();
+                let load = move || {
+                    let bytes = std::fs::read(file)?;
+                    Ok(if inject { reload::inject(bytes) } else { bytes })
+                };
+                match state.compressed.get(key, load).await {
+                    Ok(bytes) => Body::from(bytes),
+                    Err(_) => return not_found(state).await,
+                }
+            }
+            None => {
+                let Ok(mut bytes) = tokio::fs::read(path).await else {
+                    return not_found(state).await;
+                };
+                if inject {
+                    bytes = reload::inject(bytes);
+                }
+                Body::from(bytes)
+            }
         };
-        if inject {
-            bytes = reload::inject(bytes);
-        }
-        let mut response = Response::new(Body::from(bytes));
-        response.headers_mut().insert(
+        let mut response = Response::new(body);
+        let h = response.headers_mut();
+        h.insert(
             header::CONTENT_TYPE,
             HeaderValue::from_str(&content_type).expect("mime is a header value"),
         );
+        if let Some(encoding) = encoding {
+            h.insert(
+                header::CONTENT_ENCODING,
+                HeaderValue::from_static(encoding.name()),
+            );
+        }
         response
     };
     let h = response.headers_mut();
+    if compressible {
+        h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    }
     h.insert(header::ETAG, HeaderValue::from_str(&etag).expect("etag"));
     if let Some(m) = modified {
         h.insert(
@@ -223,6 +275,14 @@ async fn not_found(state: &Shared) -> Response {
         .headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     response
+}
+
+/// Text worth compressing (what tower-http's compression would compress, less images).
+fn is_compressible(content_type: &str) -> bool {
+    content_type.starts_with("text/")
+        || ["javascript", "json", "xml", "svg"]
+            .iter()
+            .any(|t| content_type.contains(t))
 }
 
 fn content_type(path: &Path) -> String {
