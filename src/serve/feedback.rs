@@ -21,6 +21,8 @@ pub const MAX_COMMENT_CHARS: usize = 2000;
 /// character is 12 bytes percent-encoded in a form, or a `\uXXXX\uXXXX` pair in JSON), plus
 /// room for the other fields.
 pub const MAX_BODY: usize = MAX_COMMENT_CHARS * 12 + 8 * 1024;
+/// Bytes past [`MAX_BODY`] read (and dropped) before answering 413.
+const DRAIN: usize = 256 * 1024;
 /// Seconds a reader is told to wait when the disk is full.
 const FULL_RETRY_AFTER: u64 = 60;
 /// A field people do not see (hidden by the theme); bots fill it.
@@ -92,7 +94,7 @@ async fn accept(state: &Shared, peer: SocketAddr, request: Request) -> Result<Re
     if let Some(length) = headers
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok()?.parse::<u64>().ok())
-        && length > MAX_BODY as u64
+        && length > (MAX_BODY + DRAIN) as u64
     {
         return Err(too_large().into());
     }
@@ -183,17 +185,29 @@ fn too_large() -> Refused {
     )
 }
 
-async fn read_body(body: Body) -> Result<axum::body::Bytes, Refused> {
-    axum::body::to_bytes(body, MAX_BODY).await.map_err(|e| {
-        let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&e);
-        while let Some(err) = source {
-            if err.is::<http_body_util::LengthLimitError>() {
-                return too_large();
+/// The body, up to [`MAX_BODY`]. A larger one is still read up to [`DRAIN`] bytes more before
+/// the 413, so a client that is still sending gets the answer rather than a reset connection.
+async fn read_body(mut body: Body) -> Result<axum::body::Bytes, Refused> {
+    use http_body_util::BodyExt;
+    let mut bytes = Vec::new();
+    let mut seen = 0;
+    while let Some(frame) = body.frame().await {
+        let frame =
+            frame.map_err(|_| (StatusCode::BAD_REQUEST, "the body could not be read".into()))?;
+        if let Ok(data) = frame.into_data() {
+            seen += data.len();
+            if seen > MAX_BODY + DRAIN {
+                return Err(too_large());
             }
-            source = err.source();
+            if seen <= MAX_BODY {
+                bytes.extend_from_slice(&data);
+            }
         }
-        (StatusCode::BAD_REQUEST, "the body could not be read".into())
-    })
+    }
+    if seen > MAX_BODY {
+        return Err(too_large());
+    }
+    Ok(bytes.into())
 }
 
 fn unprocessable(message: impl Into<String>) -> Refused {
