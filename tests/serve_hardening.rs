@@ -346,6 +346,18 @@ fn symlinked_folders_do_not_leave_the_output() {
     }
     let r = client.get(server.at("/alias/ok.txt")).send().unwrap();
     assert_eq!(r.status(), 200, "a link within the output is fine");
+    // A link out below a link that stays in.
+    std::os::unix::fs::symlink(outside.path(), public.join("inner/out")).unwrap();
+    let r = client
+        .get(server.at("/alias/out/secret.txt"))
+        .send()
+        .unwrap();
+    assert_eq!(r.status(), 404);
+    let r = client
+        .get(server.at("/inner/out/secret.txt"))
+        .send()
+        .unwrap();
+    assert_eq!(r.status(), 404);
 }
 
 #[test]

@@ -79,7 +79,7 @@ pub async fn serve(
     let Some(meta) = metadata_across_swap(&state, &path).await else {
         return not_found(&state).await;
     };
-    if !segments.is_empty() && !inside_output(&state, &path).await {
+    if !inside_output(&state, &segments).await {
         return not_found(&state).await;
     }
     let slash = uri.path().ends_with('/');
@@ -117,16 +117,36 @@ pub async fn serve(
     }
 }
 
-/// Whether `path`, every symbolic link resolved, is still below the output folder (a link to
-/// a folder elsewhere, such as `public/etc -> /etc`, is not).
-async fn inside_output(state: &Shared, path: &Path) -> bool {
-    let (Ok(root), Ok(real)) = (
-        tokio::fs::canonicalize(&state.output).await,
-        tokio::fs::canonicalize(path).await,
-    ) else {
-        return false;
-    };
-    real.starts_with(root)
+/// Whether the folders on the way to `segments`' last one stay below the output folder: a
+/// symbolic link among them (such as `public/etc -> /etc`) must resolve inside it. The last
+/// segment is the caller's: a link there is neither file nor folder to it, so never served.
+async fn inside_output(state: &Shared, segments: &[String]) -> bool {
+    if segments.len() < 2 {
+        return true;
+    }
+    let root = state.output.clone();
+    let folders = segments[..segments.len() - 1].to_vec();
+    tokio::task::spawn_blocking(move || {
+        let mut path = root.clone();
+        for folder in &folders {
+            path.push(folder);
+            match std::fs::symlink_metadata(&path) {
+                Ok(m) if m.file_type().is_symlink() => {
+                    // Resolve the whole way (links below this one included).
+                    let all = folders.iter().fold(root.clone(), |p, f| p.join(f));
+                    let (Ok(root), Ok(real)) = (root.canonicalize(), all.canonicalize()) else {
+                        return false;
+                    };
+                    return real.starts_with(root);
+                }
+                Ok(_) => {}
+                Err(_) => return false,
+            }
+        }
+        true
+    })
+    .await
+    .unwrap_or(false)
 }
 
 /// A rebuild swaps the output folder by two renames; a request landing in between waits for
