@@ -76,12 +76,9 @@ pub async fn serve(
     };
     let mut path = state.output.clone();
     path.extend(&segments);
-    let Some(meta) = metadata_across_swap(&state, &path).await else {
+    let Some(meta) = metadata_across_swap(&state, &segments).await else {
         return not_found(&state).await;
     };
-    if !inside_output(&state, &segments).await {
-        return not_found(&state).await;
-    }
     let slash = uri.path().ends_with('/');
     if meta.is_dir() {
         if !slash {
@@ -117,48 +114,61 @@ pub async fn serve(
     }
 }
 
-/// Whether the folders on the way to `segments`' last one stay below the output folder: a
-/// symbolic link among them (such as `public/etc -> /etc`) must resolve inside it. The last
-/// segment is the caller's: a link there is neither file nor folder to it, so never served.
-async fn inside_output(state: &Shared, segments: &[String]) -> bool {
-    if segments.len() < 2 {
-        return true;
-    }
-    let root = state.output.clone();
-    let folders = segments[..segments.len() - 1].to_vec();
-    tokio::task::spawn_blocking(move || {
-        let mut path = root.clone();
-        for folder in &folders {
-            path.push(folder);
-            match std::fs::symlink_metadata(&path) {
-                Ok(m) if m.file_type().is_symlink() => {
-                    // Resolve the whole way (links below this one included).
-                    let all = folders.iter().fold(root.clone(), |p, f| p.join(f));
-                    let (Ok(root), Ok(real)) = (root.canonicalize(), all.canonicalize()) else {
-                        return false;
-                    };
-                    return real.starts_with(root);
+enum Lookup {
+    Found(std::fs::Metadata),
+    Missing,
+    /// A symbolic link on the way leads out of the output folder.
+    Outside,
+}
+
+/// The metadata of `root/segments…` (of a link itself, not its target: a link there is neither
+/// file nor folder, so never served). The folders on the way may be symbolic links only when
+/// they resolve inside `root` (`public/etc -> /etc` does not).
+fn lookup(root: &Path, segments: &[String]) -> Lookup {
+    let mut path = root.to_path_buf();
+    let (last, folders) = match segments.split_last() {
+        Some((last, folders)) => (Some(last), folders),
+        None => (None, &[][..]),
+    };
+    let mut checked = false;
+    for folder in folders {
+        path.push(folder);
+        match std::fs::symlink_metadata(&path) {
+            Ok(m) if m.file_type().is_symlink() && !checked => {
+                // Resolve the whole way (links below this one included).
+                let all = folders.iter().fold(root.to_path_buf(), |p, f| p.join(f));
+                match (root.canonicalize(), all.canonicalize()) {
+                    (Ok(top), Ok(real)) if real.starts_with(&top) => checked = true,
+                    _ => return Lookup::Outside,
                 }
-                Ok(_) => {}
-                Err(_) => return false,
             }
+            Ok(_) => {}
+            Err(_) => return Lookup::Missing,
         }
-        true
-    })
-    .await
-    .unwrap_or(false)
+    }
+    if let Some(last) = last {
+        path.push(last);
+    }
+    match std::fs::symlink_metadata(&path) {
+        Ok(m) => Lookup::Found(m),
+        Err(_) => Lookup::Missing,
+    }
 }
 
 /// A rebuild swaps the output folder by two renames; a request landing in between waits for
 /// the new folder (briefly) instead of answering 404.
-async fn metadata_across_swap(state: &Shared, path: &Path) -> Option<std::fs::Metadata> {
+async fn metadata_across_swap(state: &Shared, segments: &[String]) -> Option<std::fs::Metadata> {
     for _ in 0..20 {
-        match tokio::fs::symlink_metadata(path).await {
-            Ok(meta) => return Some(meta),
-            Err(_) if !state.output.exists() => {
+        let (root, segments) = (state.output.clone(), segments.to_vec());
+        match tokio::task::spawn_blocking(move || lookup(&root, &segments))
+            .await
+            .ok()?
+        {
+            Lookup::Found(meta) => return Some(meta),
+            Lookup::Missing if !state.output.exists() => {
                 tokio::time::sleep(std::time::Duration::from_millis(5)).await;
             }
-            Err(_) => return None,
+            Lookup::Missing | Lookup::Outside => return None,
         }
     }
     None
