@@ -126,6 +126,25 @@ struct ServeArgs {
     /// Feedback posts allowed per client per minute (0: no limit).
     #[arg(long, default_value_t = 30, value_name = "N")]
     rate_limit: u32,
+    /// Another name of this site for the Host/Origin check of posts (`help.example.com`,
+    /// `host:port`); repeatable. The base_url host and the bound address are always allowed.
+    #[arg(long = "allowed-host", value_name = "HOST")]
+    allowed_hosts: Vec<String>,
+    /// A reverse proxy (IP or CIDR) whose X-Forwarded-For/-Host and Forwarded headers are
+    /// believed, also for the rate limit; repeatable.
+    #[arg(long = "trusted-proxy", value_name = "IP[/BITS]", value_parser = helpcenter::serve::parse_net)]
+    trusted_proxies: Vec<ipnet::IpNet>,
+    /// Seconds a connection has to send a request's headers, from opening or from the previous
+    /// response (idle keep-alive connections close then).
+    #[arg(long, value_name = "SECS", default_value_t = helpcenter::serve::DEFAULT_HEADER_TIMEOUT_SECS)]
+    header_timeout: u64,
+    /// Seconds to answer a request (not the live-reload stream) before 408.
+    #[arg(long, value_name = "SECS", default_value_t = helpcenter::serve::DEFAULT_REQUEST_TIMEOUT_SECS)]
+    request_timeout: u64,
+    /// Open connections at most (lowered to fit the open-file limit); past it the longest idle
+    /// one is closed.
+    #[arg(long, value_name = "N", default_value_t = helpcenter::serve::DEFAULT_MAX_CONNECTIONS)]
+    max_connections: usize,
 }
 
 #[derive(Subcommand)]
@@ -315,6 +334,11 @@ fn run_serve(args: ServeArgs) -> ExitCode {
         build_first: !args.no_build,
         feedback_db,
         rate_limit: args.rate_limit,
+        allowed_hosts: args.allowed_hosts,
+        trusted_proxies: args.trusted_proxies,
+        header_timeout: std::time::Duration::from_secs(args.header_timeout.max(1)),
+        request_timeout: std::time::Duration::from_secs(args.request_timeout.max(1)),
+        max_connections: args.max_connections.max(1),
     };
     match helpcenter::serve::run(options) {
         Ok(()) => ExitCode::SUCCESS,

@@ -329,10 +329,10 @@ fn feedback_accepts_json_and_forms_and_refuses_bad_input() {
         json_error(request.send().unwrap(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
     }
 
-    // 413: over 16 KiB, announced or streamed (chunked).
+    // 413: over the limit (32,192 bytes), announced or streamed (chunked).
     let big = format!(
         "{{\"page\": \"/\", \"helpful\": true, \"comment\": \"{}\"}}",
-        "a".repeat(17 * 1024)
+        "a".repeat(33 * 1024)
     );
     let r = client
         .post(&url)

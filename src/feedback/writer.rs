@@ -22,6 +22,9 @@ pub enum StoreError {
     Busy,
     #[error("the feedback store is closed")]
     Closed,
+    /// The disk (or the database's size limit) is full: nothing was stored.
+    #[error("the server is out of storage for feedback; try again later")]
+    Full,
     #[error("the feedback database failed: {0}")]
     Database(String),
 }
@@ -41,16 +44,20 @@ pub struct Writer {
 impl Writer {
     /// Open the database (migrating it) and start the writer thread.
     pub fn start(path: &Path) -> rusqlite::Result<Writer> {
-        let conn = super::open(path)?;
+        Ok(Writer::with_connection(super::open(path)?))
+    }
+
+    /// Start the writer thread on an open, migrated database.
+    pub fn with_connection(conn: Connection) -> Writer {
         let (tx, rx) = sync_channel(QUEUE);
         let thread = std::thread::Builder::new()
             .name("feedback-writer".into())
             .spawn(move || run(conn, rx))
             .expect("spawn feedback writer");
-        Ok(Writer {
+        Writer {
             tx,
             thread: Mutex::new(Some(thread)),
-        })
+        }
     }
 
     /// Store a row; resolves once it is committed to disk.
@@ -81,6 +88,23 @@ impl Drop for Writer {
     }
 }
 
+/// SQLITE_FULL (the disk, or `max_page_count`), or ENOSPC/EDQUOT surfacing as an I/O error.
+fn is_full(e: &rusqlite::Error) -> bool {
+    if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DiskFull) {
+        return true;
+    }
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = source {
+        if let Some(io) = err.downcast_ref::<std::io::Error>()
+            && matches!(io.raw_os_error(), Some(libc::ENOSPC | libc::EDQUOT))
+        {
+            return true;
+        }
+        source = err.source();
+    }
+    false
+}
+
 fn run(mut conn: Connection, rx: Receiver<Msg>) {
     let mut closing = false;
     while !closing {
@@ -109,13 +133,65 @@ fn run(mut conn: Connection, rx: Receiver<Msg>) {
             }
             Err(e) => {
                 tracing::error!(error = %e, "cannot store feedback");
+                let error = if is_full(&e) {
+                    StoreError::Full
+                } else {
+                    StoreError::Database(e.to_string())
+                };
                 for reply in replies {
-                    let _ = reply.send(Err(StoreError::Database(e.to_string())));
+                    let _ = reply.send(Err(error.clone()));
                 }
             }
         }
     }
     if let Err((_, e)) = conn.close() {
         tracing::error!(error = %e, "closing the feedback database");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(comment: String) -> NewFeedback {
+        NewFeedback {
+            page: "/a/".into(),
+            content_hash: "h".into(),
+            helpful: true,
+            comment: Some(comment),
+        }
+    }
+
+    /// A database that cannot grow answers `Full`, and every row acknowledged before is kept.
+    #[tokio::test]
+    async fn a_full_database_is_reported_as_full_and_loses_nothing() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("f.sqlite3");
+        let conn = super::super::open(&path).unwrap();
+        let pages: u64 = conn
+            .pragma_query_value(None, "page_count", |r| r.get(0))
+            .unwrap();
+        conn.pragma_update(None, "max_page_count", pages + 4)
+            .unwrap();
+        let writer = Writer::with_connection(conn);
+        let mut stored = 0;
+        let mut outcome = None;
+        for i in 0..200 {
+            match writer
+                .insert(row(format!("{i} {}", "x".repeat(1500))))
+                .await
+            {
+                Ok(_) => stored += 1,
+                Err(e) => {
+                    outcome = Some(e);
+                    break;
+                }
+            }
+        }
+        assert_eq!(outcome, Some(StoreError::Full), "after {stored} rows");
+        assert!(stored > 0);
+        writer.close();
+        let conn = super::super::open(&path).unwrap();
+        assert_eq!(super::super::rows(&conn, None).unwrap().len(), stored);
     }
 }

@@ -61,6 +61,11 @@ pub async fn healthz(State(state): State<Shared>) -> Response {
         "version": env!("CARGO_PKG_VERSION"),
         "pages": snapshot.pages.len(),
         "documents": snapshot.search.as_ref().map(|s| s.doc_count()).unwrap_or(0),
+        "connections": {
+            "open": state.connections.len(),
+            "shed": state.connections.shed.load(std::sync::atomic::Ordering::Relaxed),
+        },
+        "compression_cache": state.compressed.stats(),
     }))
     .into_response()
 }

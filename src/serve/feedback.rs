@@ -1,7 +1,7 @@
 //! `POST /api/feedback`: JSON for scripts, a plain form post for readers without JavaScript.
 //!
 //! Checks, in order: cross-site (403), rate limit (429), content type (415), size (413), syntax
-//! (400), fields (422). A filled honeypot field (`website`) is answered like a success and
+//! (400), fields (422); a full disk answers 507. A filled honeypot field (`website`) is answered like a success and
 //! dropped. Nothing about the reader is stored: no address, no cookie.
 
 use std::net::SocketAddr;
@@ -16,8 +16,15 @@ use serde_json::{Value, json};
 use super::{Shared, json_error};
 use crate::feedback::{NewFeedback, StoreError};
 
-pub const MAX_BODY: usize = 16 * 1024;
 pub const MAX_COMMENT_CHARS: usize = 2000;
+/// A comment of [`MAX_COMMENT_CHARS`] in the longest encoding either kind allows (a 4-byte
+/// character is 12 bytes percent-encoded in a form, or a `\uXXXX\uXXXX` pair in JSON), plus
+/// room for the other fields.
+pub const MAX_BODY: usize = MAX_COMMENT_CHARS * 12 + 8 * 1024;
+/// Bytes past [`MAX_BODY`] read (and dropped) before answering 413.
+const DRAIN: usize = 256 * 1024;
+/// Seconds a reader is told to wait when the disk is full.
+const FULL_RETRY_AFTER: u64 = 60;
 /// A field people do not see (hidden by the theme); bots fill it.
 pub const HONEYPOT: &str = "website";
 
@@ -34,45 +41,62 @@ struct Input {
     honeypot: bool,
 }
 
-type Refusal = (StatusCode, String);
+type Refused = (StatusCode, String);
+
+/// A refusal, with the seconds to wait for 429 and 507.
+struct Refusal(StatusCode, String, Option<u64>);
+
+impl From<Refused> for Refusal {
+    fn from((status, message): Refused) -> Refusal {
+        Refusal(status, message, None)
+    }
+}
 
 pub async fn post(
     State(state): State<Shared>,
-    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     request: Request,
 ) -> Response {
-    match accept(&state, client, request).await {
+    match accept(&state, peer, request).await {
         Ok(response) => response,
-        Err((status, message)) => {
+        Err(Refusal(status, message, retry_after)) => {
             let mut response = json_error(status, message);
-            if status == StatusCode::TOO_MANY_REQUESTS {
+            if let Some(secs) = retry_after {
                 response
                     .headers_mut()
-                    .insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
+                    .insert(header::RETRY_AFTER, HeaderValue::from(secs));
             }
             response
         }
     }
 }
 
-async fn accept(state: &Shared, client: SocketAddr, request: Request) -> Result<Response, Refusal> {
+/// Whole seconds to wait, rounded up, at least 1.
+fn retry_secs(wait: std::time::Duration) -> u64 {
+    wait.as_secs_f64().ceil().max(1.0) as u64
+}
+
+async fn accept(state: &Shared, peer: SocketAddr, request: Request) -> Result<Response, Refusal> {
     let headers = request.headers();
-    if let Some(why) = cross_site(headers) {
-        return Err((StatusCode::FORBIDDEN, why.into()));
+    let (client, host) = state.proxies.client(peer.ip(), headers);
+    if let Some(why) = state.hosts.cross_site(headers, host) {
+        return Err((StatusCode::FORBIDDEN, why.into()).into());
     }
-    if state.limiter.check(client.ip()).is_err() {
-        return Err((
+    if let Err(wait) = state.limiter.check(client) {
+        let secs = retry_secs(wait);
+        return Err(Refusal(
             StatusCode::TOO_MANY_REQUESTS,
-            "too much feedback from this address; try again in a minute".into(),
+            format!("too much feedback from this address; try again in {secs} s"),
+            Some(secs),
         ));
     }
     let kind = content_kind(headers)?;
     if let Some(length) = headers
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok()?.parse::<u64>().ok())
-        && length > MAX_BODY as u64
+        && length > (MAX_BODY + DRAIN) as u64
     {
-        return Err(too_large());
+        return Err(too_large().into());
     }
     let body = read_body(request.into_body()).await?;
     let input = match kind {
@@ -103,11 +127,17 @@ async fn accept(state: &Shared, client: SocketAddr, request: Request) -> Result<
         };
         state.feedback.insert(row).await.map_err(|e| match e {
             StoreError::Busy | StoreError::Closed => {
-                (StatusCode::SERVICE_UNAVAILABLE, e.to_string())
+                Refusal(StatusCode::SERVICE_UNAVAILABLE, e.to_string(), None)
             }
-            StoreError::Database(_) => (
+            StoreError::Full => Refusal(
+                StatusCode::INSUFFICIENT_STORAGE,
+                e.to_string(),
+                Some(FULL_RETRY_AFTER),
+            ),
+            StoreError::Database(_) => Refusal(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "the feedback could not be stored".into(),
+                None,
             ),
         })?;
     }
@@ -127,34 +157,7 @@ async fn accept(state: &Shared, client: SocketAddr, request: Request) -> Result<
     })
 }
 
-/// Why a post is refused as cross-site, if it is.
-fn cross_site(headers: &HeaderMap) -> Option<&'static str> {
-    if headers
-        .get("sec-fetch-site")
-        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"cross-site"))
-    {
-        return Some("cross-site posts are refused");
-    }
-    let origin = headers.get(header::ORIGIN)?;
-    let origin_host = origin
-        .to_str()
-        .ok()
-        .and_then(|o| o.split_once("://"))
-        .map(|(_, host)| host.trim_end_matches('/'));
-    let Some(origin_host) = origin_host else {
-        return Some("posts from an opaque or malformed Origin are refused");
-    };
-    let matches = [
-        header::HOST,
-        "x-forwarded-host".parse().expect("header name"),
-    ]
-    .iter()
-    .filter_map(|name| headers.get(name)?.to_str().ok())
-    .any(|host| host.eq_ignore_ascii_case(origin_host));
-    (!matches).then_some("the Origin of this post is not this site: cross-site posts are refused")
-}
-
-fn content_kind(headers: &HeaderMap) -> Result<Kind, Refusal> {
+fn content_kind(headers: &HeaderMap) -> Result<Kind, Refused> {
     let essence = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -175,31 +178,43 @@ fn content_kind(headers: &HeaderMap) -> Result<Kind, Refusal> {
     }
 }
 
-fn too_large() -> Refusal {
+fn too_large() -> Refused {
     (
         StatusCode::PAYLOAD_TOO_LARGE,
-        format!("the body is larger than {} KiB", MAX_BODY / 1024),
+        format!("the body is larger than {MAX_BODY} bytes"),
     )
 }
 
-async fn read_body(body: Body) -> Result<axum::body::Bytes, Refusal> {
-    axum::body::to_bytes(body, MAX_BODY).await.map_err(|e| {
-        let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&e);
-        while let Some(err) = source {
-            if err.is::<http_body_util::LengthLimitError>() {
-                return too_large();
+/// The body, up to [`MAX_BODY`]. A larger one is still read up to [`DRAIN`] bytes more before
+/// the 413, so a client that is still sending gets the answer rather than a reset connection.
+async fn read_body(mut body: Body) -> Result<axum::body::Bytes, Refused> {
+    use http_body_util::BodyExt;
+    let mut bytes = Vec::new();
+    let mut seen = 0;
+    while let Some(frame) = body.frame().await {
+        let frame =
+            frame.map_err(|_| (StatusCode::BAD_REQUEST, "the body could not be read".into()))?;
+        if let Ok(data) = frame.into_data() {
+            seen += data.len();
+            if seen > MAX_BODY + DRAIN {
+                return Err(too_large());
             }
-            source = err.source();
+            if seen <= MAX_BODY {
+                bytes.extend_from_slice(&data);
+            }
         }
-        (StatusCode::BAD_REQUEST, "the body could not be read".into())
-    })
+    }
+    if seen > MAX_BODY {
+        return Err(too_large());
+    }
+    Ok(bytes.into())
 }
 
-fn unprocessable(message: impl Into<String>) -> Refusal {
+fn unprocessable(message: impl Into<String>) -> Refused {
     (StatusCode::UNPROCESSABLE_ENTITY, message.into())
 }
 
-fn parse_json(body: &[u8]) -> Result<Input, Refusal> {
+fn parse_json(body: &[u8]) -> Result<Input, Refused> {
     let value: Value = serde_json::from_slice(body)
         .map_err(|e| (StatusCode::BAD_REQUEST, format!("malformed JSON: {e}")))?;
     let Value::Object(fields) = value else {
@@ -235,7 +250,7 @@ fn parse_json(body: &[u8]) -> Result<Input, Refusal> {
     finish(page, helpful, comment, honeypot)
 }
 
-fn parse_form(body: &[u8]) -> Result<Input, Refusal> {
+fn parse_form(body: &[u8]) -> Result<Input, Refused> {
     let (mut page, mut helpful, mut comment, mut honeypot) = (None, None, None, false);
     for (key, value) in form_urlencoded::parse(body) {
         match &*key {
@@ -269,7 +284,7 @@ fn finish(
     helpful: bool,
     comment: Option<&str>,
     honeypot: bool,
-) -> Result<Input, Refusal> {
+) -> Result<Input, Refused> {
     let comment = comment.map(clean_comment).filter(|c| !c.is_empty());
     if !honeypot
         && let Some(c) = &comment
@@ -317,18 +332,34 @@ mod tests {
     }
 
     #[test]
-    fn origin_must_match_host() {
-        let mut h = HeaderMap::new();
-        h.insert(header::HOST, "127.0.0.1:8080".parse().unwrap());
-        assert!(cross_site(&h).is_none(), "no Origin: not a browser post");
-        h.insert(header::ORIGIN, "http://127.0.0.1:8080".parse().unwrap());
-        assert!(cross_site(&h).is_none());
-        h.insert(header::ORIGIN, "https://evil.test".parse().unwrap());
-        assert!(cross_site(&h).is_some());
-        h.insert(header::ORIGIN, "null".parse().unwrap());
-        assert!(cross_site(&h).is_some());
-        h.remove(header::ORIGIN);
-        h.insert("sec-fetch-site", "cross-site".parse().unwrap());
-        assert!(cross_site(&h).is_some());
+    fn retry_after_rounds_up() {
+        use std::time::Duration;
+        assert_eq!(retry_secs(Duration::from_millis(1)), 1);
+        assert_eq!(retry_secs(Duration::ZERO), 1);
+        assert_eq!(retry_secs(Duration::from_millis(41_200)), 42);
+        assert_eq!(retry_secs(Duration::from_secs(60)), 60);
+    }
+
+    /// 2,000 four-byte characters fit, in the longest encoding of either kind.
+    #[test]
+    fn the_body_limit_fits_the_longest_comment() {
+        let comment = "\u{1F600}".repeat(MAX_COMMENT_CHARS);
+        let form = form_urlencoded::Serializer::new(String::new())
+            .append_pair("page", &format!("/{}/", "a".repeat(1000)))
+            .append_pair("helpful", "yes")
+            .append_pair("comment", &comment)
+            .finish();
+        assert!(form.len() <= MAX_BODY, "{}", form.len());
+        let escaped: String = comment
+            .encode_utf16()
+            .map(|u| format!("\\u{u:04x}"))
+            .collect();
+        let json = format!(
+            r#"{{"page": "/{}/", "helpful": true, "comment": "{escaped}"}}"#,
+            "a".repeat(1000)
+        );
+        assert!(json.len() <= MAX_BODY, "{}", json.len());
+        assert!(parse_form(form.as_bytes()).is_ok());
+        assert!(parse_json(json.as_bytes()).is_ok());
     }
 }

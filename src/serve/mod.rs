@@ -6,14 +6,17 @@
 //! a [`Snapshot`] swapped atomically after each successful build.
 
 mod api;
+mod compress;
+mod conn;
 mod feedback;
 mod limit;
+mod origin;
 mod reload;
 mod static_files;
 
 use std::collections::HashMap;
 use std::io::Write;
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -25,8 +28,12 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use tokio::sync::watch;
 use tower_http::compression::CompressionLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
+
+pub use origin::parse_net;
 
 use crate::build::BuildOptions;
 use crate::feedback::Writer;
@@ -52,7 +59,22 @@ pub struct ServeOptions {
     pub feedback_db: PathBuf,
     /// Feedback posts allowed per client per minute; 0 turns the limit off.
     pub rate_limit: u32,
+    /// More `Host`/`Origin` authorities that are this site (`help.example.com`, `host:port`).
+    pub allowed_hosts: Vec<String>,
+    /// Peers whose `X-Forwarded-*`/`Forwarded` headers are believed.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Time to deliver a request's headers, from opening or from the previous response.
+    pub header_timeout: Duration,
+    /// Time to answer a request (its headers; bodies stream on). Not for live reload.
+    pub request_timeout: Duration,
+    /// Open connections at most (lowered to fit the open-file limit).
+    pub max_connections: usize,
 }
+
+/// Defaults of the limits, for the command line.
+pub const DEFAULT_HEADER_TIMEOUT_SECS: u64 = 10;
+pub const DEFAULT_REQUEST_TIMEOUT_SECS: u64 = 30;
+pub const DEFAULT_MAX_CONNECTIONS: usize = 4096;
 
 /// What the server knows about the current build; replaced whole after each rebuild.
 pub(crate) struct Snapshot {
@@ -85,6 +107,10 @@ pub(crate) struct AppState {
     pub snapshot: ArcSwap<Snapshot>,
     pub feedback: Writer,
     pub limiter: limit::RateLimiter,
+    pub hosts: origin::Hosts,
+    pub proxies: origin::Proxies,
+    pub compressed: compress::Cache,
+    pub connections: Arc<conn::Tracker>,
     pub reload: reload::Hub,
     /// Turns true when shutting down (ends the live-reload streams).
     pub shutdown: watch::Receiver<bool>,
@@ -132,6 +158,20 @@ pub fn run(mut options: ServeOptions) -> Result<(), String> {
             options.feedback_db.display()
         )
     })?;
+    let base_url = match &options.build.base_url {
+        Some(url) => Some(url.clone()),
+        None => crate::config::Config::load(&options.build.root)
+            .ok()
+            .map(|c| c.base_url),
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind((options.bind, options.port)))
+        .map_err(|e| format!("cannot listen on {}:{}: {e}", options.bind, options.port))?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
     let (shutdown_tx, shutdown_rx) = watch::channel(false);
     let state = Arc::new(AppState {
         output,
@@ -139,14 +179,14 @@ pub fn run(mut options: ServeOptions) -> Result<(), String> {
         snapshot: ArcSwap::from_pointee(snapshot),
         feedback: writer,
         limiter: limit::RateLimiter::new(options.rate_limit, Duration::from_secs(60)),
+        hosts: origin::Hosts::new(base_url.as_deref(), addr, &options.allowed_hosts),
+        proxies: origin::Proxies::new(options.trusted_proxies.clone()),
+        compressed: compress::Cache::new(compress::DEFAULT_BUDGET),
+        connections: Arc::default(),
         reload: reload::Hub::new(initial_error),
         shutdown: shutdown_rx,
     });
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| e.to_string())?;
-    let result = runtime.block_on(serve(state.clone(), &options, shutdown_tx, live));
+    let result = runtime.block_on(serve(state.clone(), &options, listener, shutdown_tx, live));
     runtime.shutdown_timeout(Duration::from_secs(1));
     state.feedback.close();
     result
@@ -155,12 +195,10 @@ pub fn run(mut options: ServeOptions) -> Result<(), String> {
 async fn serve(
     state: Shared,
     options: &ServeOptions,
+    listener: tokio::net::TcpListener,
     shutdown_tx: watch::Sender<bool>,
     live: Option<crate::live::LiveBuild>,
 ) -> Result<(), String> {
-    let listener = tokio::net::TcpListener::bind((options.bind, options.port))
-        .await
-        .map_err(|e| format!("cannot listen on {}:{}: {e}", options.bind, options.port))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     // Watch before announcing the address: an edit saved right after it must not be lost.
     let _watcher = if options.watch {
@@ -178,65 +216,78 @@ async fn serve(
 
     let sweeper = tokio::spawn(limit::sweep_forever(state.clone()));
 
-    let app = router(state.clone());
-    let mut shutdown_rx = state.shutdown.clone();
-    let server = axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(async move {
+    let app = router(state.clone(), options.request_timeout);
+    let limits = conn::Limits {
+        header_timeout: options.header_timeout,
+        max_connections: conn::effective_max_connections(options.max_connections),
+    };
+    if limits.max_connections < options.max_connections {
+        tracing::info!(
+            max_connections = limits.max_connections,
+            "connections limited to fit the open-file limit"
+        );
+    }
+    tokio::spawn(async move {
         shutdown_signal().await;
         eprintln!("Shutting down: finishing requests in flight…");
         let _ = shutdown_tx.send(true);
     });
-    let result = tokio::select! {
-        r = server => r.map_err(|e| e.to_string()),
-        _ = async {
-            let _ = shutdown_rx.wait_for(|v| *v).await;
-            tokio::time::sleep(SHUTDOWN_GRACE).await;
-        } => {
+    let tracker = state.connections.clone();
+    conn::serve(
+        listener,
+        app,
+        limits,
+        tracker.clone(),
+        state.shutdown.clone(),
+    )
+    .await;
+    // Idle connections close at once; requests in flight get SHUTDOWN_GRACE to finish.
+    let deadline = tokio::time::Instant::now() + SHUTDOWN_GRACE;
+    while tracker.len() > 0 {
+        if tokio::time::Instant::now() >= deadline {
             eprintln!("Requests still running after {SHUTDOWN_GRACE:?}; stopping anyway.");
-            Ok(())
+            break;
         }
-    };
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
     sweeper.abort();
-    result
+    Ok(())
 }
 
-fn router(state: Shared) -> Router {
-    let mut app = Router::new()
+fn router(state: Shared, request_timeout: Duration) -> Router {
+    let app = Router::new()
         .route("/healthz", get(api::healthz))
         .route("/api/search", get(api::search))
-        .route("/api/feedback", post(feedback::post));
-    if state.watch {
-        app = app
-            .route(reload::EVENTS_PATH, get(reload::events))
-            .route(reload::SCRIPT_PATH, get(reload::script));
-    }
-    app.fallback(static_files::serve)
-        .with_state(state)
-        .layer(CompressionLayer::new())
-        .layer(axum::middleware::map_response(security_headers))
-        .layer(
-            TraceLayer::new_for_http()
-                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
-                .on_response(DefaultOnResponse::new().level(Level::INFO)),
-        )
-}
-
-async fn security_headers(mut response: Response) -> Response {
-    let headers = response.headers_mut();
+        .route("/api/feedback", post(feedback::post))
+        .fallback(static_files::serve)
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            request_timeout,
+        ));
+    // Added after the timeout: the event stream stays open as long as the page.
+    let app = if state.watch {
+        app.route(reload::EVENTS_PATH, get(reload::events))
+            .route(reload::SCRIPT_PATH, get(reload::script))
+    } else {
+        app
+    };
+    let mut app = app.with_state(state).layer(CompressionLayer::new());
     for (name, value) in [
         (header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY),
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
         (header::REFERRER_POLICY, "strict-origin-when-cross-origin"),
         (header::X_FRAME_OPTIONS, "DENY"),
     ] {
-        headers
-            .entry(name)
-            .or_insert(HeaderValue::from_static(value));
+        app = app.layer(SetResponseHeaderLayer::if_not_present(
+            name,
+            HeaderValue::from_static(value),
+        ));
     }
-    response
+    app.layer(
+        TraceLayer::new_for_http()
+            .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+            .on_response(DefaultOnResponse::new().level(Level::INFO)),
+    )
 }
 
 async fn shutdown_signal() {

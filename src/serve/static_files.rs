@@ -1,6 +1,7 @@
 //! The built site's files: content types, ETag / Last-Modified with 304s, cache headers, the
-//! theme's 404 page, no listings, nothing outside the output folder and nothing hidden (the
-//! `.helpcenter` build metadata included).
+//! theme's 404 page, no listings, nothing outside the output folder (no symbolic link is
+//! followed out of it) and nothing hidden (the `.helpcenter` build metadata included). Text
+//! files are sent compressed when the reader accepts it, from [`super::compress::Cache`].
 
 use std::path::Path;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -10,6 +11,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 
+use super::compress::{self, Encoding};
 use super::{Shared, reload};
 
 /// Longer (percent-encoded) paths are refused.
@@ -74,7 +76,7 @@ pub async fn serve(
     };
     let mut path = state.output.clone();
     path.extend(&segments);
-    let Some(meta) = metadata_across_swap(&state, &path).await else {
+    let Some(meta) = metadata_across_swap(&state, &segments).await else {
         return not_found(&state).await;
     };
     let slash = uri.path().ends_with('/');
@@ -112,16 +114,61 @@ pub async fn serve(
     }
 }
 
+enum Lookup {
+    Found(std::fs::Metadata),
+    Missing,
+    /// A symbolic link on the way leads out of the output folder.
+    Outside,
+}
+
+/// The metadata of `root/segments…` (of a link itself, not its target: a link there is neither
+/// file nor folder, so never served). The folders on the way may be symbolic links only when
+/// they resolve inside `root` (`public/etc -> /etc` does not).
+fn lookup(root: &Path, segments: &[String]) -> Lookup {
+    let mut path = root.to_path_buf();
+    let (last, folders) = match segments.split_last() {
+        Some((last, folders)) => (Some(last), folders),
+        None => (None, &[][..]),
+    };
+    let mut checked = false;
+    for folder in folders {
+        path.push(folder);
+        match std::fs::symlink_metadata(&path) {
+            Ok(m) if m.file_type().is_symlink() && !checked => {
+                // Resolve the whole way (links below this one included).
+                let all = folders.iter().fold(root.to_path_buf(), |p, f| p.join(f));
+                match (root.canonicalize(), all.canonicalize()) {
+                    (Ok(top), Ok(real)) if real.starts_with(&top) => checked = true,
+                    _ => return Lookup::Outside,
+                }
+            }
+            Ok(_) => {}
+            Err(_) => return Lookup::Missing,
+        }
+    }
+    if let Some(last) = last {
+        path.push(last);
+    }
+    match std::fs::symlink_metadata(&path) {
+        Ok(m) => Lookup::Found(m),
+        Err(_) => Lookup::Missing,
+    }
+}
+
 /// A rebuild swaps the output folder by two renames; a request landing in between waits for
 /// the new folder (briefly) instead of answering 404.
-async fn metadata_across_swap(state: &Shared, path: &Path) -> Option<std::fs::Metadata> {
+async fn metadata_across_swap(state: &Shared, segments: &[String]) -> Option<std::fs::Metadata> {
     for _ in 0..20 {
-        match tokio::fs::symlink_metadata(path).await {
-            Ok(meta) => return Some(meta),
-            Err(_) if !state.output.exists() => {
+        let (root, segments) = (state.output.clone(), segments.to_vec());
+        match tokio::task::spawn_blocking(move || lookup(&root, &segments))
+            .await
+            .ok()?
+        {
+            Lookup::Found(meta) => return Some(meta),
+            Lookup::Missing if !state.output.exists() => {
                 tokio::time::sleep(std::time::Duration::from_millis(5)).await;
             }
-            Err(_) => return None,
+            Lookup::Missing | Lookup::Outside => return None,
         }
     }
     None
@@ -153,23 +200,58 @@ async fn send_file(
     } else {
         OTHER_CACHE
     };
+    let compressible = is_compressible(&content_type) && meta.len() >= compress::MIN_SIZE;
+    let encoding = compressible.then(|| Encoding::choose(headers)).flatten();
     let mut response = if not_modified(headers, &etag, modified) {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
-        let Ok(mut bytes) = tokio::fs::read(path).await else {
-            return not_found(state).await;
+        let body = match encoding {
+            Some(encoding) => {
+                let key = compress::Key {
+                    path: path.to_path_buf(),
+                    len: meta.len(),
+                    modified_nanos: nanos,
+                    inject,
+                    encoding,
+                };
+                let file = path.to_path_buf();
+                let load = move || {
+                    let bytes = std::fs::read(file)?;
+                    Ok(if inject { reload::inject(bytes) } else { bytes })
+                };
+                match state.compressed.get(key, load).await {
+                    Ok(bytes) => Body::from(bytes),
+                    Err(_) => return not_found(state).await,
+                }
+            }
+            None => {
+                let Ok(mut bytes) = tokio::fs::read(path).await else {
+                    return not_found(state).await;
+                };
+                if inject {
+                    bytes = reload::inject(bytes);
+                }
+                Body::from(bytes)
+            }
         };
-        if inject {
-            bytes = reload::inject(bytes);
-        }
-        let mut response = Response::new(Body::from(bytes));
-        response.headers_mut().insert(
+        let mut response = Response::new(body);
+        let h = response.headers_mut();
+        h.insert(
             header::CONTENT_TYPE,
             HeaderValue::from_str(&content_type).expect("mime is a header value"),
         );
+        if let Some(encoding) = encoding {
+            h.insert(
+                header::CONTENT_ENCODING,
+                HeaderValue::from_static(encoding.name()),
+            );
+        }
         response
     };
     let h = response.headers_mut();
+    if compressible {
+        h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    }
     h.insert(header::ETAG, HeaderValue::from_str(&etag).expect("etag"));
     if let Some(m) = modified {
         h.insert(
@@ -223,6 +305,14 @@ async fn not_found(state: &Shared) -> Response {
         .headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     response
+}
+
+/// Text worth compressing (what tower-http's compression would compress, less images).
+fn is_compressible(content_type: &str) -> bool {
+    content_type.starts_with("text/")
+        || ["javascript", "json", "xml", "svg"]
+            .iter()
+            .any(|t| content_type.contains(t))
 }
 
 fn content_type(path: &Path) -> String {

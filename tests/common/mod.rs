@@ -149,9 +149,32 @@ pub struct Server {
 impl Site {
     /// Start `helpcenter serve --root <site> --port 0 <args>` and wait for its URL line.
     pub fn serve(&self, args: &[&str]) -> Server {
+        self.serve_with(args, None)
+    }
+
+    /// As [`Site::serve`], with the server's open-file limit (soft and hard) set to `nofile`.
+    pub fn serve_with(&self, args: &[&str], nofile: Option<u64>) -> Server {
         use std::io::{BufRead, BufReader, Read};
         use std::process::Stdio;
-        let mut child = Command::new(binary())
+        let mut command = Command::new(binary());
+        if let Some(n) = nofile {
+            use std::os::unix::process::CommandExt;
+            // SAFETY: only setrlimit, which is async-signal-safe, runs in the child.
+            unsafe {
+                command.pre_exec(move || {
+                    let limit = libc::rlimit {
+                        rlim_cur: n as libc::rlim_t,
+                        rlim_max: n as libc::rlim_t,
+                    };
+                    if libc::setrlimit(libc::RLIMIT_NOFILE, &limit) == 0 {
+                        Ok(())
+                    } else {
+                        Err(std::io::Error::last_os_error())
+                    }
+                });
+            }
+        }
+        let mut child = command
             .arg("serve")
             .arg("--root")
             .arg(self.path())
