@@ -362,7 +362,9 @@ fn init_tracing() {
 fn run_feedback(command: &FeedbackCommand) -> Result<(), String> {
     use helpcenter::feedback;
     let (db, since) = match command {
-        FeedbackCommand::Export { db, since, .. } => (db, since.as_deref().map(parse_since)),
+        FeedbackCommand::Export { db, since, .. } => {
+            (db, since.as_deref().map(feedback::parse_since))
+        }
         FeedbackCommand::Stats { db, .. } => (db, None),
     };
     let since = since.transpose()?;
@@ -387,7 +389,7 @@ fn run_feedback(command: &FeedbackCommand) -> Result<(), String> {
                 StatsFormat::Json => serde_json::to_writer_pretty(&mut out, &stats)
                     .map_err(std::io::Error::other)
                     .and_then(|()| writeln!(out)),
-                StatsFormat::Text => print_stats(&stats, &mut out),
+                StatsFormat::Text => feedback::write_stats(&stats, &mut out),
             }
         }
     };
@@ -395,43 +397,6 @@ fn run_feedback(command: &FeedbackCommand) -> Result<(), String> {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.to_string()),
         _ => Ok(()),
     }
-}
-
-fn print_stats(
-    stats: &[helpcenter::feedback::PageStats],
-    out: &mut dyn std::io::Write,
-) -> std::io::Result<()> {
-    let width = stats.iter().map(|s| s.page.len()).max().unwrap_or(4).max(4);
-    writeln!(out, "{:width$}  votes  helpful  comments", "page")?;
-    for s in stats {
-        writeln!(
-            out,
-            "{:width$}  {:>5}  {:>6.0}%  {:>8}",
-            s.page,
-            s.votes,
-            s.helpful_ratio * 100.0,
-            s.comments
-        )?;
-    }
-    let votes: usize = stats.iter().map(|s| s.votes).sum();
-    writeln!(out, "{} votes on {} pages", votes, stats.len())
-}
-
-/// `2025-01-31` (start of that day, UTC) or an RFC 3339 time → the stored timestamp form.
-fn parse_since(text: &str) -> Result<String, String> {
-    use chrono::{DateTime, NaiveDate, Utc};
-    if let Ok(date) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
-        return Ok(format!("{date}T00:00:00.000Z"));
-    }
-    DateTime::parse_from_rfc3339(text)
-        .map(|t| {
-            t.with_timezone(&Utc)
-                .format("%Y-%m-%dT%H:%M:%S%.3fZ")
-                .to_string()
-        })
-        .map_err(|_| {
-            format!("--since {text:?}: expected a date like 2025-01-31 or an RFC 3339 time")
-        })
 }
 
 fn run_search(args: &SearchArgs) -> ExitCode {

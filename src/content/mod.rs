@@ -5,9 +5,11 @@
 //! is copied to the output beside its page. Problems are collected, never thrown at the first one.
 
 pub mod data;
+mod data_files;
 pub mod history;
 pub mod page;
 pub mod phone;
+mod tree;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -20,7 +22,9 @@ use crate::diagnostics::{Diagnostic, Location, read_text as read};
 use crate::slug::slugify;
 use crate::yaml;
 use data::{ContactTable, Procedure, Role, Service};
+use data_files::load_data;
 pub use page::{FrontMatter, Page, PageKind};
+use tree::build_tree;
 
 pub const DATA_DIR: &str = "data";
 pub const SYNONYMS_FILE: &str = "synonyms.yaml";
@@ -313,235 +317,6 @@ pub fn url_for(rel: &Path) -> Option<String> {
         url.push('/');
     }
     Some(url)
-}
-
-/// Link pages into a tree: home first, every section before its children, children sorted by
-/// weight then title. Sections without `_index.md` get a page titled after the folder.
-fn build_tree(mut pages: Vec<Page>, config: &Config) -> Vec<Page> {
-    let mut by_url: HashMap<String, usize> = pages
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (p.url.clone(), i))
-        .collect();
-    // Create missing sections (including the home page) for every ancestor URL.
-    let mut i = 0;
-    while i < pages.len() {
-        if let Some(parent_url) = parent_url(&pages[i].url)
-            && !by_url.contains_key(&parent_url)
-        {
-            by_url.insert(parent_url.clone(), pages.len());
-            pages.push(synthetic_section(&parent_url, config));
-        }
-        i += 1;
-    }
-    if !by_url.contains_key("/") {
-        by_url.insert("/".into(), pages.len());
-        pages.push(synthetic_section("/", config));
-    }
-    // Order: breadth-first from the home page, children sorted.
-    let mut children: HashMap<usize, Vec<usize>> = HashMap::new();
-    for (i, page) in pages.iter().enumerate() {
-        if let Some(parent) = parent_url(&page.url) {
-            children.entry(by_url[&parent]).or_default().push(i);
-        }
-    }
-    for list in children.values_mut() {
-        list.sort_by(|&a, &b| {
-            let (a, b) = (&pages[a], &pages[b]);
-            (a.front.weight, &a.front.title, &a.url).cmp(&(b.front.weight, &b.front.title, &b.url))
-        });
-    }
-    let mut order = vec![by_url["/"]];
-    let mut head = 0;
-    while head < order.len() {
-        if let Some(list) = children.get(&order[head]) {
-            order.extend(list);
-        }
-        head += 1;
-    }
-    let new_index: HashMap<usize, usize> = order
-        .iter()
-        .enumerate()
-        .map(|(new, &old)| (old, new))
-        .collect();
-    let mut slots: Vec<Option<Page>> = pages.into_iter().map(Some).collect();
-    let mut sorted: Vec<Page> = order
-        .iter()
-        .map(|&old| slots[old].take().expect("each page once"))
-        .collect();
-    for (new, &old) in order.iter().enumerate() {
-        let page = &mut sorted[new];
-        page.children = children
-            .get(&old)
-            .map(|l| l.iter().map(|c| new_index[c]).collect())
-            .unwrap_or_default();
-        for &child in &page.children.clone() {
-            sorted[child].parent = Some(new);
-        }
-    }
-    sorted
-}
-
-fn parent_url(url: &str) -> Option<String> {
-    if url == "/" {
-        return None;
-    }
-    let trimmed = url.trim_end_matches('/');
-    let cut = trimmed.rfind('/')?;
-    Some(trimmed[..=cut].to_string())
-}
-
-fn synthetic_section(url: &str, config: &Config) -> Page {
-    let name = url.trim_matches('/').rsplit('/').next().unwrap_or("");
-    let title = if url == "/" {
-        config.title.clone()
-    } else {
-        let words = name.replace('-', " ");
-        let mut chars = words.chars();
-        chars
-            .next()
-            .map(|c| c.to_uppercase().chain(chars).collect())
-            .unwrap_or_default()
-    };
-    Page {
-        kind: if url == "/" {
-            PageKind::Home
-        } else {
-            PageKind::Section
-        },
-        path: String::new(),
-        url: url.to_string(),
-        front: FrontMatter {
-            title,
-            ..Default::default()
-        },
-        body_offset: 0,
-        source: String::new(),
-        markdown: Default::default(),
-        parent: None,
-        children: Vec::new(),
-        updated: None,
-        content_hash: String::new(),
-    }
-}
-
-/// Load every YAML data file in parallel and gather them by kind.
-fn load_data(content: &Path, files: &[PathBuf]) -> (Data, Vec<Diagnostic>) {
-    enum Loaded {
-        Contacts(ContactTable),
-        Services(Vec<Service>),
-        Roles(Vec<Role>),
-        Procedure(Procedure),
-    }
-    let results: Vec<Result<Loaded, Diagnostic>> = files
-        .par_iter()
-        .map(|path| {
-            let rel = path.strip_prefix(content.join(DATA_DIR)).unwrap_or(path);
-            let text = read(path)?;
-            let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-            let folder = rel.parent().and_then(|p| p.to_str()).unwrap_or("");
-            if slugify(&stem).is_empty() {
-                return Err(Diagnostic::error("file-name", Location::file(path), "the file name has no letter or digit to make an id from")
-                    .with_hint("rename it: the id of a table or procedure comes from its file name, e.g. data/contacts/billing.yaml"));
-            }
-            match (folder, stem.as_str()) {
-                ("contacts", _) => {
-                    let mut table: ContactTable = yaml::parse(path, &text, 1)?;
-                    table.id = slugify(&stem);
-                    prepare_contacts(&mut table);
-                    Ok(Loaded::Contacts(table))
-                }
-                ("procedures", _) => {
-                    let mut procedure: Procedure = yaml::parse(path, &text, 1)?;
-                    procedure.id = slugify(&stem);
-                    Ok(Loaded::Procedure(procedure))
-                }
-                ("", "services") => Ok(Loaded::Services(yaml::parse(path, &text, 1)?)),
-                ("", "roles") => Ok(Loaded::Roles(yaml::parse(path, &text, 1)?)),
-                _ => Err(Diagnostic::error("data-file", Location::file(path), "unknown kind of data file").with_hint(
-                    "data files are data/services.yaml, data/roles.yaml, data/contacts/<id>.yaml or data/procedures/<id>.yaml",
-                )),
-            }
-        })
-        .collect();
-
-    let mut data = Data::default();
-    let mut diagnostics = Vec::new();
-    // Two files whose names slug to the same id (`Offices.yaml`, `offices.yml`) would shadow
-    // each other silently.
-    let mut claim = |data: &mut Data, item: DataRef, path: &PathBuf| -> bool {
-        if let Some(first) = data.sources.get(&item) {
-            diagnostics.push(
-                Diagnostic::error(
-                    "duplicate-id",
-                    Location::file(path),
-                    format!(
-                        "this file defines `{}` again; {} already does",
-                        item.anchor(),
-                        relative(content, first)
-                    ),
-                )
-                .with_hint("rename one of the files; ids come from file names"),
-            );
-            return false;
-        }
-        data.sources.insert(item, path.clone());
-        true
-    };
-    let mut failed = Vec::new();
-    for (path, result) in files.iter().zip(results) {
-        match result {
-            Ok(Loaded::Contacts(table)) => {
-                if claim(&mut data, DataRef::Contacts(table.id.clone()), path) {
-                    data.contacts.insert(table.id.clone(), table);
-                }
-            }
-            Ok(Loaded::Procedure(procedure)) => {
-                if claim(&mut data, DataRef::Procedure(procedure.id.clone()), path) {
-                    data.procedures.insert(procedure.id.clone(), procedure);
-                }
-            }
-            Ok(Loaded::Services(services)) => {
-                // Within one file, duplicate ids are reported by `check` with their line.
-                for service in &services {
-                    data.sources
-                        .insert(DataRef::Service(service.id.clone()), path.clone());
-                }
-                data.services = services;
-            }
-            Ok(Loaded::Roles(roles)) => {
-                for role in &roles {
-                    data.sources
-                        .insert(DataRef::Role(role.code.clone()), path.clone());
-                }
-                data.roles = roles;
-            }
-            Err(d) => failed.push(d),
-        }
-    }
-    diagnostics.extend(failed);
-    (data, diagnostics)
-}
-
-/// Give every row its anchor and every number its E.164 form. A number that cannot be read
-/// stays as written (`check` reports it, see `crate::check::phones`).
-fn prepare_contacts(table: &mut ContactTable) {
-    let mut used = std::collections::HashSet::new();
-    for row in &mut table.rows {
-        let base = row.id.clone().unwrap_or_else(|| slugify(&row.location));
-        let mut anchor = format!("{}-{base}", table.id);
-        let mut n = 2;
-        while !used.insert(anchor.clone()) {
-            anchor = format!("{}-{base}-{n}", table.id);
-            n += 1;
-        }
-        row.anchor = anchor;
-        let region = row.reading_region();
-        for phone in row.toll_free.iter_mut().chain(row.local.iter_mut()) {
-            // Unreadable numbers keep `e164: None`; the checker reports them with the reason.
-            let _ = phone.normalize(region.as_deref());
-        }
-    }
 }
 
 /// The location of the first occurrence of `needle` in a data file, for diagnostics about

@@ -98,6 +98,41 @@ pub fn stats(rows: &[Feedback]) -> Vec<PageStats> {
     out
 }
 
+/// The statistics as a text table, one page a line, for `helpcenter feedback stats`.
+pub fn write_stats(stats: &[PageStats], out: &mut dyn Write) -> io::Result<()> {
+    let width = stats.iter().map(|s| s.page.len()).max().unwrap_or(4).max(4);
+    writeln!(out, "{:width$}  votes  helpful  comments", "page")?;
+    for s in stats {
+        writeln!(
+            out,
+            "{:width$}  {:>5}  {:>6.0}%  {:>8}",
+            s.page,
+            s.votes,
+            s.helpful_ratio * 100.0,
+            s.comments
+        )?;
+    }
+    let votes: usize = stats.iter().map(|s| s.votes).sum();
+    writeln!(out, "{} votes on {} pages", votes, stats.len())
+}
+
+/// `2025-01-31` (start of that day, UTC) or an RFC 3339 time → the stored timestamp form.
+pub fn parse_since(text: &str) -> Result<String, String> {
+    use chrono::{DateTime, NaiveDate, Utc};
+    if let Ok(date) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+        return Ok(format!("{date}T00:00:00.000Z"));
+    }
+    DateTime::parse_from_rfc3339(text)
+        .map(|t| {
+            t.with_timezone(&Utc)
+                .format("%Y-%m-%dT%H:%M:%S%.3fZ")
+                .to_string()
+        })
+        .map_err(|_| {
+            format!("--since {text:?}: expected a date like 2025-01-31 or an RFC 3339 time")
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

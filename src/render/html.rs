@@ -6,12 +6,11 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, Value};
 
+use super::shortcodes::add_tel_links;
 use super::theme::{Theme, template_error};
 use super::{Renderer, Scope};
-use crate::content::data::ContactTable;
-use crate::content::{DataRef, Page, PageKind, Site, resolve_shortcode};
+use crate::content::{Page, PageKind, Site};
 use crate::diagnostics::{Diagnostic, Location};
-use crate::markdown::Shortcode;
 use crate::output::{Staging, file_for_url};
 
 /// Templates rendered once per site when the theme has them, and where they are written.
@@ -239,99 +238,15 @@ impl HtmlRenderer {
         }
     }
 
-    fn render_template(&self, name: &str, context: &Context) -> Result<String, Diagnostic> {
+    pub(super) fn render_template(
+        &self,
+        name: &str,
+        context: &Context,
+    ) -> Result<String, Diagnostic> {
         self.theme
             .tera
             .render(name, context)
             .map_err(|e| template_error(&self.theme.dir.join("templates").join(name), &e))
-    }
-
-    /// The page's HTML with each shortcode placeholder replaced by its rendered data (borrowed
-    /// as it is when the page has none, as most pages of a big site).
-    pub fn fill_shortcodes<'a>(
-        &self,
-        site: &Site,
-        page: &'a Page,
-    ) -> Result<Cow<'a, str>, Diagnostic> {
-        if page.markdown.shortcodes.is_empty() {
-            return Ok(Cow::Borrowed(&page.markdown.html));
-        }
-        let mut html = page.markdown.html.clone();
-        for (index, shortcode) in page.markdown.shortcodes.iter().enumerate() {
-            let rendered = self.render_shortcode(site, shortcode).map_err(|mut d| {
-                if d.location.line.is_none() {
-                    d.location = Location::at_offset(
-                        site.config.content_dir().join(&page.path),
-                        &page.source,
-                        page.body_offset + shortcode.offset,
-                    );
-                }
-                d
-            })?;
-            html = html.replacen(&Shortcode::placeholder(index), &rendered, 1);
-        }
-        Ok(Cow::Owned(html))
-    }
-
-    fn render_shortcode(&self, site: &Site, shortcode: &Shortcode) -> Result<String, Diagnostic> {
-        let items = resolve_shortcode(&site.data, shortcode)
-            .map_err(|message| Diagnostic::error("shortcode", Location::default(), message))?;
-        let mut context = Context::new();
-        let template = match shortcode.name.as_str() {
-            "contacts" => {
-                let table: &ContactTable =
-                    &site.data.contacts[shortcode.arg("table").unwrap_or_default()];
-                let mut table = serde_json::to_value(table).expect("serializable");
-                add_tel_links(&mut table);
-                context.insert("table", &table);
-                context.insert("anchor", &items[0].anchor());
-                "shortcodes/contacts.html"
-            }
-            "services" | "service" => {
-                let services: Vec<Value> = items
-                    .iter()
-                    .filter_map(|item| {
-                        site.data
-                            .services
-                            .iter()
-                            .find(|s| matches!(item, DataRef::Service(id) if *id == s.id))
-                    })
-                    .map(|s| {
-                        let description =
-                            crate::markdown::convert(&s.description, site.config.raw_html());
-                        with_extra(
-                            s,
-                            &DataRef::Service(s.id.clone()).anchor(),
-                            Some(description.html),
-                        )
-                    })
-                    .collect();
-                context.insert("services", &services);
-                "shortcodes/services.html"
-            }
-            "roles" | "role" => {
-                let roles: Vec<Value> = items
-                    .iter()
-                    .filter_map(|item| {
-                        site.data
-                            .roles
-                            .iter()
-                            .find(|r| matches!(item, DataRef::Role(c) if *c == r.code))
-                    })
-                    .map(|r| with_extra(r, &DataRef::Role(r.code.clone()).anchor(), None))
-                    .collect();
-                context.insert("roles", &roles);
-                "shortcodes/roles.html"
-            }
-            "procedure" => {
-                let id = shortcode.arg("id").unwrap_or_default();
-                context.insert("procedure", &site.data.procedures[id]);
-                context.insert("anchor", &items[0].anchor());
-                "shortcodes/procedure.html"
-            }
-            _ => unreachable!("resolve_shortcode accepts only known names"),
-        };
-        self.render_template(template, &context)
     }
 
     /// The theme's special pages (404, search, handbook, sitemap, feed…) as `(path, text)`.
@@ -394,36 +309,6 @@ fn reading_order(site: &Site) -> Vec<usize> {
     }
     order.extend((0..site.pages.len()).filter(|&i| !seen[i]));
     order
-}
-
-/// Give every phone number in `value` (an object with `raw` and `e164`) a `tel` field: the
-/// `tel:` URL of its E.164 form, or of the digits as written when it could not be read.
-fn add_tel_links(value: &mut Value) {
-    match value {
-        Value::Object(map) if map.contains_key("raw") && map.contains_key("e164") => {
-            let tel = match map["e164"].as_str() {
-                Some(e164) => format!("tel:{e164}"),
-                None => format!(
-                    "tel:{}",
-                    crate::content::phone::digits(map["raw"].as_str().unwrap_or_default())
-                ),
-            };
-            map.insert("tel".into(), Value::String(tel));
-        }
-        Value::Object(map) => map.values_mut().for_each(add_tel_links),
-        Value::Array(items) => items.iter_mut().for_each(add_tel_links),
-        _ => {}
-    }
-}
-
-/// A data item as a template value, with its anchor and (for services) its Markdown as HTML.
-fn with_extra<T: Serialize>(item: &T, anchor: &str, description_html: Option<String>) -> Value {
-    let mut value = serde_json::to_value(item).expect("serializable");
-    value["anchor"] = Value::String(anchor.to_string());
-    if let Some(html) = description_html {
-        value["description_html"] = Value::String(html);
-    }
-    value
 }
 
 fn summary<'a>(site: &'a Site, page: &'a Page) -> Summary<'a> {
@@ -554,25 +439,5 @@ fn collect_errors<T>(results: Vec<Result<T, Diagnostic>>) -> Result<Vec<T>, Vec<
         Ok(ok)
     } else {
         Err(errors)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn phones_get_tel_links_e164_or_digits() {
-        let mut value = serde_json::json!({
-            "rows": [{
-                "toll_free": [{"raw": "0800-887-3333", "e164": "+558008873333"}],
-                "local": [{"raw": "ext. (12) 34", "e164": null}],
-                "location": "Brazil"
-            }]
-        });
-        add_tel_links(&mut value);
-        assert_eq!(value["rows"][0]["toll_free"][0]["tel"], "tel:+558008873333");
-        assert_eq!(value["rows"][0]["local"][0]["tel"], "tel:1234");
-        assert!(value["rows"][0].get("tel").is_none());
     }
 }

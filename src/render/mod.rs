@@ -3,6 +3,7 @@
 
 pub mod html;
 pub mod manifest;
+mod shortcodes;
 pub mod theme;
 
 use crate::content::Site;

@@ -1,0 +1,117 @@
+//! The pages as a tree: sections before their children, children in order, missing sections
+//! made up from their folder's name.
+
+use std::collections::HashMap;
+
+use super::{FrontMatter, Page, PageKind};
+use crate::config::Config;
+
+/// Link pages into a tree: home first, every section before its children, children sorted by
+/// weight then title. Sections without `_index.md` get a page titled after the folder.
+pub(super) fn build_tree(mut pages: Vec<Page>, config: &Config) -> Vec<Page> {
+    let mut by_url: HashMap<String, usize> = pages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.url.clone(), i))
+        .collect();
+    // Create missing sections (including the home page) for every ancestor URL.
+    let mut i = 0;
+    while i < pages.len() {
+        if let Some(parent_url) = parent_url(&pages[i].url)
+            && !by_url.contains_key(&parent_url)
+        {
+            by_url.insert(parent_url.clone(), pages.len());
+            pages.push(synthetic_section(&parent_url, config));
+        }
+        i += 1;
+    }
+    if !by_url.contains_key("/") {
+        by_url.insert("/".into(), pages.len());
+        pages.push(synthetic_section("/", config));
+    }
+    // Order: breadth-first from the home page, children sorted.
+    let mut children: HashMap<usize, Vec<usize>> = HashMap::new();
+    for (i, page) in pages.iter().enumerate() {
+        if let Some(parent) = parent_url(&page.url) {
+            children.entry(by_url[&parent]).or_default().push(i);
+        }
+    }
+    for list in children.values_mut() {
+        list.sort_by(|&a, &b| {
+            let (a, b) = (&pages[a], &pages[b]);
+            (a.front.weight, &a.front.title, &a.url).cmp(&(b.front.weight, &b.front.title, &b.url))
+        });
+    }
+    let mut order = vec![by_url["/"]];
+    let mut head = 0;
+    while head < order.len() {
+        if let Some(list) = children.get(&order[head]) {
+            order.extend(list);
+        }
+        head += 1;
+    }
+    let new_index: HashMap<usize, usize> = order
+        .iter()
+        .enumerate()
+        .map(|(new, &old)| (old, new))
+        .collect();
+    let mut slots: Vec<Option<Page>> = pages.into_iter().map(Some).collect();
+    let mut sorted: Vec<Page> = order
+        .iter()
+        .map(|&old| slots[old].take().expect("each page once"))
+        .collect();
+    for (new, &old) in order.iter().enumerate() {
+        let page = &mut sorted[new];
+        page.children = children
+            .get(&old)
+            .map(|l| l.iter().map(|c| new_index[c]).collect())
+            .unwrap_or_default();
+        for &child in &page.children.clone() {
+            sorted[child].parent = Some(new);
+        }
+    }
+    sorted
+}
+
+fn parent_url(url: &str) -> Option<String> {
+    if url == "/" {
+        return None;
+    }
+    let trimmed = url.trim_end_matches('/');
+    let cut = trimmed.rfind('/')?;
+    Some(trimmed[..=cut].to_string())
+}
+
+fn synthetic_section(url: &str, config: &Config) -> Page {
+    let name = url.trim_matches('/').rsplit('/').next().unwrap_or("");
+    let title = if url == "/" {
+        config.title.clone()
+    } else {
+        let words = name.replace('-', " ");
+        let mut chars = words.chars();
+        chars
+            .next()
+            .map(|c| c.to_uppercase().chain(chars).collect())
+            .unwrap_or_default()
+    };
+    Page {
+        kind: if url == "/" {
+            PageKind::Home
+        } else {
+            PageKind::Section
+        },
+        path: String::new(),
+        url: url.to_string(),
+        front: FrontMatter {
+            title,
+            ..Default::default()
+        },
+        body_offset: 0,
+        source: String::new(),
+        markdown: Default::default(),
+        parent: None,
+        children: Vec::new(),
+        updated: None,
+        content_hash: String::new(),
+    }
+}
