@@ -216,16 +216,20 @@ impl fmt::Display for Diagnostic {
 pub fn summary(diagnostics: &[Diagnostic], files: usize) -> String {
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     let warnings = diagnostics.len() - errors;
-    format!("{} in {files} files", counts(errors, warnings))
+    format!("{} in {}", counts(errors, warnings), plural(files, "file"))
 }
 
 pub fn counts(errors: usize, warnings: usize) -> String {
-    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     format!(
         "{}, {}",
         plural(errors, "error"),
         plural(warnings, "warning")
     )
+}
+
+/// `1 file`, `2 files`.
+pub fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
 
 pub fn has_errors(diagnostics: &[Diagnostic]) -> bool {

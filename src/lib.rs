@@ -17,6 +17,7 @@ pub mod sanitize;
 pub mod search;
 pub mod serve;
 pub mod slug;
+pub mod text;
 pub mod yaml;
 
 pub use build::{BuildOptions, BuildReport, build};

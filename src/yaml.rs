@@ -1,5 +1,6 @@
 //! The one place YAML is parsed, so moving off serde_yaml later is a one-file change.
 
+use std::collections::HashSet;
 use std::path::Path;
 
 use serde::de::DeserializeOwned;
@@ -24,10 +25,16 @@ pub fn parse<T: DeserializeOwned>(
         return Err(Diagnostic::error("yaml", location, message).with_hint(hint));
     }
     serde_yaml::from_str(source).map_err(|e| {
-        let location = match e.location() {
+        let mut location = match e.location() {
             Some(l) => Location::at(path, l.line() + first_line - 1, l.column()),
             None => Location::file(path),
         };
+        // serde_yaml points at the mapping; the editor wants the second key.
+        if e.to_string().contains("duplicate")
+            && let Some((line, column)) = duplicate_key(source)
+        {
+            location = Location::at(path, line + first_line - 1, column);
+        }
         // serde_yaml appends "at line X column Y" to messages; the location already says it.
         let message = e.to_string();
         let message = match message.find(" at line ") {
@@ -39,7 +46,15 @@ pub fn parse<T: DeserializeOwned>(
             .strip_prefix('.')
             .unwrap_or(&message)
             .replace("expected i64", "expected a whole number");
-        let hint = hint_for(&message);
+        let tab = location
+            .line
+            .and_then(|line| source.lines().nth(line.checked_sub(first_line)?))
+            .is_some_and(|line| line.contains('\t'));
+        let hint = if tab {
+            Some("YAML does not allow tabs for indentation: indent with spaces")
+        } else {
+            hint_for(&message)
+        };
         let diagnostic = Diagnostic::error("yaml", location, message);
         match hint {
             Some(h) => diagnostic.with_hint(h),
@@ -110,7 +125,7 @@ fn bounded(source: &str) -> Result<(), Unbounded> {
             Ok(next) => next,
             // The scanner reads ahead through open brackets and stops at its own limit.
             Err(e) if e.info().contains("recursion limit") => {
-                return too_deep(e.marker().line(), e.marker().col());
+                return too_deep(e.marker().line(), e.marker().col() + 1);
             }
             Err(_) => return Ok(()),
         };
@@ -118,7 +133,7 @@ fn bounded(source: &str) -> Result<(), Unbounded> {
             Event::StreamEnd => return Ok(()),
             Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
                 if open.len() == MAX_DEPTH {
-                    return too_deep(mark.line(), mark.col());
+                    return too_deep(mark.line(), mark.col() + 1);
                 }
                 open.push((anchor, 1));
                 total += 1;
@@ -154,10 +169,63 @@ fn bounded(source: &str) -> Result<(), Unbounded> {
         if total > limit {
             return Err((
                 mark.line(),
-                mark.col(),
+                mark.col() + 1,
                 format!("aliases expand this file to more than {} MB", limit >> 20),
                 "repeat the text itself, or use fewer `*alias` references to long values",
             ));
+        }
+    }
+}
+
+/// Where the first key repeated within one mapping is (line, 1-based column), read from the
+/// events (yaml-rust2 counts columns from 0).
+fn duplicate_key(source: &str) -> Option<(usize, usize)> {
+    use yaml_rust2::parser::{Event, Parser};
+
+    enum Open {
+        Map {
+            keys: HashSet<String>,
+            key_next: bool,
+        },
+        Seq,
+    }
+    // A node ended: in a mapping, a key is followed by its value and a value by a key.
+    fn done(open: &mut [Open]) {
+        if let Some(Open::Map { key_next, .. }) = open.last_mut() {
+            *key_next = !*key_next;
+        }
+    }
+    let mut open: Vec<Open> = Vec::new();
+    let mut parser = Parser::new_from_str(source);
+    loop {
+        let (event, mark) = parser.next_token().ok()?;
+        match event {
+            Event::StreamEnd => return None,
+            Event::MappingStart(..) => open.push(Open::Map {
+                keys: HashSet::new(),
+                key_next: true,
+            }),
+            Event::SequenceStart(..) => open.push(Open::Seq),
+            Event::MappingEnd | Event::SequenceEnd => {
+                open.pop();
+                done(&mut open);
+            }
+            Event::Scalar(text, ..) => {
+                if let Some(Open::Map {
+                    keys,
+                    key_next: true,
+                }) = open.last_mut()
+                    && !keys.insert(text)
+                {
+                    return Some((mark.line(), mark.col() + 1));
+                }
+                done(&mut open);
+            }
+            Event::Alias(_) => done(&mut open),
+            _ => {}
+        }
+        if open.len() > MAX_DEPTH {
+            return None;
         }
     }
 }

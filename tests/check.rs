@@ -75,7 +75,7 @@ fn schema_errors_name_file_line_and_column() {
         (
             "content/a.md",
             "---\ntitle: A\ntitle: B\n---\n",
-            "content/a.md:2:1: error[yaml]: duplicate field `title`",
+            "content/a.md:3:1: error[yaml]: duplicate field `title`",
         ),
         (
             "content/a.md",
@@ -100,7 +100,7 @@ fn schema_errors_name_file_line_and_column() {
         (
             "content/data/contacts/t.yaml",
             "title: T\nrows:\n  - location: Brazil\n    location: Chile\n",
-            "content/data/contacts/t.yaml:3:5: error[yaml]: rows[0]: duplicate field `location`",
+            "content/data/contacts/t.yaml:4:5: error[yaml]: rows[0]: duplicate field `location`",
         ),
         (
             "content/data/services.yaml",

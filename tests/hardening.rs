@@ -122,7 +122,7 @@ fn deeply_nested_yaml_is_refused_quickly() {
     let all = text(&out);
     assert_eq!(code(&out), 1, "{all}");
     assert!(
-        all.contains("deep.yaml:1:262\n") && all.contains("nested more than 128 levels"),
+        all.contains("deep.yaml:1:263\n") && all.contains("nested more than 128 levels"),
         "{all}"
     );
 }

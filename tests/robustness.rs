@@ -196,7 +196,7 @@ fn deep_yaml_hits_the_recursion_limit() {
         helpcenter::yaml::parse::<serde_yaml::Value>(Path::new("x.yaml"), &deep, 1).unwrap_err();
     assert_eq!(
         err.to_string(),
-        "x.yaml:1:255: error[yaml]: the value is nested more than 128 levels deep"
+        "x.yaml:1:256: error[yaml]: the value is nested more than 128 levels deep"
     );
     assert_eq!(
         err.hint.as_deref(),

@@ -29,6 +29,7 @@ use rayon::prelude::*;
 
 use crate::content::{Page, Site};
 use crate::diagnostics::{Diagnostic, Location};
+pub(crate) use crate::text::{closest, levenshtein};
 
 #[derive(Debug, Clone, Copy)]
 pub struct CheckOptions {
@@ -249,37 +250,6 @@ pub(crate) fn locate_value(
 
 fn first_non_blank(text: &str) -> usize {
     text.len() - text.trim_start().len()
-}
-
-/// Edit distance (insertions, deletions, substitutions) between two strings' characters.
-pub fn levenshtein(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    let mut current = vec![0; b.len() + 1];
-    for (i, ca) in a.iter().enumerate() {
-        current[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let substitution = previous[j] + usize::from(ca != cb);
-            current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
-        }
-        std::mem::swap(&mut previous, &mut current);
-    }
-    previous[b.len()]
-}
-
-/// The candidate closest to `wanted`, if it is close enough to be a likely typo.
-pub(crate) fn closest<'a>(
-    wanted: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<&'a str> {
-    let limit = (wanted.chars().count() / 3).max(2);
-    candidates
-        .into_iter()
-        .map(|c| (levenshtein(wanted, c), c))
-        .filter(|(d, _)| *d <= limit)
-        .min()
-        .map(|(_, c)| c)
 }
 
 /// A site path relative to the site root, for messages (`content/data/roles.yaml:3:5`).

@@ -101,7 +101,10 @@ pub(super) fn load_data(content: &Path, files: &[PathBuf]) -> (Data, Vec<Diagnos
                 }
                 data.roles = roles;
             }
-            Err(d) => failed.push(d),
+            Err(d) => {
+                data.unreadable.insert(source_key(content, path));
+                failed.push(d);
+            }
         }
     }
     diagnostics.extend(failed);
@@ -126,5 +129,23 @@ fn prepare_contacts(table: &mut ContactTable) {
             // Unreadable numbers keep `e164: None`; the checker reports them with the reason.
             let _ = phone.normalize(region.as_deref());
         }
+    }
+}
+
+/// `data/contacts/billing.yaml` → `contacts/billing`; `data/services.yaml` → `services`.
+fn source_key(content: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(content.join(DATA_DIR)).unwrap_or(path);
+    let stem = slugify(
+        &rel.file_stem()
+            .map(|s| s.to_string_lossy())
+            .unwrap_or_default(),
+    );
+    match rel
+        .parent()
+        .and_then(|p| p.to_str())
+        .filter(|p| !p.is_empty())
+    {
+        Some(folder) => format!("{folder}/{stem}"),
+        None => stem,
     }
 }

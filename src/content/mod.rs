@@ -39,6 +39,21 @@ pub struct Data {
     /// Which file each item came from, for diagnostics.
     #[serde(skip)]
     pub sources: HashMap<DataRef, PathBuf>,
+    /// Data files that failed to load, as `contacts/ID`, `procedures/ID`, `services`, `roles`.
+    #[serde(skip)]
+    pub unreadable: std::collections::HashSet<String>,
+}
+
+/// The data file a shortcode reads, in the form of [`Data::unreadable`].
+fn shortcode_source(shortcode: &crate::markdown::Shortcode) -> String {
+    let arg = |key| shortcode.arg(key).unwrap_or_default();
+    match shortcode.name.as_str() {
+        "contacts" => format!("contacts/{}", arg("table")),
+        "procedure" => format!("procedures/{}", arg("id")),
+        "service" | "services" => "services".into(),
+        "role" | "roles" => "roles".into(),
+        other => other.into(),
+    }
 }
 
 /// One placeable piece of data.
@@ -349,6 +364,8 @@ fn place_data(site: &mut Site) -> Vec<Diagnostic> {
                         placements.entry(item).or_insert(index);
                     }
                 }
+                // The data file's own error says why the item is missing.
+                Err(_) if site.data.unreadable.contains(&shortcode_source(shortcode)) => {}
                 Err(message) => diagnostics.push(Diagnostic::error("shortcode", location(), message).with_hint(
                     "shortcodes are contacts(table=\"id\"), services(), service(id=\"id\"), roles(), role(code=\"AM\"), procedure(id=\"id\")",
                 )),
@@ -379,7 +396,10 @@ pub fn resolve_shortcode(
                 .contains_key(id)
                 .then(|| vec![DataRef::Contacts(id.to_string())])
                 .ok_or_else(|| {
-                    format!("no contact table `{id}` (looked for data/contacts/{id}.yaml)")
+                    format!(
+                        "no contact table `{id}` (looked for data/contacts/{id}.yaml){}",
+                        did_you_mean(id, data.contacts.keys().map(String::as_str))
+                    )
                 })
         }
         "services" => Ok(data
@@ -393,7 +413,12 @@ pub fn resolve_shortcode(
                 .iter()
                 .any(|s| s.id == id)
                 .then(|| vec![DataRef::Service(id.to_string())])
-                .ok_or_else(|| format!("no service with id `{id}` in data/services.yaml"))
+                .ok_or_else(|| {
+                    format!(
+                        "no service with id `{id}` in data/services.yaml{}",
+                        did_you_mean(id, data.services.iter().map(|s| s.id.as_str()))
+                    )
+                })
         }
         "roles" => Ok(data
             .roles
@@ -406,7 +431,12 @@ pub fn resolve_shortcode(
                 .iter()
                 .any(|r| r.code == code)
                 .then(|| vec![DataRef::Role(code.to_string())])
-                .ok_or_else(|| format!("no role with code `{code}` in data/roles.yaml"))
+                .ok_or_else(|| {
+                    format!(
+                        "no role with code `{code}` in data/roles.yaml{}",
+                        did_you_mean(code, data.roles.iter().map(|r| r.code.as_str()))
+                    )
+                })
         }
         "procedure" => {
             let id = arg("id")?;
@@ -414,9 +444,31 @@ pub fn resolve_shortcode(
                 .contains_key(id)
                 .then(|| vec![DataRef::Procedure(id.to_string())])
                 .ok_or_else(|| {
-                    format!("no procedure `{id}` (looked for data/procedures/{id}.yaml)")
+                    format!(
+                        "no procedure `{id}` (looked for data/procedures/{id}.yaml){}",
+                        did_you_mean(id, data.procedures.keys().map(String::as_str))
+                    )
                 })
         }
-        other => Err(format!("unknown shortcode `{other}`")),
+        other => Err(format!(
+            "unknown shortcode `{other}`{}",
+            did_you_mean(other, SHORTCODES.iter().copied())
+        )),
     }
+}
+
+const SHORTCODES: &[&str] = &[
+    "contacts",
+    "services",
+    "service",
+    "roles",
+    "role",
+    "procedure",
+];
+
+/// `; did you mean `x`?` when a candidate is a likely typo of `wanted`, else nothing.
+fn did_you_mean<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
+    crate::text::closest(wanted, candidates)
+        .map(|near| format!("; did you mean `{near}`?"))
+        .unwrap_or_default()
 }

@@ -83,12 +83,24 @@ pub fn parse(
     raw_html: RawHtml,
 ) -> Result<(FrontMatter, usize, Converted), Diagnostic> {
     let (front, body_offset) = split_front_matter(source).ok_or_else(|| {
-        Diagnostic::error(
-            "front-matter",
-            Location::at(path, 1, 1),
-            "missing front matter",
-        )
-        .with_hint("start the file with a `---` line, then `title: …`, then another `---` line")
+        let opened = source.trim_start_matches('\u{feff}').starts_with("---");
+        if opened {
+            Diagnostic::error(
+                "front-matter",
+                Location::at(path, 1, 1),
+                "the front matter is not closed: no `---` line after it",
+            )
+            .with_hint(
+                "end the front matter with a line holding only `---`, before the page's text",
+            )
+        } else {
+            Diagnostic::error(
+                "front-matter",
+                Location::at(path, 1, 1),
+                "missing front matter",
+            )
+            .with_hint("start the file with a `---` line, then `title: …`, then another `---` line")
+        }
     })?;
     let front: FrontMatter = yaml::parse(path, front, 2)?;
     if front.title.trim().is_empty() {

@@ -125,6 +125,15 @@ pub fn run(mut options: ServeOptions) -> Result<(), String> {
     let output = std::path::absolute(options.build.output_dir()).map_err(|e| e.to_string())?;
     options.build.output = Some(output.clone());
 
+    // The port first: when it is taken, say so before spending a build on nothing.
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind((options.bind, options.port)))
+        .map_err(|e| listen_error(&options, &e))?;
+
     let mut initial_error = None;
     let mut live = None;
     let first = match (options.build_first, options.watch) {
@@ -164,13 +173,6 @@ pub fn run(mut options: ServeOptions) -> Result<(), String> {
             .ok()
             .map(|c| c.base_url),
     };
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| e.to_string())?;
-    let listener = runtime
-        .block_on(tokio::net::TcpListener::bind((options.bind, options.port)))
-        .map_err(|e| format!("cannot listen on {}:{}: {e}", options.bind, options.port))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     let (shutdown_tx, shutdown_rx) = watch::channel(false);
     let state = Arc::new(AppState {
@@ -190,6 +192,20 @@ pub fn run(mut options: ServeOptions) -> Result<(), String> {
     runtime.shutdown_timeout(Duration::from_secs(1));
     state.feedback.close();
     result
+}
+
+fn listen_error(options: &ServeOptions, e: &std::io::Error) -> String {
+    let (bind, port) = (options.bind, options.port);
+    match e.kind() {
+        std::io::ErrorKind::AddrInUse => format!(
+            "cannot listen on {bind}:{port}: the port is in use (another `helpcenter serve`?); \
+             pick another with --port, or --port 0 for any free one"
+        ),
+        std::io::ErrorKind::AddrNotAvailable => format!(
+            "cannot listen on {bind}:{port}: this machine has no address {bind}; use --bind with one of its addresses"
+        ),
+        _ => format!("cannot listen on {bind}:{port}: {e}"),
+    }
 }
 
 async fn serve(

@@ -1,0 +1,30 @@
+//! Small text utilities shared by the stages: edit distance and "did you mean".
+
+/// Edits (insertions, deletions, substitutions of characters) between `a` and `b`.
+pub fn levenshtein(a: &str, b: &str) -> usize {
+    strsim::levenshtein(a, b)
+}
+
+/// The candidate closest to `wanted`, if it is close enough to be a likely typo.
+pub fn closest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let limit = (wanted.chars().count() / 3).max(2);
+    candidates
+        .into_iter()
+        .map(|c| (levenshtein(wanted, c), c))
+        .filter(|(d, _)| *d <= limit)
+        .min()
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn near_names_are_suggested_far_ones_not() {
+        assert_eq!(levenshtein("técnico", "tecnico"), 1);
+        let ids = ["technical-support", "billing-email", "offices"];
+        assert_eq!(closest("technical-suport", ids), Some("technical-support"));
+        assert_eq!(closest("phones", ids), None);
+    }
+}
