@@ -116,6 +116,12 @@ pub fn load_and_check(options: &BuildOptions, check: &CheckOptions) -> Checked {
         }
     };
     diagnostics.extend(crate::check::check(&site, check));
+    // The theme is part of the site: its templates must compile, and render one page of each
+    // kind and the special pages in memory.
+    match Theme::load(&site.config) {
+        Ok(theme) => diagnostics.extend(HtmlRenderer { theme }.check_templates(&site)),
+        Err(d) => diagnostics.push(d),
+    }
     sort_diagnostics(&mut diagnostics);
     Checked {
         files: site.files_read + 1,

@@ -10,7 +10,6 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use helpcenter::build::{BuildFailure, BuildOptions, load_and_check};
 use helpcenter::check::CheckOptions;
 use helpcenter::diagnostics::{Diagnostic, counts, summary};
-use helpcenter::render::Theme;
 
 /// A build allocates millions of small strings across threads; mimalloc does that about twice
 /// as fast as glibc's malloc here (see README, "Benchmarks"). Built with `no_thp`: with
@@ -263,13 +262,7 @@ fn run_check(args: &CheckArgs) -> ExitCode {
         ..Default::default()
     };
     let started = std::time::Instant::now();
-    let mut checked = load_and_check(&options, &check);
-    // The theme is part of the site: its templates must compile.
-    if let Some(site) = &checked.site
-        && let Err(d) = Theme::load(&site.config)
-    {
-        checked.diagnostics.push(d);
-    }
+    let checked = load_and_check(&options, &check);
     let diagnostics = &checked.diagnostics;
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     let printed = to_stdout(|out| match args.format {

@@ -160,3 +160,34 @@ fn serve_on_a_port_in_use_names_the_option_and_builds_nothing() {
     );
     assert!(started.elapsed() < Duration::from_secs(30));
 }
+
+#[test]
+fn a_template_error_is_one_error_at_its_line_and_check_finds_it_too() {
+    let site = Site::sample();
+    let template = site.path().join("themes/default/templates/page.html");
+    let source = std::fs::read_to_string(&template).unwrap();
+    assert!(source.contains("{{ page.title }}"));
+    let broken = source.replacen("{{ page.title }}", "{{ page.titel }}", 1);
+    let line = broken[..broken.find("page.titel").unwrap()].lines().count();
+    std::fs::write(&template, broken).unwrap();
+    for command in ["build", "check"] {
+        let out = site.run(&[command]);
+        let all = text(&out);
+        assert_eq!(out.status.code(), Some(1), "{command}: {all}");
+        assert_eq!(
+            all.matches("error[template]").count(),
+            1,
+            "{command}: {all}"
+        );
+        assert!(
+            all.contains(&format!("templates/page.html:{line}:")),
+            "{command}: {all}"
+        );
+        if command == "build" {
+            assert!(
+                all.contains("while rendering `/") && all.contains("other pages"),
+                "{all}"
+            );
+        }
+    }
+}

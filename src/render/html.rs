@@ -194,7 +194,46 @@ impl HtmlRenderer {
             PageKind::Section => "section.html",
             PageKind::Page => "page.html",
         });
-        self.render_template(template, &context)
+        self.render_template(template, &context).map_err(|d| {
+            let hint = format!("while rendering `{}` ({})", page.url, page.path);
+            d.with_hint(hint)
+        })
+    }
+
+    /// Render, in memory, one page of each template and the special pages, so that `check`
+    /// fails on a template error as `build` does, without rendering the whole site.
+    pub fn check_templates(&self, site: &Site) -> Vec<Diagnostic> {
+        let shared = self.shared_context(site);
+        // A shortcode that names nothing is the loader's error already.
+        let contents: Vec<Cow<str>> = site
+            .pages
+            .iter()
+            .map(|page| {
+                self.fill_shortcodes(site, page)
+                    .unwrap_or(Cow::Borrowed(&page.markdown.html))
+            })
+            .collect();
+        let mut seen = std::collections::HashSet::new();
+        // A `template:` the theme lacks is `missing-template` already.
+        let samples = (0..site.pages.len()).filter(|&i| {
+            let page = &site.pages[i];
+            let exists = page
+                .front
+                .template
+                .as_deref()
+                .is_none_or(|t| self.theme.has_template(t));
+            exists && seen.insert((page.kind, page.front.template.clone()))
+        });
+        let rendered: Vec<Result<String, Diagnostic>> = samples
+            .map(|i| self.render_page(site, &shared, i, &contents[i]))
+            .collect();
+        let mut errors = collect_errors(rendered).err().unwrap_or_default();
+        errors.extend(
+            self.render_special(site, &shared, &contents)
+                .err()
+                .unwrap_or_default(),
+        );
+        errors
     }
 
     /// What every template sees: the site's settings and the navigation; and, for the home
@@ -426,18 +465,33 @@ fn io_error(what: &str, e: std::io::Error) -> Diagnostic {
     )
 }
 
+/// The values, or every distinct error: a template error repeated on many pages is one
+/// error, whose hint names the first page and counts the others.
 fn collect_errors<T>(results: Vec<Result<T, Diagnostic>>) -> Result<Vec<T>, Vec<Diagnostic>> {
     let mut ok = Vec::with_capacity(results.len());
-    let mut errors = Vec::new();
+    let mut errors: Vec<(Diagnostic, usize)> = Vec::new();
     for result in results {
         match result {
             Ok(v) => ok.push(v),
-            Err(e) => errors.push(e),
+            Err(e) => match errors.iter_mut().find(|(first, _)| {
+                (first.code, &first.message, &first.location) == (e.code, &e.message, &e.location)
+            }) {
+                Some((_, again)) => *again += 1,
+                None => errors.push((e, 0)),
+            },
         }
     }
     if errors.is_empty() {
-        Ok(ok)
-    } else {
-        Err(errors)
+        return Ok(ok);
     }
+    Err(errors
+        .into_iter()
+        .map(|(mut d, again)| {
+            if again > 0 {
+                let others = crate::diagnostics::plural(again, "other page");
+                d.hint = Some(format!("{}, and on {others}", d.hint.unwrap_or_default()));
+            }
+            d
+        })
+        .collect())
 }

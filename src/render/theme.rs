@@ -186,7 +186,19 @@ pub fn template_error(templates: &Path, error: &tera::Error) -> Diagnostic {
         message.push_str(&cause.to_string());
         source = cause.source();
     }
-    Diagnostic::error("template", Location::file(templates), message)
+    // tera says which variable or filter (`page.titel`) but not where: the first place the
+    // template's source names it is where the editor looks.
+    let location = std::fs::read_to_string(templates)
+        .ok()
+        .and_then(|source| {
+            let named = message.split('`').skip(1).step_by(2);
+            named
+                .filter(|name| !name.is_empty())
+                .find_map(|name| source.find(name))
+                .map(|offset| Location::at_offset(templates, &source, offset))
+        })
+        .unwrap_or_else(|| Location::file(templates));
+    Diagnostic::error("template", location, message)
 }
 
 /// Walk `static/`, hashing `.css`/`.js` into their names. Returns the files to copy and the map
