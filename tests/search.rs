@@ -538,3 +538,48 @@ fn a_match_after_accented_words_has_a_snippet_in_the_cli_and_the_api() {
         body.hits
     );
 }
+
+/// Issue 15: a tantivy failure (here a damaged document store) is an error, not "no hits".
+#[test]
+fn a_damaged_index_is_a_search_error_in_the_library_the_cli_and_the_api() {
+    let site = common::Site::minimal();
+    site.write(
+        "content/router.md",
+        "---\ntitle: Router\ndescription: The router.\n---\nRestart the router.\n",
+    );
+    site.run_ok(&["build"]);
+    let index = site.public().join(".helpcenter/index");
+    for entry in std::fs::read_dir(&index).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "store") {
+            // Garbage over the compressed documents; the footer stays, so the index opens.
+            let mut bytes = std::fs::read(&path).unwrap();
+            let n = bytes.len().min(120);
+            bytes[..n].fill(0xff);
+            std::fs::write(&path, bytes).unwrap();
+        }
+    }
+    let search = Search::open(&site.public()).expect("the index still opens");
+    let error = search.query("router", 5).expect_err("a damaged store");
+    assert!(matches!(error, SearchError::Failed(_)), "{error:?}");
+
+    let out = site.run(&["search", "router"]);
+    assert_eq!(out.status.code(), Some(2), "{}", common::text(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("error: the search failed"),
+        "{}",
+        common::text(&out)
+    );
+
+    let server = site.serve(&["--no-build", "--no-watch"]);
+    let response = reqwest::blocking::get(format!("{}api/search?q=router", server.url))
+        .expect("GET /api/search");
+    assert_eq!(response.status(), 500);
+    let body: serde_json::Value = response.json().expect("JSON error");
+    assert!(
+        body["error"]
+            .as_str()
+            .is_some_and(|e| e.starts_with("the search failed")),
+        "{body}"
+    );
+}
