@@ -33,21 +33,15 @@ pub(super) fn fuzzy_terms(
     f: &Fields,
     word: &str,
     distance: u8,
-) -> Vec<(String, u8, Expansion)> {
+) -> tantivy::Result<Vec<(String, u8, Expansion)>> {
     let mut found: HashMap<String, (u8, u32, Expansion)> = HashMap::new();
     // The automaton depends on the word only: build it once for every field.
     let query = FuzzyTermQuery::new(Term::from_field_text(f.name, word), distance, true);
-    let Ok(automaton) = query.automaton() else {
-        return Vec::new();
-    };
+    let automaton = query.automaton()?;
     for (field, weight) in expandable(f) {
         for segment in searcher.segment_readers() {
-            let Ok(inverted) = segment.inverted_index(field) else {
-                continue;
-            };
-            let Ok(mut stream) = inverted.terms().search(&automaton).into_stream() else {
-                continue;
-            };
+            let inverted = segment.inverted_index(field)?;
+            let mut stream = inverted.terms().search(&automaton).into_stream()?;
             while stream.advance() {
                 let Ok(term) = std::str::from_utf8(stream.key()) else {
                     continue;
@@ -73,9 +67,10 @@ pub(super) fn fuzzy_terms(
         .collect();
     list.sort_by(|a, b| a.1.cmp(&b.1).then(b.2.cmp(&a.2)).then(a.0.cmp(&b.0)));
     list.truncate(MAX_FUZZY_TERMS);
-    list.into_iter()
+    Ok(list
+        .into_iter()
         .map(|(t, d, _, fields)| (t, d, fields))
-        .collect()
+        .collect())
 }
 
 /// Index terms of `fields` that start with `prefix` (not `prefix` itself), most frequent
@@ -84,17 +79,16 @@ pub(super) fn prefix_terms(
     searcher: &Searcher,
     fields: impl IntoIterator<Item = (Field, f32)>,
     prefix: &str,
-) -> Vec<(String, Expansion)> {
+) -> tantivy::Result<Vec<(String, Expansion)>> {
     let mut found: HashMap<String, (u32, Expansion)> = HashMap::new();
     for (field, weight) in fields {
         for segment in searcher.segment_readers() {
-            let Ok(inverted) = segment.inverted_index(field) else {
-                continue;
-            };
-            let Ok(mut stream) = inverted.terms().range().ge(prefix.as_bytes()).into_stream()
-            else {
-                continue;
-            };
+            let inverted = segment.inverted_index(field)?;
+            let mut stream = inverted
+                .terms()
+                .range()
+                .ge(prefix.as_bytes())
+                .into_stream()?;
             let mut seen = 0;
             while stream.advance() && seen < 256 {
                 let key = stream.key();
@@ -126,7 +120,7 @@ pub(super) fn prefix_terms(
             .then(a.0.cmp(&b.0))
     });
     list.truncate(MAX_PREFIX_TERMS);
-    list.into_iter().map(|(t, _, fields)| (t, fields)).collect()
+    Ok(list.into_iter().map(|(t, _, fields)| (t, fields)).collect())
 }
 
 /// Optimal string alignment distance (a transposition counts as one typo), on characters.

@@ -115,14 +115,15 @@ pub(super) struct Plan {
     pub(super) pairs: usize,
 }
 
-/// Cut the query into units and variants.
+/// Cut the query into units and variants; `None` when it has no word and no number, an error
+/// only when the index cannot be read.
 pub(super) fn plan(
     searcher: &Searcher,
     f: &Fields,
     prepared: &Prepared,
     an: &mut Analyzers,
     text: &str,
-) -> Option<Plan> {
+) -> tantivy::Result<Option<Plan>> {
     let text = &text[..text.floor_char_boundary(MAX_QUERY_BYTES)];
     let runs = digit_runs(text);
     // Words are read from the text without its phone numbers.
@@ -133,7 +134,7 @@ pub(super) fn plan(
     let mut words: Vec<Word> = an.words(&rest);
     words.truncate(MAX_WORDS);
     if words.is_empty() && runs.is_empty() {
-        return None;
+        return Ok(None);
     }
     let typing_last = !text.ends_with(char::is_whitespace);
     let all_stop = words.iter().all(|w| is_stop(&w.text));
@@ -179,7 +180,7 @@ pub(super) fn plan(
                 _ => 2,
             };
             if distance > 0 {
-                for (term, d, found_in) in fuzzy_terms(searcher, f, w, distance) {
+                for (term, d, found_in) in fuzzy_terms(searcher, f, w, distance)? {
                     let q = if d == 1 { Q_TYPO_1 } else { Q_TYPO_2 };
                     for (field, weight) in found_in {
                         unit.variants.push(single(field, &term, weight * q));
@@ -189,7 +190,7 @@ pub(super) fn plan(
             }
         }
         if i + 1 == words.len() && typing_last && chars >= 2 && !(stop && chars < 3) {
-            for (term, found_in) in prefix_terms(searcher, expandable(f), w) {
+            for (term, found_in) in prefix_terms(searcher, expandable(f), w)? {
                 let completeness = chars as f32 / term.chars().count() as f32;
                 let q = Q_PREFIX * (0.7 + 0.3 * completeness);
                 for (field, weight) in found_in {
@@ -199,13 +200,11 @@ pub(super) fn plan(
             }
         }
         // Importance from the rarest form the word takes in the index.
-        let df = unit
-            .variants
-            .iter()
-            .filter(|v| v.terms.len() == 1)
-            .map(|v| searcher.doc_freq(&v.terms[0]).unwrap_or(0))
-            .max()
-            .unwrap_or(0) as f32;
+        let mut df = 0;
+        for v in unit.variants.iter().filter(|v| v.terms.len() == 1) {
+            df = df.max(searcher.doc_freq(&v.terms[0])?);
+        }
+        let df = df as f32;
         let idf = (1.0 + (n_docs - df + 0.5).max(0.0) / (df + 0.5)).ln();
         unit.weight = if stop {
             0.1
@@ -258,7 +257,7 @@ pub(super) fn plan(
         // search's prefix match does.
         if let Some((whole, _)) = run.candidates.first() {
             let phones = [(f.phone, W_PHONE), (f.phone_other, W_PHONE * 0.9)];
-            for (term, found_in) in prefix_terms(searcher, phones, whole) {
+            for (term, found_in) in prefix_terms(searcher, phones, whole)? {
                 for (field, weight) in found_in {
                     unit.variants.push(single(field, &term, weight * Q_PREFIX));
                 }
@@ -306,13 +305,13 @@ pub(super) fn plan(
             v.in_name = field == f.name || field == f.name_stem;
         }
     }
-    Some(Plan {
+    Ok(Some(Plan {
         units,
         marks,
         contact_countries,
         phrases,
         pairs,
-    })
+    }))
 }
 
 pub(super) fn single(field: Field, text: &str, quality: f32) -> Variant {

@@ -1,12 +1,13 @@
 //! From user text to ranked hits with snippets.
 //!
-//! The query is never parsed as syntax: [`plan`](super::plan) cuts it into folded words and
+//! The query is never parsed as syntax: `plan` cuts it into folded words and
 //! phone-number digit runs, and every word becomes a *unit* with *variants* — the exact word,
 //! its stems, its synonyms, the real index terms within its typo budget, and (last word only)
 //! the terms it is a prefix of. tantivy retrieves candidates with BM25 over all variants; then
-//! [`rescore`](super::rescore) ranks them Meilisearch-style (how many units, how well, where,
+//! `rescore` ranks them Meilisearch-style (how many units, how well, where,
 //! plus a boost for contact rows when the query names a country and a contact need), and
-//! [`snippet`](super::snippet) cuts the hits' snippets.
+//! [`snippet`](super::snippet) cuts the hits' snippets. Any failure of tantivy on the way is
+//! returned, never taken for "no hits".
 
 use tantivy::Searcher;
 use tantivy::collector::{Count, TopDocs};
@@ -37,7 +38,7 @@ pub fn run(
         return Ok((0, Vec::new()));
     }
     let mut analyzers = prepared.analyzers.clone();
-    let Some(plan) = plan(searcher, fields, prepared, &mut analyzers, text) else {
+    let Some(plan) = plan(searcher, fields, prepared, &mut analyzers, text)? else {
         return Ok((0, Vec::new()));
     };
     let Some(query) = tantivy_query(&plan) else {
@@ -46,7 +47,7 @@ pub fn run(
     let want = CANDIDATES.max(limit * 2);
     let (total, candidates) =
         searcher.search(&query, &(Count, TopDocs::with_limit(want).order_by_score()))?;
-    let mut scored = rescore(searcher, fields, &plan, &candidates);
+    let mut scored = rescore(searcher, fields, &plan, &candidates)?;
     // Best first; equal scores in index order (site order).
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
     scored.truncate(limit);

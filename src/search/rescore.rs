@@ -19,9 +19,9 @@ pub(super) fn rescore(
     f: &Fields,
     plan: &Plan,
     candidates: &[(f32, DocAddress)],
-) -> Vec<(f32, DocAddress)> {
+) -> tantivy::Result<Vec<(f32, DocAddress)>> {
     if candidates.is_empty() {
-        return Vec::new();
+        return Ok(Vec::new());
     }
     let n_units = plan.units.len();
     let mut best = vec![0f32; candidates.len() * n_units];
@@ -43,23 +43,22 @@ pub(super) fn rescore(
             .collect();
         in_segment.sort_unstable();
         let mut readers: HashMap<Field, Arc<InvertedIndexReader>> = HashMap::new();
-        let mut present = |terms: &[Term]| -> Vec<usize> {
+        // The candidates (indexes into `candidates`) holding every one of `terms`.
+        let mut present = |terms: &[Term]| -> tantivy::Result<Vec<usize>> {
             let mut postings = Vec::with_capacity(terms.len());
             for term in terms {
                 let field = term.field();
                 let reader = match readers.get(&field) {
                     Some(r) => r.clone(),
-                    None => match segment.inverted_index(field) {
-                        Ok(r) => {
-                            readers.insert(field, r.clone());
-                            r
-                        }
-                        Err(_) => return Vec::new(),
-                    },
+                    None => {
+                        let r = segment.inverted_index(field)?;
+                        readers.insert(field, r.clone());
+                        r
+                    }
                 };
-                match reader.read_postings(term, IndexRecordOption::Basic) {
-                    Ok(Some(p)) => postings.push(p),
-                    _ => return Vec::new(),
+                match reader.read_postings(term, IndexRecordOption::Basic)? {
+                    Some(p) => postings.push(p),
+                    None => return Ok(Vec::new()),
                 }
             }
             let mut out = Vec::new();
@@ -75,11 +74,11 @@ pub(super) fn rescore(
                 }
                 out.push(i);
             }
-            out
+            Ok(out)
         };
         for (u, unit) in plan.units.iter().enumerate() {
             for v in &unit.variants {
-                for i in present(&v.terms) {
+                for i in present(&v.terms)? {
                     let slot = &mut best[i * n_units + u];
                     *slot = slot.max(v.quality);
                     if v.in_name {
@@ -88,21 +87,18 @@ pub(super) fn rescore(
                 }
             }
         }
-        for i in present(&[Term::from_field_text(f.kind, "page")]) {
+        for i in present(&[Term::from_field_text(f.kind, "page")])? {
             page[i] = true;
         }
-        if let Ok(norms) = segment.get_fieldnorms_reader(f.name) {
-            for &(doc, i) in &in_segment {
-                name_len[i] = norms.fieldnorm(doc);
-            }
+        let norms = segment.get_fieldnorms_reader(f.name)?;
+        for &(doc, i) in &in_segment {
+            name_len[i] = norms.fieldnorm(doc);
         }
         let mut matched_pairs: Vec<HashSet<usize>> = vec![HashSet::new(); candidates.len()];
         for (k, phrase) in plan.phrases.iter().enumerate() {
-            let weight = PhraseQuery::new(phrase.clone())
-                .weight(EnableScoring::disabled_from_searcher(searcher));
-            let Ok(mut scorer) = weight.and_then(|w| w.scorer(segment, 1.0)) else {
-                continue;
-            };
+            let mut scorer = PhraseQuery::new(phrase.clone())
+                .weight(EnableScoring::disabled_from_searcher(searcher))?
+                .scorer(segment, 1.0)?;
             for &(doc, i) in &in_segment {
                 let at = if scorer.doc() < doc {
                     scorer.seek(doc)
@@ -122,11 +118,11 @@ pub(super) fn rescore(
             proximity[i] += set.len();
         }
         if !plan.contact_countries.is_empty() {
-            let contacts: HashSet<usize> = present(&[Term::from_field_text(f.kind, "contact")])
+            let contacts: HashSet<usize> = present(&[Term::from_field_text(f.kind, "contact")])?
                 .into_iter()
                 .collect();
             for code in &plan.contact_countries {
-                for i in present(&[Term::from_field_text(f.country, code)]) {
+                for i in present(&[Term::from_field_text(f.country, code)])? {
                     if contacts.contains(&i) {
                         contact_boost[i] = true;
                     }
@@ -140,7 +136,7 @@ pub(super) fn rescore(
         .map(|(s, _)| *s)
         .fold(0f32, f32::max)
         .max(1e-6);
-    candidates
+    Ok(candidates
         .iter()
         .enumerate()
         .map(|(i, &(bm25, address))| {
@@ -174,5 +170,5 @@ pub(super) fn rescore(
             }
             (score, address)
         })
-        .collect()
+        .collect())
 }
