@@ -1,12 +1,13 @@
 //! Random Unicode (accents, combining marks, emoji, CJK, right-to-left text, zero-width
 //! joiners, odd whitespace, mixed with ASCII, digits and Markdown/HTML punctuation) through
-//! every text path of search, slugs and heading ids: nothing may panic, and what comes out
+//! every text path of search, phone numbers, slugs and heading ids: nothing may panic, and what comes out
 //! keeps its basic shape. `HC_UNICODE_CASES=N` runs N cases per property.
 
 use std::collections::HashSet;
 
 use proptest::prelude::*;
 
+use helpcenter::content::phone::Phone;
 use helpcenter::markdown;
 use helpcenter::sanitize::RawHtml;
 use helpcenter::search::snippet::{Marks, snippet};
@@ -126,6 +127,19 @@ fn text(max_chars: usize) -> impl Strategy<Value = String> {
     prop::collection::vec(any_char(), 0..max_chars).prop_map(|c| c.into_iter().collect())
 }
 
+/// Mostly digits and the separators numbers are written with, a little of everything else.
+fn phone_like() -> impl Strategy<Value = String> {
+    prop::collection::vec(
+        prop_oneof![
+            8 => prop::char::range('0', '9'),
+            3 => prop::sample::select(&[' ', '-', '(', ')', '+', '.', '/', 'x'][..]),
+            1 => any_char(),
+        ],
+        0..24,
+    )
+    .prop_map(|c| c.into_iter().collect())
+}
+
 /// A line of safe-to-quote text (no control characters), for titles in front matter.
 fn title() -> impl Strategy<Value = String> {
     prop::collection::vec(
@@ -233,6 +247,32 @@ proptest! {
             prop_assert!(variant.bytes().all(|b| b.is_ascii_digit()), "{variant:?}");
         }
         prop_assert!(digits(&t).bytes().all(|b| b.is_ascii_digit()));
+    }
+
+    #[test]
+    fn phone_numbers_in_any_text_normalize_or_say_why(
+        raw in prop_oneof![text(40), phone_like()],
+        region in prop::sample::select(vec![None, Some("BR"), Some("US"), Some("MX"), Some("ES")]),
+    ) {
+        let mut phone = Phone {
+            raw: raw.clone(),
+            note: None,
+            e164: None,
+            valid: false,
+            region: None,
+        };
+        if phone.normalize(region).is_ok() {
+            let e164 = phone.e164.clone().unwrap_or_default();
+            prop_assert!(
+                e164.strip_prefix('+').is_some_and(|d| d.bytes().all(|b| b.is_ascii_digit())),
+                "{raw:?} → {e164:?}"
+            );
+        }
+        let href = phone.tel_href();
+        prop_assert!(href.starts_with("tel:") && href.is_ascii(), "{href:?}");
+        for variant in phone_variants(&raw, phone.e164.as_deref()) {
+            prop_assert!(variant.bytes().all(|b| b.is_ascii_digit()), "{variant:?}");
+        }
     }
 
     #[test]
