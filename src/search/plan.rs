@@ -24,14 +24,14 @@ pub(super) const W_NAME: f32 = 3.0;
 pub(super) const W_KEYWORDS: f32 = 2.6;
 pub(super) const W_CONTEXT: f32 = 1.3;
 pub(super) const W_BODY: f32 = 1.0;
-pub(super) const W_PHONE: f32 = 4.0;
+const W_PHONE: f32 = 4.0;
 // How it matched.
-pub(super) const Q_EXACT: f32 = 1.0;
-pub(super) const Q_STEM: f32 = 0.9;
-pub(super) const Q_SYNONYM: f32 = 0.85;
-pub(super) const Q_PREFIX: f32 = 0.75;
-pub(super) const Q_TYPO_1: f32 = 0.6;
-pub(super) const Q_TYPO_2: f32 = 0.45;
+const Q_EXACT: f32 = 1.0;
+const Q_STEM: f32 = 0.9;
+const Q_SYNONYM: f32 = 0.85;
+const Q_PREFIX: f32 = 0.75;
+const Q_TYPO_1: f32 = 0.6;
+const Q_TYPO_2: f32 = 0.45;
 
 /// One entry of a synonym group: its folded words, each with its stems.
 type Entry = Vec<(String, Vec<String>)>;

@@ -1,13 +1,13 @@
 //! From user text to ranked hits with snippets.
 //!
-//! The query is never parsed as syntax: `plan` cuts it into folded words and
-//! phone-number digit runs, and every word becomes a *unit* with *variants* — the exact word,
-//! its stems, its synonyms, the real index terms within its typo budget, and (last word only)
-//! the terms it is a prefix of. tantivy retrieves candidates with BM25 over all variants; then
-//! `rescore` ranks them Meilisearch-style (how many units, how well, where,
-//! plus a boost for contact rows when the query names a country and a contact need), and
-//! [`snippet`](super::snippet) cuts the hits' snippets. Any failure of tantivy on the way is
-//! returned, never taken for "no hits".
+//! The query is never parsed as syntax: `plan` cuts it into folded words and phone-number
+//! digit runs, and every word becomes a *unit* with *variants* — the exact word, its stems,
+//! its synonyms, the real index terms within its typo budget, and (last word only) the terms
+//! it is a prefix of. tantivy retrieves candidates with BM25 over all variants; `rescore`
+//! ranks them Meilisearch-style (how many units, how well, where, plus a boost for contact
+//! rows when the query names a country and a contact need), and [`snippet`](super::snippet)
+//! cuts the hits' snippets. A failure of tantivy on the way is returned, never taken for "no
+//! hits".
 
 use tantivy::Searcher;
 use tantivy::collector::{Count, TopDocs};
