@@ -38,14 +38,14 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 fn measure(label: &str, search: &Search, queries: &[String]) {
     let rounds = if benchmarking() { ROUNDS } else { 1 };
     for q in queries {
-        search.query(q, 10); // warm up
+        search.query(q, 10).expect("search"); // warm up
     }
     let mut times = Vec::with_capacity(queries.len() * rounds);
     let mut per_query = vec![Duration::ZERO; queries.len()];
     for _ in 0..rounds {
         for (i, q) in queries.iter().enumerate() {
             let started = Instant::now();
-            let response = search.query(q, 10);
+            let response = search.query(q, 10).expect("search");
             let took = started.elapsed();
             times.push(took);
             per_query[i] += took;

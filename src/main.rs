@@ -402,7 +402,10 @@ fn run_search(args: &SearchArgs) -> ExitCode {
         Ok(search) => search,
         Err(e) => return trouble(&e.to_string()),
     };
-    let response = search.query(&args.query, args.limit);
+    let response = match search.query(&args.query, args.limit) {
+        Ok(response) => response,
+        Err(e) => return trouble(&e.to_string()),
+    };
     let color = std::io::stdout().is_terminal();
     to_stdout(|out| {
         if args.json {

@@ -46,7 +46,7 @@ fn editing_a_page_body_rerenders_only_that_page_and_matches_a_full_build() {
     );
 
     let search = helpcenter::search::Search::open(&site.public()).expect("index");
-    let hits = search.query("fresh words invoices", 3).hits;
+    let hits = search.query("fresh words invoices", 3).unwrap().hits;
     assert_eq!(
         hits[0].url, "/billing/changing-billing-information/#a-new-heading",
         "search documents of the page replaced"

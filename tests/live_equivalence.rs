@@ -177,6 +177,7 @@ fn answers(dir: &Path) -> Vec<Vec<String>> {
     .map(|q| {
         search
             .query(q, 10)
+            .unwrap()
             .hits
             .into_iter()
             .map(|h| h.url)

@@ -51,7 +51,7 @@ fn relevance_set_finds_the_right_result_first() {
             Urls::One(url) => vec![url.clone()],
             Urls::Any(urls) => urls.clone(),
         };
-        let response = search.query(&case.query, 10);
+        let response = search.query(&case.query, 10).unwrap();
         let rank = response
             .hits
             .iter()

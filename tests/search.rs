@@ -37,7 +37,7 @@ fn search() -> &'static Search {
 }
 
 fn query(q: &str) -> SearchResponse {
-    search().query(q, 10)
+    search().query(q, 10).unwrap()
 }
 
 fn urls(hits: &[Hit]) -> Vec<&str> {
@@ -257,7 +257,7 @@ fn synonyms_file_of_another_site_is_used() {
     site.write("content/synonyms.yaml", "- [widget, gizmo]\n");
     site.run_ok(&["build"]);
     let search = Search::open(&site.public()).unwrap();
-    let hits = search.query("widget", 5).hits;
+    let hits = search.query("widget", 5).unwrap().hits;
     assert_eq!(
         hits.first().map(|h| h.url.as_str()),
         Some("/widgets/"),
@@ -325,7 +325,7 @@ fn any_text_is_a_valid_query() {
         &"é".repeat(1000),
     ];
     for q in hostile {
-        let response = search().query(q, 10);
+        let response = search().query(q, 10).unwrap();
         assert_eq!(response.query, q);
         assert!(response.hits.len() <= 10);
         for hit in &response.hits {
@@ -347,9 +347,12 @@ fn empty_query_has_no_hits() {
 
 #[test]
 fn limit_is_respected() {
-    assert_eq!(search().query("portal", 3).hits.len(), 3);
-    assert!(search().query("portal", 0).hits.is_empty());
-    assert!(search().query("portal", 50).total >= search().query("portal", 50).hits.len());
+    assert_eq!(search().query("portal", 3).unwrap().hits.len(), 3);
+    assert!(search().query("portal", 0).unwrap().hits.is_empty());
+    assert!(
+        search().query("portal", 50).unwrap().total
+            >= search().query("portal", 50).unwrap().hits.len()
+    );
 }
 
 // Snippets
@@ -363,7 +366,7 @@ fn snippets_mark_matches_and_escape_everything_else() {
     );
     site.run_ok(&["build"]);
     let search = Search::open(&site.public()).unwrap();
-    let hit = &search.query("jerry", 5).hits[0];
+    let hit = &search.query("jerry", 5).unwrap().hits[0];
     assert_eq!(
         hit.snippet,
         "Tom &amp; <mark>Jerry</mark> write &lt;b&gt;bold&lt;/b&gt; and &quot;quotes&quot;."
@@ -408,7 +411,7 @@ fn search_is_shared_between_threads() {
         for q in ["brazil", "account manager", "0800 887 3333", "portal"] {
             scope.spawn(move || {
                 for _ in 0..20 {
-                    assert!(!search().query(q, 5).hits.is_empty());
+                    assert!(!search().query(q, 5).unwrap().hits.is_empty());
                 }
             });
         }
@@ -504,4 +507,79 @@ fn cli_human_output_numbers_the_hits() {
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", common::text(&out));
+}
+
+/// Issue 13: the snippet window starts 40 bytes before the first match, which on accented
+/// text fell inside `ç`: `helpcenter search` exited 101 and `/api/search` answered 500.
+#[test]
+fn a_match_after_accented_words_has_a_snippet_in_the_cli_and_the_api() {
+    let site = common::Site::minimal();
+    site.write(
+        "content/acentos.md",
+        &format!(
+            "---\ntitle: Acentos\ndescription: Palavras acentuadas.\n---\n{}yyyy roteador final\n",
+            "ção ".repeat(200)
+        ),
+    );
+    site.run_ok(&["build"]);
+    let out = site.run(&["search", "roteador"]);
+    assert!(out.status.success(), "{}", common::text(&out));
+    let printed = String::from_utf8_lossy(&out.stdout);
+    assert!(printed.contains("[roteador] final"), "{printed}");
+
+    let server = site.serve(&[]);
+    let response = reqwest::blocking::get(format!("{}api/search?q=roteador", server.url))
+        .expect("GET /api/search");
+    assert_eq!(response.status(), 200);
+    let body: SearchResponse = response.json().expect("search JSON");
+    assert!(
+        body.hits[0].snippet.contains("<mark>roteador</mark>"),
+        "{:?}",
+        body.hits
+    );
+}
+
+/// Issue 15: a tantivy failure (here a damaged document store) is an error, not "no hits".
+#[test]
+fn a_damaged_index_is_a_search_error_in_the_library_the_cli_and_the_api() {
+    let site = common::Site::minimal();
+    site.write(
+        "content/router.md",
+        "---\ntitle: Router\ndescription: The router.\n---\nRestart the router.\n",
+    );
+    site.run_ok(&["build"]);
+    let index = site.public().join(".helpcenter/index");
+    for entry in std::fs::read_dir(&index).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "store") {
+            // Garbage over the compressed documents; the footer stays, so the index opens.
+            let mut bytes = std::fs::read(&path).unwrap();
+            let n = bytes.len().min(120);
+            bytes[..n].fill(0xff);
+            std::fs::write(&path, bytes).unwrap();
+        }
+    }
+    let search = Search::open(&site.public()).expect("the index still opens");
+    let error = search.query("router", 5).expect_err("a damaged store");
+    assert!(matches!(error, SearchError::Failed(_)), "{error:?}");
+
+    let out = site.run(&["search", "router"]);
+    assert_eq!(out.status.code(), Some(2), "{}", common::text(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("error: the search failed"),
+        "{}",
+        common::text(&out)
+    );
+
+    let server = site.serve(&["--no-build", "--no-watch"]);
+    let response = reqwest::blocking::get(format!("{}api/search?q=router", server.url))
+        .expect("GET /api/search");
+    assert_eq!(response.status(), 500);
+    let body: serde_json::Value = response.json().expect("JSON error");
+    assert!(
+        body["error"]
+            .as_str()
+            .is_some_and(|e| e.starts_with("the search failed")),
+        "{body}"
+    );
 }

@@ -61,7 +61,7 @@ fn check_page(site: &Site, targets: &Targets, index: usize) -> Vec<Diagnostic> {
                 .source
                 .get(offset..)
                 .and_then(|rest| {
-                    let window = &rest[..floor_boundary(rest, 4096)];
+                    let window = &rest[..rest.floor_char_boundary(4096)];
                     window.find(link.url.as_str())
                 })
                 .map_or(offset, |i| offset + i);
@@ -72,14 +72,6 @@ fn check_page(site: &Site, targets: &Targets, index: usize) -> Vec<Diagnostic> {
         }
     }
     diagnostics
-}
-
-fn floor_boundary(s: &str, mut i: usize) -> usize {
-    i = i.min(s.len());
-    while !s.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
 }
 
 impl<'a> Targets<'a> {

@@ -3,15 +3,23 @@
 //! - [`schema`]: the fields and the schema version.
 //! - [`tokenizers`]: folding, stemming and phone digits (registered on every open).
 //! - [`documents`]: the site cut into search documents (sections, contact rows, roles, …).
-//! - [`query`]: query building from tokens (typos, prefix, stems, synonyms, phone numbers),
-//!   ranking and snippets.
+//! - [`query`]: a user's text to ranked hits, through
+//!   - `plan`: the query cut into units and variants (stems, synonyms, phone numbers), with
+//!     `query_words` (stop words, contact needs) and `expand` (typos, prefixes);
+//!   - `rescore`: ranking of tantivy's candidates;
+//!   - [`snippet`]: hits and their highlighted snippets.
 //!
 //! The index lives in `<output>/.helpcenter/index`; [`META_FILE`] beside it holds what the
 //! query side needs that tantivy does not keep (schema version, synonyms).
 
 pub mod documents;
+mod expand;
+mod plan;
 pub mod query;
+mod query_words;
+mod rescore;
 pub mod schema;
+pub mod snippet;
 pub mod static_index;
 pub mod tokenizers;
 
@@ -68,6 +76,9 @@ pub enum SearchError {
         "the search index in {0} was built by another version of helpcenter: run `helpcenter build` again"
     )]
     Stale(String),
+    /// tantivy failed while answering (a damaged index, an I/O error): not the same as no hits.
+    #[error("the search failed: {0}")]
+    Failed(#[from] tantivy::TantivyError),
 }
 
 /// What the query side needs besides the tantivy index.
@@ -87,7 +98,7 @@ pub struct Search {
     reader: IndexReader,
     fields: Fields,
     meta: IndexMeta,
-    prepared: query::Prepared,
+    prepared: plan::Prepared,
     dir: PathBuf,
 }
 
@@ -123,7 +134,7 @@ impl Search {
             .reload_policy(ReloadPolicy::Manual)
             .try_into()
             .map_err(|e: tantivy::TantivyError| unreadable(e.to_string()))?;
-        let prepared = query::Prepared::new(&meta);
+        let prepared = plan::Prepared::new(&meta);
         Ok(Search {
             reader,
             fields,
@@ -133,17 +144,18 @@ impl Search {
         })
     }
 
-    /// Run a user's query. Any text is valid; an empty query has no hits.
-    pub fn query(&self, query: &str, limit: usize) -> SearchResponse {
+    /// Run a user's query. Any text is valid; an empty query has no hits. An error means
+    /// tantivy failed ([`SearchError::Failed`]), never that nothing matched.
+    pub fn query(&self, query: &str, limit: usize) -> Result<SearchResponse, SearchError> {
         let started = Instant::now();
         let searcher = self.reader.searcher();
-        let (total, hits) = query::run(&searcher, &self.fields, &self.prepared, query, limit);
-        SearchResponse {
+        let (total, hits) = query::run(&searcher, &self.fields, &self.prepared, query, limit)?;
+        Ok(SearchResponse {
             query: query.to_string(),
             total,
             took_ms: started.elapsed().as_secs_f64() * 1000.0,
             hits,
-        }
+        })
     }
 
     /// How many documents the index holds.

@@ -49,7 +49,12 @@ pub async fn search(State(state): State<Shared>, RawQuery(raw): RawQuery) -> Res
         Err(e) => return json_error(StatusCode::SERVICE_UNAVAILABLE, e.clone()),
     };
     match tokio::task::spawn_blocking(move || search.query(&q, limit)).await {
-        Ok(response) => Json(response).into_response(),
+        Ok(Ok(response)) => Json(response).into_response(),
+        Ok(Err(e)) => {
+            // The reader gets that the search failed; the log gets why.
+            tracing::error!("/api/search: {e}");
+            json_error(StatusCode::INTERNAL_SERVER_ERROR, e.to_string())
+        }
         Err(_) => json_error(StatusCode::INTERNAL_SERVER_ERROR, "the search failed"),
     }
 }
