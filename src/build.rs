@@ -116,17 +116,21 @@ pub fn load_and_check(options: &BuildOptions, check: &CheckOptions) -> Checked {
         }
     };
     diagnostics.extend(crate::check::check(&site, check));
-    // The theme is part of the site: its templates must compile, and render one page of each
-    // kind and the special pages in memory.
-    match Theme::load(&site.config) {
-        Ok(theme) => diagnostics.extend(HtmlRenderer { theme }.check_templates(&site)),
-        Err(d) => diagnostics.push(d),
-    }
     sort_diagnostics(&mut diagnostics);
     Checked {
         files: site.files_read + 1,
         site: Some(site),
         diagnostics,
+    }
+}
+
+/// The theme is part of the site: its templates must compile, and render one page of each
+/// kind and the special pages (in memory), as `helpcenter check` does after
+/// [`load_and_check`].
+pub fn check_theme(site: &Site) -> Vec<Diagnostic> {
+    match Theme::load(&site.config) {
+        Ok(theme) => HtmlRenderer { theme }.check_templates(site),
+        Err(d) => vec![d],
     }
 }
 

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use helpcenter::build::{BuildFailure, BuildOptions, load_and_check};
+use helpcenter::build::{BuildFailure, BuildOptions, check_theme, load_and_check};
 use helpcenter::check::CheckOptions;
 use helpcenter::diagnostics::{Diagnostic, counts, summary};
 
@@ -262,7 +262,10 @@ fn run_check(args: &CheckArgs) -> ExitCode {
         ..Default::default()
     };
     let started = std::time::Instant::now();
-    let checked = load_and_check(&options, &check);
+    let mut checked = load_and_check(&options, &check);
+    if let Some(site) = &checked.site {
+        checked.diagnostics.extend(check_theme(site));
+    }
     let diagnostics = &checked.diagnostics;
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     let printed = to_stdout(|out| match args.format {
