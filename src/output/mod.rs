@@ -291,12 +291,16 @@ impl Staging {
             })
         };
         for rel in written.iter().filter(|rel| !in_whole(rel)) {
-            let to = self.target.join(rel);
+            // A link planted in the served folder must not lead a rename outside it.
+            let mut to = self.target.clone();
+            for part in rel.split('/') {
+                to.push(part);
+                if to.is_symlink() {
+                    fs::remove_file(&to)?;
+                }
+            }
             if let Some(parent) = to.parent() {
                 fs::create_dir_all(parent)?;
-            }
-            if to.is_symlink() {
-                fs::remove_file(&to)?;
             }
             fs::rename(self.dir.join(rel), to)?;
         }

@@ -215,3 +215,19 @@ fn an_overlay_moves_its_files_in_swaps_whole_folders_and_runs_what_follows() {
     );
     assert_eq!(names(tmp.path()), ["public"]);
 }
+
+#[test]
+fn an_overlay_never_moves_a_file_through_a_planted_link() {
+    let tmp = tempfile::tempdir().unwrap();
+    let target = tmp.path().join("public");
+    build(&target, &[("a/index.html", "a1")]).unwrap();
+    let outside = tmp.path().join("outside");
+    fs::create_dir(&outside).unwrap();
+    fs::remove_dir_all(target.join("a")).unwrap();
+    std::os::unix::fs::symlink(&outside, target.join("a")).unwrap();
+    let overlay = Staging::overlay(&target, &[]).unwrap();
+    overlay.write("a/index.html", b"a2").unwrap();
+    overlay.commit().unwrap();
+    assert_eq!(fs::read_dir(&outside).unwrap().count(), 0);
+    assert_eq!(files(&target), ["a/index.html=a2"]);
+}
