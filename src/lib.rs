@@ -16,6 +16,7 @@ pub mod render;
 pub mod sanitize;
 pub mod search;
 pub mod serve;
+pub mod shortcode;
 pub mod slug;
 pub mod text;
 pub mod yaml;

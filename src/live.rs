@@ -115,7 +115,7 @@ impl LiveBuild {
                     .shortcodes
                     .iter()
                     .zip(&old.markdown.shortcodes)
-                    .all(|(a, b)| a.name == b.name && a.args == b.args);
+                    .all(|(a, b)| a.shortcode == b.shortcode);
             // Front matter feeds navigation, section lists and feeds; shortcodes feed placements.
             if page.front != old.front || !same_shortcodes {
                 return None;

@@ -9,6 +9,7 @@ use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, 
 use serde::Serialize;
 
 use crate::sanitize::{self, RawHtml, Removed};
+use crate::shortcode::{Placed, Shortcode};
 use crate::slug::slugify;
 
 #[derive(Debug, Clone, Serialize)]
@@ -22,8 +23,16 @@ pub struct Heading {
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct TextSection {
     pub heading: Option<usize>,
+    /// The words, with [`SHORTCODE_MARK`] where a shortcode stands.
     pub text: String,
+    /// The shortcodes of the section (indexes into [`Converted::shortcodes`]), in the order
+    /// of their marks.
+    pub shortcodes: Vec<usize>,
 }
+
+/// Where a shortcode stands in a section's text (U+FFFC OBJECT REPLACEMENT CHARACTER): search
+/// puts the placed data's words there.
+pub const SHORTCODE_MARK: char = '\u{fffc}';
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Link {
@@ -33,35 +42,13 @@ pub struct Link {
     pub is_image: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Shortcode {
-    pub name: String,
-    pub args: Vec<(String, String)>,
-    /// Byte offset in the Markdown source.
-    pub offset: usize,
-}
-
-impl Shortcode {
-    pub fn arg(&self, key: &str) -> Option<&str> {
-        self.args
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.as_str())
-    }
-
-    /// The marker left in the HTML where the shortcode's output goes.
-    pub fn placeholder(index: usize) -> String {
-        format!("<!--hc:shortcode:{index}-->")
-    }
-}
-
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Converted {
     pub html: String,
     pub headings: Vec<Heading>,
     pub sections: Vec<TextSection>,
     pub links: Vec<Link>,
-    pub shortcodes: Vec<Shortcode>,
+    pub shortcodes: Vec<Placed>,
     /// Raw HTML and unsafe links taken out (see [`crate::sanitize`]).
     pub removed: Vec<Removed>,
 }
@@ -91,6 +78,8 @@ pub fn convert(source: &str, raw_html: RawHtml) -> Converted {
     let mut has_raw_html = false;
     // For each link or image open: whether it lost its link (an unsafe scheme).
     let mut links_open: Vec<bool> = Vec::new();
+    // Where the held paragraph's words start in its section's text.
+    let mut paragraph_text_from = 0;
 
     for (event, range) in Parser::new_ext(source, options()).into_offset_iter() {
         match &event {
@@ -135,6 +124,7 @@ pub fn convert(source: &str, raw_html: RawHtml) -> Converted {
 
         match event {
             Event::Start(tag @ (Tag::Heading { .. } | Tag::Paragraph)) if holding.is_none() => {
+                paragraph_text_from = out.sections.last().map_or(0, |s| s.text.len());
                 holding = Some((tag, range.start));
             }
             Event::End(TagEnd::Heading(level)) if holding.is_some() => {
@@ -160,7 +150,7 @@ pub fn convert(source: &str, raw_html: RawHtml) -> Converted {
                 });
                 out.sections.push(TextSection {
                     heading: Some(out.headings.len() - 1),
-                    text: String::new(),
+                    ..Default::default()
                 });
                 events.push(Event::Start(Tag::Heading {
                     level,
@@ -173,13 +163,20 @@ pub fn convert(source: &str, raw_html: RawHtml) -> Converted {
             }
             Event::End(TagEnd::Paragraph) if holding.is_some() => {
                 let (tag, start) = holding.take().expect("checked");
-                match parse_shortcode(&held, start) {
+                match read_shortcode(&held) {
                     Some(shortcode) => {
-                        events.push(Event::Html(
-                            Shortcode::placeholder(out.shortcodes.len()).into(),
-                        ));
-                        out.shortcodes.push(shortcode);
+                        let index = out.shortcodes.len();
+                        events.push(Event::Html(Shortcode::placeholder(index).into()));
+                        out.shortcodes.push(Placed {
+                            shortcode,
+                            offset: start,
+                        });
                         held.clear();
+                        // Its words are not text: a mark stands where its data goes.
+                        let section = out.sections.last_mut().expect("always one section");
+                        section.text.truncate(paragraph_text_from);
+                        section.text.push_str(&format!(" {SHORTCODE_MARK} "));
+                        section.shortcodes.push(index);
                     }
                     None => {
                         events.push(Event::Start(tag));
@@ -255,44 +252,15 @@ impl HeadingIds {
     }
 }
 
-/// A paragraph that is only `{{ name(key="value", …) }}`.
-fn parse_shortcode(events: &[Event], offset: usize) -> Option<Shortcode> {
+/// A paragraph that is only `{{ name(key="value", …) }}`: what it places, or why nothing.
+fn read_shortcode(events: &[Event]) -> Option<Result<Shortcode, String>> {
     if !events
         .iter()
         .all(|e| matches!(e, Event::Text(_) | Event::SoftBreak))
     {
         return None;
     }
-    let mut shortcode = Shortcode::parse(&plain_text(events))?;
-    shortcode.offset = offset;
-    Some(shortcode)
-}
-
-impl Shortcode {
-    /// Read `{{ name(key="value", …) }}`; the offset is left at 0.
-    pub fn parse(text: &str) -> Option<Shortcode> {
-        let inner = text.trim().strip_prefix("{{")?.strip_suffix("}}")?.trim();
-        let (name, rest) = inner.split_once('(')?;
-        let name = name.trim();
-        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-            return None;
-        }
-        let mut args_src = rest.strip_suffix(')')?.trim();
-        let mut args = Vec::new();
-        while !args_src.is_empty() {
-            let (key, after) = args_src.split_once('=')?;
-            let after = after.trim_start().strip_prefix('"')?;
-            let (value, after) = after.split_once('"')?;
-            args.push((key.trim().to_string(), value.to_string()));
-            args_src = after.trim_start();
-            args_src = args_src.strip_prefix(',').unwrap_or(args_src).trim_start();
-        }
-        Some(Shortcode {
-            name: name.to_string(),
-            args,
-            offset: 0,
-        })
-    }
+    Shortcode::read(&plain_text(events))
 }
 
 #[cfg(test)]
@@ -321,10 +289,19 @@ mod tests {
             "Intro.\n\n{{ contacts(table=\"technical-support\", country=\"BR\") }}\n\nMore {{ x() }} text.\n",
         );
         assert_eq!(c.shortcodes.len(), 1);
-        assert_eq!(c.shortcodes[0].name, "contacts");
-        assert_eq!(c.shortcodes[0].arg("table"), Some("technical-support"));
-        assert_eq!(c.shortcodes[0].arg("country"), Some("BR"));
+        assert_eq!(
+            c.shortcodes[0].shortcode,
+            Ok(Shortcode::Contacts {
+                table: "technical-support".into()
+            })
+        );
+        assert_eq!(c.shortcodes[0].offset, 8);
         assert!(c.html.contains(&Shortcode::placeholder(0)));
+        assert_eq!(
+            c.sections[0].text,
+            format!("Intro. {SHORTCODE_MARK} More {{{{ x() }}}} text.")
+        );
+        assert_eq!(c.sections[0].shortcodes, [0]);
         assert!(c.html.contains("More {{ x() }} text."));
     }
 

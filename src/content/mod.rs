@@ -19,7 +19,9 @@ use serde::Serialize;
 
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Location, read_text as read};
+use crate::shortcode::Shortcode;
 use crate::slug::slugify;
+use crate::text::did_you_mean;
 use crate::yaml;
 use data::{ContactTable, Procedure, Role, Service};
 use data_files::load_data;
@@ -42,18 +44,6 @@ pub struct Data {
     /// Data files that failed to load, as `contacts/ID`, `procedures/ID`, `services`, `roles`.
     #[serde(skip)]
     pub unreadable: std::collections::HashSet<String>,
-}
-
-/// The data file a shortcode reads, in the form of [`Data::unreadable`].
-fn shortcode_source(shortcode: &crate::markdown::Shortcode) -> String {
-    let arg = |key| shortcode.arg(key).unwrap_or_default();
-    match shortcode.name.as_str() {
-        "contacts" => format!("contacts/{}", arg("table")),
-        "procedure" => format!("procedures/{}", arg("id")),
-        "service" | "services" => "services".into(),
-        "role" | "roles" => "roles".into(),
-        other => other.into(),
-    }
 }
 
 /// One placeable piece of data.
@@ -350,25 +340,33 @@ fn place_data(site: &mut Site) -> Vec<Diagnostic> {
     let content = site.config.content_dir();
     let mut placements = HashMap::new();
     for (index, page) in site.pages.iter().enumerate() {
-        for shortcode in &page.markdown.shortcodes {
+        for placed in &page.markdown.shortcodes {
             let location = || {
                 Location::at_offset(
                     content.join(&page.path),
                     &page.source,
-                    page.body_offset + shortcode.offset,
+                    page.body_offset + placed.offset,
                 )
             };
-            match resolve_shortcode(&site.data, shortcode) {
+            let items = placed
+                .shortcode
+                .as_ref()
+                .map_err(Clone::clone)
+                .and_then(|shortcode| match resolve_shortcode(&site.data, shortcode) {
+                    // The data file's own error says why the item is missing.
+                    Err(_) if site.data.unreadable.contains(&shortcode.source()) => Ok(Vec::new()),
+                    resolved => resolved,
+                });
+            match items {
                 Ok(items) => {
                     for item in items {
                         placements.entry(item).or_insert(index);
                     }
                 }
-                // The data file's own error says why the item is missing.
-                Err(_) if site.data.unreadable.contains(&shortcode_source(shortcode)) => {}
-                Err(message) => diagnostics.push(Diagnostic::error("shortcode", location(), message).with_hint(
-                    "shortcodes are contacts(table=\"id\"), services(), service(id=\"id\"), roles(), role(code=\"AM\"), procedure(id=\"id\")",
-                )),
+                Err(message) => diagnostics.push(
+                    Diagnostic::error("shortcode", location(), message)
+                        .with_hint(crate::shortcode::HELP),
+                ),
             }
         }
     }
@@ -377,98 +375,58 @@ fn place_data(site: &mut Site) -> Vec<Diagnostic> {
 }
 
 /// The data items a shortcode shows, or why it names nothing.
-pub fn resolve_shortcode(
-    data: &Data,
-    shortcode: &crate::markdown::Shortcode,
-) -> Result<Vec<DataRef>, String> {
-    let arg = |key: &str| {
-        shortcode.arg(key).ok_or_else(|| {
+pub fn resolve_shortcode(data: &Data, shortcode: &Shortcode) -> Result<Vec<DataRef>, String> {
+    let found = |exists: bool, item: DataRef| exists.then(|| vec![item]);
+    match shortcode {
+        Shortcode::Contacts { table: id } => found(
+            data.contacts.contains_key(id),
+            DataRef::Contacts(id.clone()),
+        )
+        .ok_or_else(|| {
             format!(
-                "the shortcode `{}` needs a `{key}=\"…\"` argument",
-                shortcode.name
+                "no contact table `{id}` (looked for data/contacts/{id}.yaml){}",
+                did_you_mean(id, data.contacts.keys().map(String::as_str))
             )
-        })
-    };
-    match shortcode.name.as_str() {
-        "contacts" => {
-            let id = arg("table")?;
-            data.contacts
-                .contains_key(id)
-                .then(|| vec![DataRef::Contacts(id.to_string())])
-                .ok_or_else(|| {
-                    format!(
-                        "no contact table `{id}` (looked for data/contacts/{id}.yaml){}",
-                        did_you_mean(id, data.contacts.keys().map(String::as_str))
-                    )
-                })
-        }
-        "services" => Ok(data
+        }),
+        Shortcode::Services => Ok(data
             .services
             .iter()
             .map(|s| DataRef::Service(s.id.clone()))
             .collect()),
-        "service" => {
-            let id = arg("id")?;
-            data.services
-                .iter()
-                .any(|s| s.id == id)
-                .then(|| vec![DataRef::Service(id.to_string())])
-                .ok_or_else(|| {
-                    format!(
-                        "no service with id `{id}` in data/services.yaml{}",
-                        did_you_mean(id, data.services.iter().map(|s| s.id.as_str()))
-                    )
-                })
-        }
-        "roles" => Ok(data
+        Shortcode::Service { id } => found(
+            data.services.iter().any(|s| s.id == *id),
+            DataRef::Service(id.clone()),
+        )
+        .ok_or_else(|| {
+            format!(
+                "no service with id `{id}` in data/services.yaml{}",
+                did_you_mean(id, data.services.iter().map(|s| s.id.as_str()))
+            )
+        }),
+        Shortcode::Roles => Ok(data
             .roles
             .iter()
             .map(|r| DataRef::Role(r.code.clone()))
             .collect()),
-        "role" => {
-            let code = arg("code")?;
-            data.roles
-                .iter()
-                .any(|r| r.code == code)
-                .then(|| vec![DataRef::Role(code.to_string())])
-                .ok_or_else(|| {
-                    format!(
-                        "no role with code `{code}` in data/roles.yaml{}",
-                        did_you_mean(code, data.roles.iter().map(|r| r.code.as_str()))
-                    )
-                })
-        }
-        "procedure" => {
-            let id = arg("id")?;
-            data.procedures
-                .contains_key(id)
-                .then(|| vec![DataRef::Procedure(id.to_string())])
-                .ok_or_else(|| {
-                    format!(
-                        "no procedure `{id}` (looked for data/procedures/{id}.yaml){}",
-                        did_you_mean(id, data.procedures.keys().map(String::as_str))
-                    )
-                })
-        }
-        other => Err(format!(
-            "unknown shortcode `{other}`{}",
-            did_you_mean(other, SHORTCODES.iter().copied())
-        )),
+        Shortcode::Role { code } => found(
+            data.roles.iter().any(|r| r.code == *code),
+            DataRef::Role(code.clone()),
+        )
+        .ok_or_else(|| {
+            format!(
+                "no role with code `{code}` in data/roles.yaml{}",
+                did_you_mean(code, data.roles.iter().map(|r| r.code.as_str()))
+            )
+        }),
+        Shortcode::Procedure { id } => found(
+            data.procedures.contains_key(id),
+            DataRef::Procedure(id.clone()),
+        )
+        .ok_or_else(|| {
+            format!(
+                "no procedure `{id}` (looked for data/procedures/{id}.yaml){}",
+                did_you_mean(id, data.procedures.keys().map(String::as_str))
+            )
+        }),
     }
-}
-
-const SHORTCODES: &[&str] = &[
-    "contacts",
-    "services",
-    "service",
-    "roles",
-    "role",
-    "procedure",
-];
-
-/// `; did you mean `x`?` when a candidate is a likely typo of `wanted`, else nothing.
-fn did_you_mean<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
-    crate::text::closest(wanted, candidates)
-        .map(|near| format!("; did you mean `{near}`?"))
-        .unwrap_or_default()
 }

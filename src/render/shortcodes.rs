@@ -10,7 +10,7 @@ use super::HtmlRenderer;
 use crate::content::data::ContactTable;
 use crate::content::{DataRef, Page, Site, resolve_shortcode};
 use crate::diagnostics::{Diagnostic, Location};
-use crate::markdown::Shortcode;
+use crate::shortcode::Shortcode;
 
 impl HtmlRenderer {
     /// The page's HTML with each shortcode placeholder replaced by its rendered data (borrowed
@@ -24,17 +24,22 @@ impl HtmlRenderer {
             return Ok(Cow::Borrowed(&page.markdown.html));
         }
         let mut html = page.markdown.html.clone();
-        for (index, shortcode) in page.markdown.shortcodes.iter().enumerate() {
-            let rendered = self.render_shortcode(site, shortcode).map_err(|mut d| {
-                if d.location.line.is_none() {
-                    d.location = Location::at_offset(
-                        site.config.content_dir().join(&page.path),
-                        &page.source,
-                        page.body_offset + shortcode.offset,
-                    );
-                }
-                d
-            })?;
+        for (index, placed) in page.markdown.shortcodes.iter().enumerate() {
+            let rendered = placed
+                .shortcode
+                .as_ref()
+                .map_err(|message| Diagnostic::error("shortcode", Location::default(), message))
+                .and_then(|shortcode| self.render_shortcode(site, shortcode))
+                .map_err(|mut d| {
+                    if d.location.line.is_none() {
+                        d.location = Location::at_offset(
+                            site.config.content_dir().join(&page.path),
+                            &page.source,
+                            page.body_offset + placed.offset,
+                        );
+                    }
+                    d
+                })?;
             html = html.replacen(&Shortcode::placeholder(index), &rendered, 1);
         }
         Ok(Cow::Owned(html))
@@ -44,17 +49,16 @@ impl HtmlRenderer {
         let items = resolve_shortcode(&site.data, shortcode)
             .map_err(|message| Diagnostic::error("shortcode", Location::default(), message))?;
         let mut context = Context::new();
-        let template = match shortcode.name.as_str() {
-            "contacts" => {
-                let table: &ContactTable =
-                    &site.data.contacts[shortcode.arg("table").unwrap_or_default()];
+        let template = match shortcode {
+            Shortcode::Contacts { table } => {
+                let table: &ContactTable = &site.data.contacts[table];
                 let mut table = serde_json::to_value(table).expect("serializable");
                 add_tel_links(&mut table);
                 context.insert("table", &table);
                 context.insert("anchor", &items[0].anchor());
                 "shortcodes/contacts.html"
             }
-            "services" | "service" => {
+            Shortcode::Services | Shortcode::Service { .. } => {
                 let services: Vec<Value> = items
                     .iter()
                     .filter_map(|item| {
@@ -76,7 +80,7 @@ impl HtmlRenderer {
                 context.insert("services", &services);
                 "shortcodes/services.html"
             }
-            "roles" | "role" => {
+            Shortcode::Roles | Shortcode::Role { .. } => {
                 let roles: Vec<Value> = items
                     .iter()
                     .filter_map(|item| {
@@ -90,13 +94,11 @@ impl HtmlRenderer {
                 context.insert("roles", &roles);
                 "shortcodes/roles.html"
             }
-            "procedure" => {
-                let id = shortcode.arg("id").unwrap_or_default();
+            Shortcode::Procedure { id } => {
                 context.insert("procedure", &site.data.procedures[id]);
                 context.insert("anchor", &items[0].anchor());
                 "shortcodes/procedure.html"
             }
-            _ => unreachable!("resolve_shortcode accepts only known names"),
         };
         self.render_template(template, &context)
     }

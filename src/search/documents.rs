@@ -3,7 +3,8 @@
 
 use crate::content::data::{ContactRow, ContactTable, Procedure, Role, Service};
 use crate::content::{DataRef, Page, Site, resolve_shortcode};
-use crate::markdown::Shortcode;
+use crate::markdown::{SHORTCODE_MARK, TextSection};
+use crate::shortcode::Shortcode;
 
 use super::tokenizers::phone_variants;
 
@@ -104,7 +105,7 @@ pub fn page_documents(site: &Site, page: &Page, docs: &mut Vec<SearchDoc>) {
         .sections
         .iter()
         .find(|s| s.heading.is_none())
-        .map(|s| expand_shortcodes(site, &s.text))
+        .map(|s| with_placed_data(site, page, s))
         .unwrap_or_default();
     let description = page.front.description.clone().unwrap_or_default();
     docs.push(SearchDoc {
@@ -141,7 +142,7 @@ pub fn page_documents(site: &Site, page: &Page, docs: &mut Vec<SearchDoc>) {
             section: crumbs.join(CRUMB),
             name: heading.title.clone(),
             context: crumbs.join(" "),
-            body: expand_shortcodes(site, &section.text),
+            body: with_placed_data(site, page, section),
             ..Default::default()
         });
         open.push((heading.level, heading.title.clone()));
@@ -157,29 +158,28 @@ fn join_text<'a>(parts: impl IntoIterator<Item = &'a str>) -> String {
         .join(" ")
 }
 
-/// Replace `{{ shortcode(…) }}` in a section's text with a short description of the data it
-/// places, so "TSC numbers by country" can be found by what the table holds.
-fn expand_shortcodes(site: &Site, text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(start) = rest.find("{{") {
-        let Some(len) = rest[start..].find("}}") else {
-            break;
-        };
-        out.push_str(&rest[..start]);
-        let inner = &rest[start + 2..start + len];
-        if let Some(described) = describe_shortcode(site, inner) {
+/// A section's text with each shortcode's mark replaced by a short description of the data it
+/// places (the table's title, the services' names…), so that a section is found by what it
+/// shows.
+fn with_placed_data(site: &Site, page: &Page, section: &TextSection) -> String {
+    let mut placed = section.shortcodes.iter();
+    let mut out = String::with_capacity(section.text.len());
+    for (i, part) in section.text.split(SHORTCODE_MARK).enumerate() {
+        if i > 0
+            && let Some(described) = placed
+                .next()
+                .and_then(|&k| page.markdown.shortcodes[k].shortcode.as_ref().ok())
+                .and_then(|shortcode| describe_shortcode(site, shortcode))
+        {
             out.push_str(&described);
         }
-        rest = &rest[start + len + 2..];
+        out.push_str(part);
     }
-    out.push_str(rest);
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-fn describe_shortcode(site: &Site, inner: &str) -> Option<String> {
-    let shortcode = Shortcode::parse(&format!("{{{{{inner}}}}}"))?;
-    let items = resolve_shortcode(&site.data, &shortcode).ok()?;
+fn describe_shortcode(site: &Site, shortcode: &Shortcode) -> Option<String> {
+    let items = resolve_shortcode(&site.data, shortcode).ok()?;
     let parts: Vec<String> = items
         .iter()
         .filter_map(|item| match item {
