@@ -5,6 +5,12 @@ pub fn levenshtein(a: &str, b: &str) -> usize {
     strsim::levenshtein(a, b)
 }
 
+/// Typos between `a` and `b`: edits, with a swap of two neighbouring characters counting as
+/// one (optimal string alignment).
+pub fn typos(a: &str, b: &str) -> usize {
+    strsim::osa_distance(a, b)
+}
+
 /// The candidate closest to `wanted`, if it is close enough to be a likely typo.
 pub fn closest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let limit = (wanted.chars().count() / 3).max(2);

@@ -5,7 +5,7 @@
 mod common;
 
 use std::fs;
-use std::process::{Command, Output, Stdio};
+use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use common::{Site, binary, text};
@@ -14,14 +14,7 @@ use common::{Site, binary, text};
 /// quadratic or runs away in memory fails here instead of hanging the suite. The limits are
 /// many times what the work takes, so a slow machine does not fail them.
 fn run_within(site: &Site, args: &[&str], limit: Duration) -> Output {
-    let mut child = Command::new(binary())
-        .args(args)
-        .arg("--root")
-        .arg(site.path())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run helpcenter");
+    let mut child = spawn(site, args);
     let started = Instant::now();
     while child.try_wait().expect("wait").is_none() {
         if started.elapsed() > limit {
@@ -31,6 +24,18 @@ fn run_within(site: &Site, args: &[&str], limit: Duration) -> Output {
         std::thread::sleep(Duration::from_millis(20));
     }
     child.wait_with_output().expect("output")
+}
+
+/// `helpcenter <args> --root <site>` started, its output piped.
+fn spawn(site: &Site, args: &[&str]) -> Child {
+    Command::new(binary())
+        .args(args)
+        .arg("--root")
+        .arg(site.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run helpcenter")
 }
 
 fn code(out: &Output) -> i32 {
@@ -206,14 +211,7 @@ fn a_closed_pipe_is_a_clean_end() {
         &["check"][..],
         &["search", "--json", "phone"][..],
     ] {
-        let mut child = Command::new(binary())
-            .args(args)
-            .arg("--root")
-            .arg(site.path())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
+        let mut child = spawn(&site, args);
         // Hang up before the command writes anything, as a reader that exits at once does:
         // its first write meets a closed pipe, whatever the timing.
         drop(child.stdout.take());

@@ -123,30 +123,9 @@ pub(super) fn prefix_terms(
     Ok(list.into_iter().map(|(t, _, fields)| (t, fields)).collect())
 }
 
-/// Optimal string alignment distance (a transposition counts as one typo), on characters.
+/// Typos between `a` and `b`, a transposition counting as one, at most 255.
 pub fn edit_distance(a: &str, b: &str) -> u8 {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let (n, m) = (a.len(), b.len());
-    let mut d = vec![vec![0usize; m + 1]; n + 1];
-    for (i, row) in d.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    for (j, cell) in d[0].iter_mut().enumerate() {
-        *cell = j;
-    }
-    for i in 1..=n {
-        for j in 1..=m {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            d[i][j] = (d[i - 1][j] + 1)
-                .min(d[i][j - 1] + 1)
-                .min(d[i - 1][j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
-            }
-        }
-    }
-    d[n][m].min(255) as u8
+    crate::text::typos(a, b).min(255) as u8
 }
 
 #[cfg(test)]

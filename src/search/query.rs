@@ -20,8 +20,6 @@ use super::rescore::rescore;
 use super::schema::Fields;
 use super::snippet::hit;
 
-pub use super::expand::edit_distance;
-
 /// Candidates re-scored per query.
 const CANDIDATES: usize = 100;
 

@@ -85,9 +85,14 @@ pub(crate) struct Snapshot {
 }
 
 impl Snapshot {
+    /// The build in `output`, as its manifest on disk says.
     fn load(output: &Path) -> std::io::Result<Snapshot> {
-        let manifest = Manifest::read(output)?;
-        Ok(Snapshot {
+        Ok(Snapshot::of(Manifest::read(output)?, output))
+    }
+
+    /// The build in `output` described by `manifest` (a live build's, from memory).
+    pub(crate) fn of(manifest: Manifest, output: &Path) -> Snapshot {
+        Snapshot {
             title: manifest.title,
             pages: manifest
                 .pages
@@ -97,7 +102,7 @@ impl Snapshot {
             search: Search::open(output)
                 .map(Arc::new)
                 .map_err(|e| e.to_string()),
-        })
+        }
     }
 }
 

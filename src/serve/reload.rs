@@ -22,6 +22,7 @@ use crate::build::{BuildFailure, BuildOptions};
 use crate::diagnostics::Diagnostic;
 use crate::diagnostics::counts;
 use crate::live::{LiveBuild, Rebuilt};
+use crate::render::manifest::Manifest;
 
 pub const EVENTS_PATH: &str = "/__livereload";
 pub const SCRIPT_PATH: &str = "/__livereload.js";
@@ -178,17 +179,7 @@ fn rebuild(
     };
     report(options, outcome)?;
     let site = live.as_ref().expect("a successful build is kept").site();
-    Ok(Snapshot {
-        title: site.config.title.clone(),
-        pages: site
-            .pages
-            .iter()
-            .map(|p| (p.url.clone(), p.content_hash.clone()))
-            .collect(),
-        search: crate::search::Search::open(&options.output_dir())
-            .map(Arc::new)
-            .map_err(|e| e.to_string()),
-    })
+    Ok(Snapshot::of(Manifest::of(site), &options.output_dir()))
 }
 
 /// Start watching; the returned watcher stops the watch (and the rebuild thread) when dropped.
