@@ -103,6 +103,8 @@ impl Staging {
     /// writes. [`Staging::commit`] moves each file into the target (each one atomically) and
     /// puts each folder of `whole` in place of the target's.
     pub fn overlay(target: &Path, whole: &[&str]) -> io::Result<Staging> {
+        // A fresh folder named after `NAME.live`, which has no previous output to recycle:
+        // `.NAME.live.staging-PID-N`, removed by the next build if this process crashes.
         let mut staging = Staging::new(&target.with_file_name(format!(
             "{}.live",
             target.file_name().map_or("public".into(), |n| n.to_string_lossy())
