@@ -1,5 +1,6 @@
 //! `site.toml`: the site's settings.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -18,9 +19,18 @@ pub struct Config {
     pub description: String,
     /// Absolute URL the site is published at, used for canonical links, the sitemap and feeds.
     pub base_url: String,
-    /// BCP 47 language tag of the content (`en`, `es`, `pt-BR`).
-    #[serde(default = "default_language")]
+    /// BCP 47 tag of the default language (`en`, `es`, `pt-BR`): its pages are at `/`.
+    /// `language` is the older name of the key.
+    #[serde(default = "default_language", alias = "language")]
+    pub default_language: String,
+    /// The language these settings are seen in: the default one, or the language of a
+    /// [`Config::localized`] copy. Templates read it as `site.language`.
+    #[serde(skip_deserializing)]
     pub language: String,
+    /// The other languages, each under `/<code>/` (`[languages.es]`). Empty: a one-language
+    /// site.
+    #[serde(default)]
+    pub languages: BTreeMap<String, LanguageConfig>,
     /// Folder name under `themes/`.
     #[serde(default = "default_theme")]
     pub theme: String,
@@ -34,6 +44,20 @@ pub struct Config {
     /// The site root (the folder holding `site.toml`); set by [`Config::load`].
     #[serde(skip)]
     pub root: PathBuf,
+}
+
+/// One more language of the site (`[languages.es]` in `site.toml`).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LanguageConfig {
+    /// The site's title in this language; the default language's when left out.
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Values for the theme, over the site's `[extra]`.
+    #[serde(default)]
+    pub extra: toml::Table,
 }
 
 fn default_language() -> String {
@@ -71,7 +95,68 @@ impl Config {
         })?;
         config.root = root.to_path_buf();
         config.base_url = config.base_url.trim_end_matches('/').to_string();
+        config.language = config.default_language.clone();
+        config.check_languages(&path, &text)?;
         Ok(config)
+    }
+
+    /// A language code becomes a URL folder (`/es/`) and a file suffix (`page.es.md`): letters,
+    /// digits and `-` only, and not the default language again.
+    fn check_languages(&self, path: &Path, text: &str) -> Result<(), Diagnostic> {
+        for code in self.languages.keys() {
+            let valid = !code.is_empty()
+                && code.len() <= 12
+                && code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                && code.starts_with(|c: char| c.is_ascii_alphabetic());
+            let problem = if !valid {
+                format!("`{code}` is not a language code")
+            } else if *code == self.default_language {
+                format!("`{code}` is the default language; list only the others")
+            } else {
+                continue;
+            };
+            let location = crate::content::locate(path, text, &format!("languages.{code}"));
+            return Err(Diagnostic::error("config", location, problem).with_hint(
+                "name each other language by its BCP 47 code, e.g. [languages.es] or [languages.pt-BR]",
+            ));
+        }
+        Ok(())
+    }
+
+    /// Every language of the site, the default first.
+    pub fn language_codes(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.default_language.as_str()).chain(self.languages.keys().map(String::as_str))
+    }
+
+    /// Whether the site has more than one language.
+    pub fn is_multilingual(&self) -> bool {
+        !self.languages.is_empty()
+    }
+
+    /// The URL folder of a language: empty for the default, `/es` for Spanish.
+    pub fn prefix(&self, lang: &str) -> String {
+        if lang == self.default_language {
+            String::new()
+        } else {
+            format!("/{lang}")
+        }
+    }
+
+    /// The settings as seen from `lang`'s pages: its title, description and `extra`, and
+    /// `language` set to it. The default language's own config is returned as it is.
+    pub fn localized(&self, lang: &str) -> Config {
+        let mut config = self.clone();
+        if let Some(settings) = self.languages.get(lang) {
+            config.language = lang.to_string();
+            if let Some(title) = &settings.title {
+                config.title = title.clone();
+            }
+            if let Some(description) = &settings.description {
+                config.description = description.clone();
+            }
+            config.extra.extend(settings.extra.clone());
+        }
+        config
     }
 
     pub fn raw_html(&self) -> RawHtml {

@@ -101,6 +101,9 @@ struct SearchArgs {
     /// Print one JSON object: {query, total, took_ms, hits: [{title, url, kind, section, snippet, score}]}.
     #[arg(long)]
     json: bool,
+    /// Search as a reader of this language (`es`): its pages, its synonyms, its text first.
+    #[arg(long, value_name = "CODE")]
+    lang: Option<String>,
 }
 
 #[derive(Args)]
@@ -405,7 +408,7 @@ fn run_search(args: &SearchArgs) -> ExitCode {
         Ok(search) => search,
         Err(e) => return trouble(&e.to_string()),
     };
-    let response = match search.query(&args.query, args.limit) {
+    let response = match search.query_in(&args.query, args.limit, args.lang.as_deref()) {
         Ok(response) => response,
         Err(e) => return trouble(&e.to_string()),
     };

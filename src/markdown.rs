@@ -64,6 +64,13 @@ fn options() -> Options {
 /// Convert Markdown to HTML and collect headings, text sections, links and shortcodes. Raw
 /// HTML is cleaned unless `raw_html` says to keep it.
 pub fn convert(source: &str, raw_html: RawHtml) -> Converted {
+    convert_in(source, raw_html, "")
+}
+
+/// [`convert`] for a page under a language folder: links to the site's pages (`/billing/`)
+/// get `prefix` (`/es/billing/`), so that a reader stays in their language. Links to files
+/// (`/files/form.pdf`, a last segment with a dot) are shared by every language and stay.
+pub fn convert_in(source: &str, raw_html: RawHtml, prefix: &str) -> Converted {
     let mut out = Converted {
         sections: vec![TextSection::default()],
         ..Default::default()
@@ -81,7 +88,13 @@ pub fn convert(source: &str, raw_html: RawHtml) -> Converted {
     // Where the held paragraph's words start in its section's text.
     let mut paragraph_text_from = 0;
 
-    for (event, range) in Parser::new_ext(source, options()).into_offset_iter() {
+    for (mut event, range) in Parser::new_ext(source, options()).into_offset_iter() {
+        if !prefix.is_empty()
+            && let Event::Start(Tag::Link { dest_url, .. }) = &mut event
+            && let Some(localized) = localize_link(dest_url, prefix)
+        {
+            *dest_url = localized.into();
+        }
         match &event {
             Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
                 let is_image = matches!(event, Event::Start(Tag::Image { .. }));
@@ -204,6 +217,20 @@ pub fn convert(source: &str, raw_html: RawHtml) -> Converted {
     out
 }
 
+/// `/billing/#x` → `/es/billing/#x` for `prefix` `/es`; `None` for links that stay as they
+/// are (other sites, `#anchors`, relative links, files).
+pub(crate) fn localize_link(url: &str, prefix: &str) -> Option<String> {
+    if !url.starts_with('/') || url.starts_with("//") {
+        return None;
+    }
+    let path = url.split(['#', '?']).next().unwrap_or("");
+    let last = path.trim_end_matches('/').rsplit('/').next().unwrap_or("");
+    if last.contains('.') || path == prefix || path.starts_with(&format!("{prefix}/")) {
+        return None;
+    }
+    Some(format!("{prefix}{url}"))
+}
+
 fn collect_text(event: &Event, section: &mut TextSection) {
     match event {
         Event::Text(t) | Event::Code(t) => section.text.push_str(t),
@@ -323,5 +350,21 @@ mod tests {
         assert!(c.html.contains("<table>"));
         assert!(c.html.contains("<del>old</del>"));
         assert!(c.html.contains("footnote"));
+    }
+
+    #[test]
+    fn links_to_pages_get_the_language_folder() {
+        let c = convert_in(
+            "[a](/billing/#x) [b](/files/f.pdf) [c](https://x.org/) [d](#top) [e](../up/) [f](/es/y/)",
+            RawHtml::Sanitize,
+            "/es",
+        );
+        let urls: Vec<&str> = c.links.iter().map(|l| l.url.as_str()).collect();
+        assert_eq!(
+            urls,
+            ["/es/billing/#x", "/files/f.pdf", "https://x.org/", "#top", "../up/", "/es/y/"]
+        );
+        assert!(c.html.contains(r#"href="/es/billing/#x""#), "{}", c.html);
+        assert_eq!(convert_default("[a](/billing/)").links[0].url, "/billing/");
     }
 }

@@ -7,7 +7,12 @@ use crate::diagnostics::{Diagnostic, Severity};
 
 pub fn check(site: &Site, options: &CheckOptions) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
-    for page in &site.pages {
+    // A translation's review date is its source's: reported once, on the source.
+    let sources = site
+        .pages
+        .iter()
+        .filter(|p| p.lang == site.config.default_language);
+    for page in sources {
         let Some(review_by) = page.front.review_by else {
             continue;
         };

@@ -52,7 +52,8 @@ pub fn linking_to(site: &Site, urls: &HashSet<&str>) -> Vec<usize> {
 
 fn check_page(site: &Site, targets: &Targets, index: usize) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
-    {
+    // An untranslated copy has its source's links: reported once, on the source.
+    if !site.pages[index].untranslated {
         let page = &site.pages[index];
         for link in &page.markdown.links {
             let offset = page.body_offset + link.offset;
@@ -83,7 +84,9 @@ impl<'a> Targets<'a> {
             .map(|(i, p)| (p.url.as_str(), i))
             .collect();
         let mut placed: HashMap<usize, Vec<&DataRef>> = HashMap::new();
-        for (item, &page) in &site.placements {
+        let every_language = std::iter::once(&site.placements)
+            .chain(site.languages.iter().map(|l| &l.placements));
+        for (item, &page) in every_language.flatten() {
             placed.entry(page).or_default().push(item);
         }
         let content = site.config.content_dir();
@@ -136,7 +139,7 @@ impl<'a> Targets<'a> {
             for item in self.placed.get(&index).into_iter().flatten() {
                 ids.insert(item.anchor());
                 if let DataRef::Contacts(table) = item
-                    && let Some(table) = site.data.contacts.get(table)
+                    && let Some(table) = site.data_in(&site.pages[index].lang).contacts.get(table)
                 {
                     ids.extend(table.rows.iter().map(|r| r.anchor.clone()));
                 }

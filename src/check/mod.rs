@@ -11,6 +11,7 @@
 //! | [`data`] | `duplicate-id`, `unplaced-data`, `email-invalid` |
 //! | [`phones`] | `phone-unreadable`, `phone-invalid`, `phone-country`, `phone-country-code`, `phone-typo` |
 //! | [`freshness`] | `review-overdue` |
+//! | [`translations`] | `translation-missing`, `translation-outdated` |
 //!
 //! `build` runs the same checks beside rendering ([`crate::build::build`]): errors fail the build
 //! and nothing is swapped in.
@@ -20,6 +21,7 @@ pub mod freshness;
 pub mod links;
 pub mod pages;
 pub mod phones;
+pub mod translations;
 
 use std::ops::Range;
 use std::path::Path;
@@ -82,8 +84,9 @@ impl Checks {
 /// per-page checks.
 pub fn run(site: &Site, options: &CheckOptions) -> Checks {
     let _span = tracing::debug_span!("check").entered();
-    let passes: [&(dyn Fn() -> Vec<Diagnostic> + Sync); 4] = [
+    let passes: [&(dyn Fn() -> Vec<Diagnostic> + Sync); 5] = [
         &|| pages::check_site(site),
+        &|| translations::check(site),
         &|| data::check(site),
         &|| tracing::debug_span!("phones").in_scope(|| phones::check(site)),
         &|| freshness::check(site, options),

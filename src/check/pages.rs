@@ -21,7 +21,11 @@ pub fn check_site(site: &Site) -> Vec<Diagnostic> {
 pub fn check_page(site: &Site, index: usize) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     let templates = site.config.theme_dir().join("templates");
-    if let Some(page) = site.pages.get(index).filter(|p| !p.path.is_empty()) {
+    if let Some(page) = site
+        .pages
+        .get(index)
+        .filter(|p| !p.path.is_empty() && !p.untranslated)
+    {
         removed_html(site, page, &mut diagnostics);
         if page.kind == PageKind::Section
             && page.children.is_empty()
@@ -107,7 +111,7 @@ fn config(site: &Site, diagnostics: &mut Vec<Diagnostic>) {
 /// Two files published at the same URL: the second would overwrite the first.
 fn duplicate_urls(site: &Site, diagnostics: &mut Vec<Diagnostic>) {
     let mut first: HashMap<&str, &str> = HashMap::new();
-    for page in site.pages.iter().filter(|p| !p.path.is_empty()) {
+    for page in site.pages.iter().filter(|p| !p.path.is_empty() && !p.untranslated) {
         match first.get(page.url.as_str()) {
             Some(other) => diagnostics.push(
                 Diagnostic::error(
@@ -143,14 +147,14 @@ fn reachability(site: &Site, diagnostics: &mut Vec<Diagnostic>) {
         })
         .collect();
     let mut reached = vec![false; site.pages.len()];
-    let mut stack = vec![0];
+    let mut stack: Vec<usize> = site.config.language_codes().map(|l| site.home_of(l)).collect();
     while let Some(i) = stack.pop() {
         if i < reached.len() && !std::mem::replace(&mut reached[i], true) {
             stack.extend(&site.pages[i].children);
         }
     }
     for (i, page) in site.pages.iter().enumerate() {
-        if page.path.is_empty() {
+        if page.path.is_empty() || page.untranslated {
             continue;
         }
         let draft_section = draft_sections

@@ -7,6 +7,8 @@
 pub mod data;
 mod data_files;
 pub mod history;
+pub mod languages;
+mod overlay;
 pub mod page;
 pub mod phone;
 mod tree;
@@ -25,8 +27,8 @@ use crate::text::did_you_mean;
 use crate::yaml;
 use data::{ContactTable, Procedure, Role, Service};
 use data_files::load_data;
+pub use languages::Language;
 pub use page::{FrontMatter, Page, PageKind};
-use tree::build_tree;
 
 pub const DATA_DIR: &str = "data";
 pub const SYNONYMS_FILE: &str = "synonyms.yaml";
@@ -88,6 +90,10 @@ pub struct Site {
     /// Pages left out because they are drafts (paths relative to `content/`); empty with
     /// `--drafts`.
     pub drafts: Vec<String>,
+    /// The languages besides the default one (`[languages.*]`), in code order; empty for a
+    /// one-language site. `data`, `placements` and `synonyms` above are the default
+    /// language's.
+    pub languages: Vec<Language>,
 }
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -101,9 +107,29 @@ impl Site {
         self.pages.iter().find(|p| p.url == url)
     }
 
-    /// URL of a data item on its page (`/technical-support/phone-numbers/#role-am`).
-    pub fn data_url(&self, item: &DataRef, anchor: &str) -> Option<String> {
-        let page = self.placements.get(item)?;
+    /// One of the other languages, by code.
+    pub fn language(&self, lang: &str) -> Option<&Language> {
+        self.languages.iter().find(|l| l.code == lang)
+    }
+
+    /// The data as shown in `lang`: translated display text over the default language's.
+    pub fn data_in(&self, lang: &str) -> &Data {
+        self.language(lang).map_or(&self.data, |l| &l.data)
+    }
+
+    /// Where each data item is shown in `lang`.
+    pub fn placements_in(&self, lang: &str) -> &HashMap<DataRef, usize> {
+        self.language(lang).map_or(&self.placements, |l| &l.placements)
+    }
+
+    /// The home page of `lang` (index into `pages`).
+    pub fn home_of(&self, lang: &str) -> usize {
+        self.language(lang).map_or(0, |l| l.home)
+    }
+
+    /// URL of a data item on its page in `lang` (`/es/technical-support/phone-numbers/#role-am`).
+    pub fn data_url(&self, lang: &str, item: &DataRef, anchor: &str) -> Option<String> {
+        let page = self.placements_in(lang).get(item)?;
         Some(format!("{}#{anchor}", self.pages[*page].url))
     }
 
@@ -125,7 +151,10 @@ pub fn load(config: &Config, options: LoadOptions) -> (Site, Vec<Diagnostic>) {
     let mut markdown = Vec::new();
     let mut yaml_files = Vec::new();
     let mut assets = Vec::new();
-    let mut synonyms_file = None;
+    // Per language: `synonyms.yaml`, `synonyms.es.yaml`.
+    let mut synonyms_files: Vec<(String, PathBuf)> = Vec::new();
+    // Translated data: (language, file).
+    let mut data_text = Vec::new();
 
     let walker = walkdir::WalkDir::new(&content)
         .sort_by_file_name()
@@ -160,12 +189,19 @@ pub fn load(config: &Config, options: LoadOptions) -> (Site, Vec<Diagnostic>) {
         let path = entry.into_path();
         let rel = path.strip_prefix(&content).unwrap_or(&path);
         let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+        let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+        let (base, lang) = languages::split_language(config, stem);
+        let is_yaml = ext == "yaml" || ext == "yml";
         if ext == "md" {
             markdown.push(path);
-        } else if rel == Path::new(SYNONYMS_FILE) {
-            synonyms_file = Some(path);
-        } else if rel.starts_with(DATA_DIR) && (ext == "yaml" || ext == "yml") {
-            yaml_files.push(path);
+        } else if rel == Path::new(SYNONYMS_FILE) || (is_yaml && base == "synonyms" && rel.parent() == Some(Path::new("")) && lang.is_some()) {
+            let lang = lang.unwrap_or(&config.default_language).to_string();
+            synonyms_files.push((lang, path));
+        } else if rel.starts_with(DATA_DIR) && is_yaml {
+            match lang {
+                Some(lang) => data_text.push((lang.to_string(), path)),
+                None => yaml_files.push(path),
+            }
         } else {
             assets.push(path);
         }
@@ -180,7 +216,7 @@ pub fn load(config: &Config, options: LoadOptions) -> (Site, Vec<Diagnostic>) {
             .with_hint("create content/_index.md, or pass --root with the site's folder"),
         );
     }
-    let files_read = markdown.len() + yaml_files.len() + usize::from(synonyms_file.is_some());
+    let files_read = markdown.len() + yaml_files.len() + data_text.len() + synonyms_files.len();
 
     // Data and pages load side by side: the first phone number waits for phonenumber's
     // one-time metadata load (about 0.15 s), which then overlaps reading the Markdown.
@@ -197,18 +233,15 @@ pub fn load(config: &Config, options: LoadOptions) -> (Site, Vec<Diagnostic>) {
     );
     diagnostics.extend(data_diagnostics);
 
-    let synonyms = match synonyms_file {
-        Some(path) => {
-            match read(&path).and_then(|text| yaml::parse::<Vec<Vec<String>>>(&path, &text, 1)) {
-                Ok(groups) => groups,
-                Err(d) => {
-                    diagnostics.push(d);
-                    Vec::new()
-                }
+    let mut synonyms: HashMap<String, Vec<Vec<String>>> = HashMap::new();
+    for (lang, path) in &synonyms_files {
+        match read(path).and_then(|text| yaml::parse::<Vec<Vec<String>>>(path, &text, 1)) {
+            Ok(groups) => {
+                synonyms.insert(lang.clone(), groups);
             }
+            Err(d) => diagnostics.push(d),
         }
-        None => Vec::new(),
-    };
+    }
 
     let mut pages = Vec::with_capacity(parsed.len() + 1);
     let mut drafts = Vec::new();
@@ -218,23 +251,38 @@ pub fn load(config: &Config, options: LoadOptions) -> (Site, Vec<Diagnostic>) {
             Ok(Some(page)) => pages.push(page),
             Ok(None) => drafts.push(relative(&content, path)),
             Err(d) => {
-                unloaded.extend(url_for(path.strip_prefix(&content).unwrap_or(path)));
+                unloaded.extend(page_url(config, path.strip_prefix(&content).unwrap_or(path)));
                 diagnostics.push(d);
             }
         }
     }
     tracing::debug_span!("history").in_scope(|| history::apply(&content, &mut pages));
-    let pages = build_tree(pages, config);
+    let (pages, homes) = languages::arrange(config, pages, &mut drafts);
+    let mut languages = Vec::new();
+    for (code, home) in config.languages.keys().zip(homes) {
+        let mut translated = data.clone();
+        for (_, path) in data_text.iter().filter(|(lang, _)| lang == code) {
+            diagnostics.extend(overlay::apply_file(&content, &mut translated, path));
+        }
+        languages.push(Language {
+            code: code.clone(),
+            home,
+            data: translated,
+            placements: HashMap::new(),
+            synonyms: synonyms.remove(code).unwrap_or_default(),
+        });
+    }
     let mut site = Site {
         config: config.clone(),
         pages,
         data,
-        synonyms,
+        synonyms: synonyms.remove(&config.default_language).unwrap_or_default(),
         placements: HashMap::new(),
         assets,
         files_read,
         unloaded,
         drafts,
+        languages,
     };
     diagnostics.extend(place_data(&mut site));
     (site, diagnostics)
@@ -249,13 +297,18 @@ pub fn load_page(
 ) -> Result<Option<Page>, Diagnostic> {
     let content = &config.content_dir();
     let source = read(path)?;
-    let (front, body_offset, markdown) = page::parse(path, &source, config.raw_html())?;
+    let rel = path.strip_prefix(content).unwrap_or(path);
+    let rel_str = relative(content, path);
+    // `faq.es.md` is the Spanish `faq.md`: same URL under `/es`.
+    let stem = rel.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+    let (base, lang) = languages::split_language(config, stem);
+    let lang = lang.unwrap_or(&config.default_language).to_string();
+    let prefix = config.prefix(&lang);
+    let (front, body_offset, markdown) = page::parse(path, &source, config.raw_html(), &prefix)?;
     if front.draft && !options.drafts {
         return Ok(None);
     }
-    let rel = path.strip_prefix(content).unwrap_or(path);
-    let rel_str = relative(content, path);
-    let is_index = rel.file_name().is_some_and(|n| n == "_index.md");
+    let is_index = base == "_index";
     let kind = match (
         is_index,
         rel.parent().is_none_or(|p| p.as_os_str().is_empty()),
@@ -264,7 +317,7 @@ pub fn load_page(
         (true, false) => PageKind::Section,
         (false, _) => PageKind::Page,
     };
-    let url = url_for(rel).ok_or_else(|| {
+    let url = page_url(config, rel).ok_or_else(|| {
         Diagnostic::error(
             "file-name",
             Location::file(path),
@@ -291,6 +344,9 @@ pub fn load_page(
         children: Vec::new(),
         updated,
         content_hash,
+        lang,
+        untranslated: false,
+        standalone: false,
     }))
 }
 
@@ -298,6 +354,19 @@ pub fn load_page(
 pub fn relative(content: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(content).unwrap_or(path);
     rel.to_string_lossy().replace('\\', "/")
+}
+
+/// The URL of the page in file `rel` (relative to `content/`): [`url_for`] of its source
+/// under its language's folder (`billing/faq.es.md` → `/es/billing/faq/`).
+pub fn page_url(config: &Config, rel: &Path) -> Option<String> {
+    let stem = rel.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+    match languages::split_language(config, stem) {
+        (base, Some(lang)) => {
+            let url = url_for(&rel.with_file_name(format!("{base}.md")))?;
+            Some(format!("{}{url}", config.prefix(lang)))
+        }
+        (_, None) => url_for(rel),
+    }
 }
 
 /// `billing/_index.md` → `/billing/`; `billing/changing.md` → `/billing/changing/`. `None`
@@ -338,8 +407,10 @@ pub fn locate(path: &Path, source: &str, needle: &str) -> Location {
 fn place_data(site: &mut Site) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     let content = site.config.content_dir();
-    let mut placements = HashMap::new();
+    let mut by_lang: HashMap<&str, HashMap<DataRef, usize>> = HashMap::new();
     for (index, page) in site.pages.iter().enumerate() {
+        let data = site.data_in(&page.lang);
+        let placements = by_lang.entry(page.lang.as_str()).or_default();
         for placed in &page.markdown.shortcodes {
             let location = || {
                 Location::at_offset(
@@ -352,9 +423,9 @@ fn place_data(site: &mut Site) -> Vec<Diagnostic> {
                 .shortcode
                 .as_ref()
                 .map_err(Clone::clone)
-                .and_then(|shortcode| match resolve_shortcode(&site.data, shortcode) {
+                .and_then(|shortcode| match resolve_shortcode(data, shortcode) {
                     // The data file's own error says why the item is missing.
-                    Err(_) if site.data.unreadable.contains(&shortcode.source()) => Ok(Vec::new()),
+                    Err(_) if data.unreadable.contains(&shortcode.source()) => Ok(Vec::new()),
                     resolved => resolved,
                 });
             match items {
@@ -363,6 +434,8 @@ fn place_data(site: &mut Site) -> Vec<Diagnostic> {
                         placements.entry(item).or_insert(index);
                     }
                 }
+                // An untranslated copy repeats its source's error: reported once, there.
+                Err(_) if page.untranslated => {}
                 Err(message) => diagnostics.push(
                     Diagnostic::error("shortcode", location(), message)
                         .with_hint(crate::shortcode::HELP),
@@ -370,7 +443,16 @@ fn place_data(site: &mut Site) -> Vec<Diagnostic> {
             }
         }
     }
-    site.placements = placements;
+    let mut by_lang: HashMap<String, HashMap<DataRef, usize>> = by_lang
+        .into_iter()
+        .map(|(lang, placements)| (lang.to_string(), placements))
+        .collect();
+    site.placements = by_lang
+        .remove(&site.config.default_language)
+        .unwrap_or_default();
+    for language in &mut site.languages {
+        language.placements = by_lang.remove(&language.code).unwrap_or_default();
+    }
     diagnostics
 }
 

@@ -64,6 +64,14 @@ pub struct Page {
     pub updated: Option<NaiveDate>,
     /// Hash of the source file, so feedback can refer to the version a reader saw.
     pub content_hash: String,
+    /// The language of the page's URL (`es` for `/es/…`).
+    pub lang: String,
+    /// Whether the page shows the default language's text because it has no translation in
+    /// `lang` yet.
+    pub untranslated: bool,
+    /// Whether the page exists in its language only (no source in the default language):
+    /// search shows it to every language's readers.
+    pub standalone: bool,
 }
 
 impl Page {
@@ -77,10 +85,12 @@ impl Page {
 }
 
 /// Split `---` front matter from the body and parse both. `path` is used in diagnostics.
+/// Links to the site's pages get `prefix`, the page's language folder (`/es`).
 pub fn parse(
     path: &Path,
     source: &str,
     raw_html: RawHtml,
+    prefix: &str,
 ) -> Result<(FrontMatter, usize, Converted), Diagnostic> {
     let (front, body_offset) = split_front_matter(source).ok_or_else(|| {
         let opened = source.trim_start_matches('\u{feff}').starts_with("---");
@@ -114,7 +124,7 @@ pub fn parse(
     Ok((
         front,
         body_offset,
-        markdown::convert(&source[body_offset..], raw_html),
+        markdown::convert_in(&source[body_offset..], raw_html, prefix),
     ))
 }
 
@@ -158,6 +168,7 @@ mod tests {
             Path::new("x.md"),
             "---\ntitle: A\ntitel: B\n---\n",
             RawHtml::Sanitize,
+            "",
         )
         .unwrap_err();
         assert_eq!(err.location.line, Some(3));
@@ -166,7 +177,7 @@ mod tests {
             "{}",
             err.message
         );
-        let err = parse(Path::new("x.md"), "no front matter", RawHtml::Sanitize).unwrap_err();
+        let err = parse(Path::new("x.md"), "no front matter", RawHtml::Sanitize, "").unwrap_err();
         assert_eq!(err.code, "front-matter");
     }
 }

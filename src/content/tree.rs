@@ -6,9 +6,18 @@ use std::collections::HashMap;
 use super::{FrontMatter, Page, PageKind};
 use crate::config::Config;
 
-/// Link pages into a tree: home first, every section before its children, children sorted by
-/// weight then title. Sections without `_index.md` get a page titled after the folder.
-pub(super) fn build_tree(mut pages: Vec<Page>, config: &Config) -> Vec<Page> {
+/// Link one language's pages into a tree: home first, every section before its children,
+/// children sorted by weight then title. Sections without `_index.md` get a page titled after
+/// the folder. Indexes start at `offset`, where the language's pages will sit in the site.
+pub(super) fn build_tree(
+    mut pages: Vec<Page>,
+    config: &Config,
+    lang: &str,
+    offset: usize,
+) -> Vec<Page> {
+    let root = format!("{}/", config.prefix(lang));
+    // A language's home has no parent: the site's home is not its section.
+    let parent_of = |url: &str| if url == root { None } else { parent_url(url) };
     let mut by_url: HashMap<String, usize> = pages
         .iter()
         .enumerate()
@@ -17,22 +26,22 @@ pub(super) fn build_tree(mut pages: Vec<Page>, config: &Config) -> Vec<Page> {
     // Create missing sections (including the home page) for every ancestor URL.
     let mut i = 0;
     while i < pages.len() {
-        if let Some(parent_url) = parent_url(&pages[i].url)
+        if let Some(parent_url) = parent_of(&pages[i].url)
             && !by_url.contains_key(&parent_url)
         {
             by_url.insert(parent_url.clone(), pages.len());
-            pages.push(synthetic_section(&parent_url, config));
+            pages.push(synthetic_section(&parent_url, &root, config, lang));
         }
         i += 1;
     }
-    if !by_url.contains_key("/") {
-        by_url.insert("/".into(), pages.len());
-        pages.push(synthetic_section("/", config));
+    if !by_url.contains_key(&root) {
+        by_url.insert(root.clone(), pages.len());
+        pages.push(synthetic_section(&root, &root, config, lang));
     }
     // Order: breadth-first from the home page, children sorted.
     let mut children: HashMap<usize, Vec<usize>> = HashMap::new();
     for (i, page) in pages.iter().enumerate() {
-        if let Some(parent) = parent_url(&page.url) {
+        if let Some(parent) = parent_of(&page.url) {
             children.entry(by_url[&parent]).or_default().push(i);
         }
     }
@@ -42,7 +51,7 @@ pub(super) fn build_tree(mut pages: Vec<Page>, config: &Config) -> Vec<Page> {
             (a.front.weight, &a.front.title, &a.url).cmp(&(b.front.weight, &b.front.title, &b.url))
         });
     }
-    let mut order = vec![by_url["/"]];
+    let mut order = vec![by_url[&root]];
     let mut head = 0;
     while head < order.len() {
         if let Some(list) = children.get(&order[head]) {
@@ -53,7 +62,7 @@ pub(super) fn build_tree(mut pages: Vec<Page>, config: &Config) -> Vec<Page> {
     let new_index: HashMap<usize, usize> = order
         .iter()
         .enumerate()
-        .map(|(new, &old)| (old, new))
+        .map(|(new, &old)| (old, offset + new))
         .collect();
     let mut slots: Vec<Option<Page>> = pages.into_iter().map(Some).collect();
     let mut sorted: Vec<Page> = order
@@ -67,7 +76,7 @@ pub(super) fn build_tree(mut pages: Vec<Page>, config: &Config) -> Vec<Page> {
             .map(|l| l.iter().map(|c| new_index[c]).collect())
             .unwrap_or_default();
         for &child in &page.children.clone() {
-            sorted[child].parent = Some(new);
+            sorted[child - offset].parent = Some(offset + new);
         }
     }
     sorted
@@ -82,10 +91,10 @@ fn parent_url(url: &str) -> Option<String> {
     Some(trimmed[..=cut].to_string())
 }
 
-fn synthetic_section(url: &str, config: &Config) -> Page {
+fn synthetic_section(url: &str, root: &str, config: &Config, lang: &str) -> Page {
     let name = url.trim_matches('/').rsplit('/').next().unwrap_or("");
-    let title = if url == "/" {
-        config.title.clone()
+    let title = if url == root {
+        config.localized(lang).title
     } else {
         let words = name.replace('-', " ");
         let mut chars = words.chars();
@@ -95,7 +104,7 @@ fn synthetic_section(url: &str, config: &Config) -> Page {
             .unwrap_or_default()
     };
     Page {
-        kind: if url == "/" {
+        kind: if url == root {
             PageKind::Home
         } else {
             PageKind::Section
@@ -113,5 +122,8 @@ fn synthetic_section(url: &str, config: &Config) -> Page {
         children: Vec::new(),
         updated: None,
         content_hash: String::new(),
+        lang: lang.to_string(),
+        untranslated: false,
+        standalone: false,
     }
 }

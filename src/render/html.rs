@@ -3,101 +3,50 @@
 use std::borrow::Cow;
 
 use rayon::prelude::*;
-use serde::Serialize;
 use tera::{Context, Value};
 
+use super::context::{FullPage, Languages, page_context, reading_order, summary};
 use super::shortcodes::add_tel_links;
 use super::theme::{Theme, template_error};
 use super::{Renderer, Scope};
-use crate::content::{Page, PageKind, Site};
+use crate::content::{PageKind, Site};
 use crate::diagnostics::{Diagnostic, Location};
 use crate::output::{Staging, file_for_url};
 
-/// Templates rendered once per site when the theme has them, and where they are written.
+/// Templates rendered once per language when the theme has them, and where they are written
+/// (under the language's folder). The sitemap and robots.txt are one per site.
 const SPECIAL_TEMPLATES: &[(&str, &str)] = &[
     ("404.html", "404.html"),
     ("search.html", "search/index.html"),
     ("handbook.html", "handbook/index.html"),
-    ("sitemap.xml", "sitemap.xml"),
-    ("robots.txt", "robots.txt"),
     ("atom.xml", "atom.xml"),
     ("opensearch.xml", "opensearch.xml"),
 ];
+const SITE_TEMPLATES: &[(&str, &str)] = &[("sitemap.xml", "sitemap.xml"), ("robots.txt", "robots.txt")];
 
 /// How many pages `recent` (the feed) holds.
 const RECENT_PAGES: usize = 20;
 
-/// How many of its section's pages a page's sidebar lists. A section of 500 articles would
-/// otherwise put 500 links (and 25 KB) on each of them.
-const SECTION_NAV_LINKS: usize = 12;
-
-/// Template contexts built once per build and cloned per page.
+/// Template contexts built once per build (one pair per language) and cloned per page.
 pub struct Shared {
-    plain: Context,
-    with_data: Context,
+    contexts: Vec<(String, Context, Context)>,
+    languages: Languages,
+}
+
+impl Shared {
+    /// `(plain, with data)` for `lang`.
+    fn contexts(&self, lang: &str) -> (&Context, &Context) {
+        let found = self
+            .contexts
+            .iter()
+            .find(|(code, ..)| code == lang)
+            .unwrap_or(&self.contexts[0]);
+        (&found.1, &found.2)
+    }
 }
 
 pub struct HtmlRenderer {
     pub theme: Theme,
-}
-
-#[derive(Serialize)]
-struct Link<'a> {
-    title: &'a str,
-    url: &'a str,
-}
-
-#[derive(Serialize)]
-struct Summary<'a> {
-    title: &'a str,
-    url: &'a str,
-    permalink: String,
-    description: Option<&'a str>,
-    kind: PageKind,
-    updated: Option<chrono::NaiveDate>,
-    weight: i64,
-}
-
-/// A page with its content, for the special pages (handbook, sitemap, feed).
-#[derive(Serialize)]
-struct FullPage<'a> {
-    #[serde(flatten)]
-    summary: Summary<'a>,
-    content: &'a str,
-    /// How deep its URL is: 0 for the home page.
-    depth: usize,
-}
-
-#[derive(Serialize)]
-struct PageContext<'a> {
-    #[serde(flatten)]
-    summary: Summary<'a>,
-    content: &'a str,
-    toc: &'a [crate::markdown::Heading],
-    tags: &'a [String],
-    review_by: Option<chrono::NaiveDate>,
-    content_hash: &'a str,
-    /// From the home page down to the parent.
-    breadcrumbs: Vec<Link<'a>>,
-    children: Vec<Summary<'a>>,
-    /// Whether some child page has no link in this page's content (sections then list them).
-    children_unlinked: bool,
-    prev: Option<Link<'a>>,
-    next: Option<Link<'a>>,
-    /// URL of the top-level section this page is in, for highlighting the navigation.
-    top_section: Option<&'a str>,
-    /// The sidebar: the section this page is in (a section's own pages for a section).
-    section_nav: Option<SectionNav<'a>>,
-}
-
-#[derive(Serialize)]
-struct SectionNav<'a> {
-    title: &'a str,
-    url: &'a str,
-    /// Up to [`SECTION_NAV_LINKS`] of the section's pages, around the current one.
-    links: Vec<Link<'a>>,
-    /// How many pages the section has in all.
-    total: usize,
 }
 
 impl Renderer for HtmlRenderer {
@@ -137,8 +86,8 @@ impl Renderer for HtmlRenderer {
         );
         collect_errors(written)?;
         for (path, text) in special? {
-            out.write(path, text.as_bytes())
-                .map_err(|e| vec![io_error(path, e)])?;
+            out.write(&path, text.as_bytes())
+                .map_err(|e| vec![io_error(&path, e)])?;
         }
         if let Scope::Pages { .. } = scope {
             // Body edits change no asset.
@@ -183,21 +132,22 @@ impl HtmlRenderer {
         let page = &site.pages[index];
         // The site's data is large on a big site: only pages that may show it get a copy.
         let needs_data = page.kind == PageKind::Home || page.front.template.is_some();
-        let mut context = if needs_data {
-            shared.with_data.clone()
-        } else {
-            shared.plain.clone()
-        };
-        context.insert("page", &page_context(site, index, content));
+        let (plain, with_data) = shared.contexts(&page.lang);
+        let mut context = if needs_data { with_data } else { plain }.clone();
+        context.insert(
+            "page",
+            &page_context(site, &shared.languages, index, content),
+        );
         let template = page.front.template.as_deref().unwrap_or(match page.kind {
             PageKind::Home => "index.html",
             PageKind::Section => "section.html",
             PageKind::Page => "page.html",
         });
-        self.render_template(template, &context).map_err(|d| {
-            let hint = format!("while rendering `{}` ({})", page.url, page.path);
-            d.with_hint(hint)
-        })
+        self.render_template(template, &page.lang, &context)
+            .map_err(|d| {
+                let hint = format!("while rendering `{}` ({})", page.url, page.path);
+                d.with_hint(hint)
+            })
     }
 
     /// Render, in memory, one page of each template and the special pages, so that `check`
@@ -236,225 +186,176 @@ impl HtmlRenderer {
         errors
     }
 
-    /// What every template sees: the site's settings and the navigation; and, for the home
-    /// page, pages with their own template and the special pages, the site's data.
+    /// What every template sees, per language: the site's settings in that language, the
+    /// navigation, the languages; and, for the home page, pages with their own template and
+    /// the special pages, the language's data.
     pub fn shared_context(&self, site: &Site) -> Shared {
-        let mut context = Context::new();
-        context.insert("site", &site.config);
-        context.insert("js_strings", &self.theme.js_strings);
-        let home = &site.pages[0];
-        let nav: Vec<Value> = home
-            .children
+        let languages = Languages::new(site, &self.theme);
+        let switcher: Vec<Value> = self
+            .theme
+            .languages
             .iter()
-            .map(|&i| {
-                let section = &site.pages[i];
-                serde_json::json!({
-                    "title": section.title(),
-                    "url": section.url,
-                    "description": section.front.description,
-                    "is_section": section.is_section(),
-                })
+            .map(|l| {
+                let home = site.home_of(&l.code);
+                serde_json::json!({ "lang": l.code, "name": l.name, "url": site.pages[home].url })
             })
             .collect();
-        context.insert("nav", &nav);
-        let plain = context.clone();
-        let mut data = serde_json::to_value(&site.data).expect("serializable");
-        add_tel_links(&mut data);
-        context.insert("data", &data);
-        // Anchor of each placed data item → its URL, so the theme can link to it from anywhere.
-        let data_urls: std::collections::BTreeMap<String, String> = site
-            .placements
-            .keys()
-            .filter_map(|item| {
-                let anchor = item.anchor();
-                Some((anchor.clone(), site.data_url(item, &anchor)?))
+        let contexts = self
+            .theme
+            .languages
+            .iter()
+            .map(|theme| {
+                let lang = theme.code.as_str();
+                let mut context = Context::new();
+                context.insert("site", &site.config.localized(lang));
+                context.insert("lang_prefix", &site.config.prefix(lang));
+                context.insert("languages", &switcher);
+                context.insert("js_strings", &theme.js_strings);
+                let home = &site.pages[site.home_of(lang)];
+                let nav: Vec<Value> = home
+                    .children
+                    .iter()
+                    .map(|&i| {
+                        let section = &site.pages[i];
+                        serde_json::json!({
+                            "title": section.title(),
+                            "url": section.url,
+                            "description": section.front.description,
+                            "is_section": section.is_section(),
+                        })
+                    })
+                    .collect();
+                context.insert("nav", &nav);
+                let plain = context.clone();
+                let mut data = serde_json::to_value(site.data_in(lang)).expect("serializable");
+                add_tel_links(&mut data);
+                context.insert("data", &data);
+                // Anchor of each placed data item → its URL, so the theme can link to it from
+                // anywhere.
+                let data_urls: std::collections::BTreeMap<String, String> = site
+                    .placements_in(lang)
+                    .keys()
+                    .filter_map(|item| {
+                        let anchor = item.anchor();
+                        Some((anchor.clone(), site.data_url(lang, item, &anchor)?))
+                    })
+                    .collect();
+                context.insert("data_urls", &data_urls);
+                (lang.to_string(), plain, context)
             })
             .collect();
-        context.insert("data_urls", &data_urls);
         Shared {
-            plain,
-            with_data: context,
+            contexts,
+            languages,
         }
     }
 
     pub(super) fn render_template(
         &self,
         name: &str,
+        lang: &str,
         context: &Context,
     ) -> Result<String, Diagnostic> {
         self.theme
+            .in_lang(lang)
             .tera
             .render(name, context)
             .map_err(|e| template_error(&self.theme.dir.join("templates").join(name), &e))
     }
 
-    /// The theme's special pages (404, search, handbook, sitemap, feed…) as `(path, text)`.
+    /// The theme's special pages (404, search, handbook, feed… in each language; the sitemap)
+    /// as `(path, text)`.
     pub fn render_special(
         &self,
         site: &Site,
         shared: &Shared,
         contents: &[Cow<str>],
-    ) -> Result<Vec<(&'static str, String)>, Vec<Diagnostic>> {
-        let present: Vec<&(&str, &str)> = SPECIAL_TEMPLATES
-            .iter()
-            .filter(|(t, _)| self.theme.has_template(t))
-            .collect();
-        if present.is_empty() {
+    ) -> Result<Vec<(String, String)>, Vec<Diagnostic>> {
+        let mut jobs: Vec<(&str, &str, String)> = Vec::new();
+        for theme in &self.theme.languages {
+            let prefix = site.config.prefix(&theme.code);
+            let folder = prefix.trim_start_matches('/');
+            for (template, path) in SPECIAL_TEMPLATES {
+                if self.theme.has_template(template) {
+                    let path = if folder.is_empty() {
+                        path.to_string()
+                    } else {
+                        format!("{folder}/{path}")
+                    };
+                    jobs.push((&theme.code, template, path));
+                }
+            }
+        }
+        let default = site.config.default_language.as_str();
+        for (template, path) in SITE_TEMPLATES {
+            if self.theme.has_template(template) {
+                jobs.push((default, template, path.to_string()));
+            }
+        }
+        if jobs.is_empty() {
             return Ok(Vec::new());
         }
-        let mut context = shared.with_data.clone();
-        // In reading order (each section followed by its pages), for the handbook and sitemap.
-        // Borrowed, so that the context holds the only copy of every page's content.
-        let pages: Vec<FullPage> = reading_order(site)
-            .into_iter()
-            .map(|index| {
-                let page = &site.pages[index];
-                FullPage {
-                    summary: summary(site, page),
-                    content: &contents[index],
-                    depth: page.url.matches('/').count() - 1,
-                }
-            })
-            .collect();
-        context.insert("pages", &pages);
-        // The most recently updated pages first, for feeds.
-        let mut recent: Vec<&FullPage> = pages
+        let contexts: Vec<(&str, Context)> = self
+            .theme
+            .languages
             .iter()
-            .filter(|p| p.summary.updated.is_some())
+            .map(|l| (l.code.as_str(), special_context(site, shared, contents, &l.code)))
             .collect();
-        recent.sort_by_key(|p| std::cmp::Reverse(p.summary.updated));
-        recent.truncate(RECENT_PAGES);
-        context.insert("recent", &recent);
-        let results: Vec<Result<(&'static str, String), Diagnostic>> = present
-            .par_iter()
-            .map(|(template, path)| Ok((*path, self.render_template(template, &context)?)))
+        let results: Vec<Result<(String, String), Diagnostic>> = jobs
+            .into_par_iter()
+            .map(|(lang, template, path)| {
+                let context = &contexts.iter().find(|(code, _)| *code == lang).expect("every language").1;
+                Ok((path, self.render_template(template, lang, context)?))
+            })
             .collect();
         collect_errors(results)
     }
 }
 
-/// Indices of the pages depth first from the home page: a section, then its pages and
-/// subsections in their order. Pages no section reaches (none today) come last.
-fn reading_order(site: &Site) -> Vec<usize> {
-    let mut order = Vec::with_capacity(site.pages.len());
-    let mut seen = vec![false; site.pages.len()];
-    let mut stack = vec![0];
-    while let Some(index) = stack.pop() {
-        if std::mem::replace(&mut seen[index], true) {
-            continue;
-        }
-        order.push(index);
-        stack.extend(site.pages[index].children.iter().rev());
-    }
-    order.extend((0..site.pages.len()).filter(|&i| !seen[i]));
-    order
-}
-
-fn summary<'a>(site: &'a Site, page: &'a Page) -> Summary<'a> {
-    Summary {
-        title: page.title(),
-        url: &page.url,
-        permalink: site.config.permalink(&page.url),
-        description: page.front.description.as_deref(),
-        kind: page.kind,
-        updated: page.updated,
-        weight: page.front.weight,
-    }
-}
-
-fn page_context<'a>(site: &'a Site, index: usize, content: &'a str) -> PageContext<'a> {
-    let page = &site.pages[index];
-    let mut breadcrumbs = Vec::new();
-    let mut cursor = page.parent;
-    while let Some(i) = cursor {
-        breadcrumbs.push(Link {
-            title: site.pages[i].title(),
-            url: &site.pages[i].url,
-        });
-        cursor = site.pages[i].parent;
-    }
-    breadcrumbs.reverse();
-    let (prev, next) = match page.parent {
-        Some(parent) => {
-            let siblings = &site.pages[parent].children;
-            let at = siblings
-                .iter()
-                .position(|&i| i == index)
-                .expect("child of its parent");
-            let link = |i: usize| Link {
-                title: site.pages[i].title(),
-                url: &site.pages[i].url,
-            };
-            (
-                at.checked_sub(1).map(|p| link(siblings[p])),
-                siblings.get(at + 1).map(|&n| link(n)),
-            )
-        }
-        None => (None, None),
-    };
-    let top_section = if page.kind == PageKind::Home {
-        None
-    } else {
-        let mut top = index;
-        while let Some(parent) = site.pages[top].parent.filter(|&p| p != 0) {
-            top = parent;
-        }
-        Some(site.pages[top].url.as_str())
-    };
-    let section_nav = match page.kind {
-        PageKind::Home => None,
-        PageKind::Section => Some(section_nav(site, index, None)),
-        PageKind::Page => page
-            .parent
-            .filter(|&p| p != 0)
-            .map(|p| section_nav(site, p, Some(index))),
-    };
-    PageContext {
-        summary: summary(site, page),
-        content,
-        toc: &page.markdown.headings,
-        tags: &page.front.tags,
-        review_by: page.front.review_by,
-        content_hash: &page.content_hash,
-        breadcrumbs,
-        children: page
-            .children
-            .iter()
-            .map(|&c| summary(site, &site.pages[c]))
-            .collect(),
-        children_unlinked: page
-            .children
-            .iter()
-            .any(|&c| !content.contains(&format!("href=\"{}\"", site.pages[c].url))),
-        prev,
-        next,
-        top_section,
-        section_nav,
-    }
-}
-
-/// The sidebar of section `section`: a window of its pages around `current`.
-fn section_nav(site: &Site, section: usize, current: Option<usize>) -> SectionNav<'_> {
-    let children = &site.pages[section].children;
-    let at = current
-        .and_then(|c| children.iter().position(|&i| i == c))
-        .unwrap_or(0);
-    let start = at
-        .saturating_sub(SECTION_NAV_LINKS / 2)
-        .min(children.len().saturating_sub(SECTION_NAV_LINKS));
-    SectionNav {
-        title: site.pages[section].title(),
-        url: &site.pages[section].url,
-        links: children[start..]
-            .iter()
-            .take(SECTION_NAV_LINKS)
-            .map(|&i| Link {
-                title: site.pages[i].title(),
-                url: &site.pages[i].url,
+/// What the special pages of `lang` see: the shared context with its data, its pages in
+/// reading order with their content (handbook), the most recent ones (feed), and every page
+/// of the site with its translations (sitemap).
+fn special_context(site: &Site, shared: &Shared, contents: &[Cow<str>], lang: &str) -> Context {
+    let mut context = shared.contexts(lang).1.clone();
+    // Borrowed, so that the context holds the only copy of every page's content.
+    let pages: Vec<FullPage> = reading_order(site, lang)
+        .into_iter()
+        .map(|index| {
+            let page = &site.pages[index];
+            FullPage {
+                summary: summary(site, page),
+                content: &contents[index],
+                depth: page.url.matches('/').count() - site.config.prefix(lang).len().min(1) - 1,
+            }
+        })
+        .collect();
+    context.insert("pages", &pages);
+    // The most recently updated pages first, for feeds.
+    let mut recent: Vec<&FullPage> = pages
+        .iter()
+        .filter(|p| p.summary.updated.is_some())
+        .collect();
+    recent.sort_by_key(|p| std::cmp::Reverse(p.summary.updated));
+    recent.truncate(RECENT_PAGES);
+    context.insert("recent", &recent);
+    if lang == site.config.default_language {
+        let everywhere: Vec<Value> = site
+            .config
+            .language_codes()
+            .flat_map(|code| reading_order(site, code))
+            .map(|index| {
+                let page = &site.pages[index];
+                serde_json::json!({
+                    "permalink": site.config.permalink(&page.url),
+                    "updated": page.updated,
+                    "lang": page.lang,
+                    "translations": shared.languages.translations(site, index),
+                })
             })
-            .collect(),
-        total: children.len(),
+            .collect();
+        context.insert("all_pages", &everywhere);
     }
+    context
 }
 
 fn io_error(what: &str, e: std::io::Error) -> Diagnostic {

@@ -1,6 +1,7 @@
 //! Turning a loaded [`Site`] into files. Each output format is a [`Renderer`] (mdBook's idea):
 //! the HTML site, the search index, … The build runs them all into one staging folder.
 
+mod context;
 pub mod html;
 pub mod manifest;
 mod shortcodes;

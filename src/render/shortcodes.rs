@@ -29,7 +29,7 @@ impl HtmlRenderer {
                 .shortcode
                 .as_ref()
                 .map_err(|message| Diagnostic::error("shortcode", Location::default(), message))
-                .and_then(|shortcode| self.render_shortcode(site, shortcode))
+                .and_then(|shortcode| self.render_shortcode(site, &page.lang, shortcode))
                 .map_err(|mut d| {
                     if d.location.line.is_none() {
                         d.location = Location::at_offset(
@@ -45,13 +45,19 @@ impl HtmlRenderer {
         Ok(Cow::Owned(html))
     }
 
-    fn render_shortcode(&self, site: &Site, shortcode: &Shortcode) -> Result<String, Diagnostic> {
-        let items = resolve_shortcode(&site.data, shortcode)
+    fn render_shortcode(
+        &self,
+        site: &Site,
+        lang: &str,
+        shortcode: &Shortcode,
+    ) -> Result<String, Diagnostic> {
+        let data = site.data_in(lang);
+        let items = resolve_shortcode(data, shortcode)
             .map_err(|message| Diagnostic::error("shortcode", Location::default(), message))?;
         let mut context = Context::new();
         let template = match shortcode {
             Shortcode::Contacts { table } => {
-                let table: &ContactTable = &site.data.contacts[table];
+                let table: &ContactTable = &data.contacts[table];
                 let mut table = serde_json::to_value(table).expect("serializable");
                 add_tel_links(&mut table);
                 context.insert("table", &table);
@@ -62,8 +68,7 @@ impl HtmlRenderer {
                 let services: Vec<Value> = items
                     .iter()
                     .filter_map(|item| {
-                        site.data
-                            .services
+                        data.services
                             .iter()
                             .find(|s| matches!(item, DataRef::Service(id) if *id == s.id))
                     })
@@ -84,8 +89,7 @@ impl HtmlRenderer {
                 let roles: Vec<Value> = items
                     .iter()
                     .filter_map(|item| {
-                        site.data
-                            .roles
+                        data.roles
                             .iter()
                             .find(|r| matches!(item, DataRef::Role(c) if *c == r.code))
                     })
@@ -95,12 +99,12 @@ impl HtmlRenderer {
                 "shortcodes/roles.html"
             }
             Shortcode::Procedure { id } => {
-                context.insert("procedure", &site.data.procedures[id]);
+                context.insert("procedure", &data.procedures[id]);
                 context.insert("anchor", &items[0].anchor());
                 "shortcodes/procedure.html"
             }
         };
-        self.render_template(template, &context)
+        self.render_template(template, lang, &context)
     }
 }
 

@@ -17,14 +17,23 @@ use crate::diagnostics::{Diagnostic, Location};
 type StaticFiles = (Vec<(PathBuf, String)>, HashMap<String, String>);
 
 pub struct Theme {
-    pub tera: Tera,
     pub dir: PathBuf,
     /// `(source file, output path)` of every static file.
     pub static_files: Vec<(PathBuf, String)>,
-    /// The UI strings scripts need (keys starting with `js_`, plus `lang`) as JSON safe to put
+    /// The templates once per language, each with its UI strings; the default language first.
+    pub languages: Vec<ThemeLanguage>,
+}
+
+/// The theme in one language: `t(key=…)` answers from that language's strings.
+pub struct ThemeLanguage {
+    pub code: String,
+    pub tera: Tera,
+    /// The UI strings scripts need (keys starting with `js_`, plus `lang` and `prefix`) as JSON safe to put
     /// in a `<script>` element; templates get it as `js_strings`. Built once: rendering it
     /// with `t()` on every page was a tenth of a 10,000-page build.
     pub js_strings: String,
+    /// What the language calls itself (`language_name` in its strings: "Español").
+    pub name: String,
 }
 
 impl Theme {
@@ -62,18 +71,62 @@ impl Theme {
                 .ok_or_else(|| format!("no static file `{path}` in the theme"))?;
             Ok(Value::String(format!("/{url}")))
         });
+        tera.register_filter("embed", |value: &Value, args: &HashMap<String, Value>| {
+            let html = value.as_str().ok_or("embed works on HTML text")?;
+            let prefix = args.get("prefix").and_then(Value::as_str).unwrap_or("");
+            let shift = args.get("shift").and_then(Value::as_u64).unwrap_or(0);
+            Ok(Value::String(embed_html(html, prefix, shift.min(5) as u8)))
+        });
+        let languages = config
+            .language_codes()
+            .map(|code| ThemeLanguage::new(&tera, &dir, code, &config.prefix(code)))
+            .collect::<Result<_, _>>()?;
+        Ok(Theme {
+            dir,
+            static_files,
+            languages,
+        })
+    }
 
-        let strings = load_strings(&dir.join("i18n"), &config.language)?;
+    /// The theme in `lang`, or in the default language for a code the site does not have.
+    pub fn in_lang(&self, lang: &str) -> &ThemeLanguage {
+        self.languages
+            .iter()
+            .find(|l| l.code == lang)
+            .unwrap_or(&self.languages[0])
+    }
+
+    pub fn tera(&self) -> &Tera {
+        &self.languages[0].tera
+    }
+
+    pub fn has_template(&self, name: &str) -> bool {
+        self.tera().get_template_names().any(|n| n == name)
+    }
+}
+
+impl ThemeLanguage {
+    fn new(tera: &Tera, dir: &Path, code: &str, prefix: &str) -> Result<ThemeLanguage, Diagnostic> {
+        let strings = load_strings(&dir.join("i18n"), code)?;
         let mut js: BTreeMap<&str, &str> = strings
             .iter()
             .filter(|(key, _)| key.starts_with("js_"))
             .map(|(key, text)| (key.as_str(), text.as_str()))
             .collect();
-        js.insert("lang", &config.language);
+        js.insert("lang", code);
+        // The language's folder (`/es`), where its search page and static index are.
+        if !prefix.is_empty() {
+            js.insert("prefix", prefix);
+        }
         let js_strings = serde_json::to_string(&js)
             .expect("serializable")
             .replace('<', "\\u003c");
+        let name = strings
+            .get("language_name")
+            .cloned()
+            .unwrap_or_else(|| code.to_string());
         let strings = Arc::new(strings);
+        let mut tera = tera.clone();
         tera.register_function("t", move |args: &HashMap<String, Value>| {
             let key = args
                 .get("key")
@@ -84,22 +137,12 @@ impl Theme {
                 .ok_or_else(|| format!("no UI string `{key}` in the theme's i18n files"))?;
             Ok(Value::String(text.clone()))
         });
-        tera.register_filter("embed", |value: &Value, args: &HashMap<String, Value>| {
-            let html = value.as_str().ok_or("embed works on HTML text")?;
-            let prefix = args.get("prefix").and_then(Value::as_str).unwrap_or("");
-            let shift = args.get("shift").and_then(Value::as_u64).unwrap_or(0);
-            Ok(Value::String(embed_html(html, prefix, shift.min(5) as u8)))
-        });
-        Ok(Theme {
+        Ok(ThemeLanguage {
+            code: code.to_string(),
             tera,
-            dir,
-            static_files,
             js_strings,
+            name,
         })
-    }
-
-    pub fn has_template(&self, name: &str) -> bool {
-        self.tera.get_template_names().any(|n| n == name)
     }
 }
 

@@ -27,6 +27,12 @@ pub struct SearchDoc {
     pub phones: Vec<PhoneDoc>,
     /// ISO codes (uppercase) of a contact row's countries.
     pub countries: Vec<String>,
+    /// The language of the document's URL: whose readers search it.
+    pub lang: String,
+    /// The language of its text (the default language's on an untranslated page).
+    pub text_lang: String,
+    /// Searched by every language's readers: a page that exists in its language only.
+    pub everyone: bool,
 }
 
 /// A phone number of a contact row.
@@ -43,18 +49,29 @@ pub struct PhoneDoc {
 
 const CRUMB: &str = " › ";
 
-/// Every search document of the site.
+/// Every search document of the site, in every language.
 pub fn documents(site: &Site) -> Vec<SearchDoc> {
     let mut docs = Vec::new();
     for page in &site.pages {
         page_documents(site, page, &mut docs);
     }
+    for lang in site.config.language_codes() {
+        data_documents(site, lang, &mut docs);
+    }
+    docs
+}
+
+/// The documents of the data placed on `lang`'s pages: contact rows, roles, services,
+/// procedures, in that language's text.
+fn data_documents(site: &Site, lang: &str, docs: &mut Vec<SearchDoc>) {
+    let data = site.data_in(lang);
+    let placements = site.placements_in(lang);
+    let from = docs.len();
     // Contact tables in the order of the pages that place them (site order breaks ties).
-    let mut tables: Vec<(usize, &ContactTable)> = site
-        .data
+    let mut tables: Vec<(usize, &ContactTable)> = data
         .contacts
         .values()
-        .filter_map(|t| Some((*site.placements.get(&DataRef::Contacts(t.id.clone()))?, t)))
+        .filter_map(|t| Some((*placements.get(&DataRef::Contacts(t.id.clone()))?, t)))
         .collect();
     tables.sort_by_key(|(page, t)| (*page, t.id.clone()));
     for (page, table) in tables {
@@ -62,22 +79,26 @@ pub fn documents(site: &Site) -> Vec<SearchDoc> {
             docs.push(contact_document(site, &site.pages[page], table, row));
         }
     }
-    for role in &site.data.roles {
-        if let Some(doc) = role_document(site, role) {
-            docs.push(doc);
-        }
+    let placed = |item: &DataRef, anchor: &str| placed(site, placements, item, anchor);
+    docs.extend(data.roles.iter().filter_map(|r| role_document(&placed, r)));
+    docs.extend(
+        data.services
+            .iter()
+            .filter_map(|s| service_document(site, &placed, s)),
+    );
+    docs.extend(
+        data.procedures
+            .values()
+            .filter_map(|p| procedure_document(&placed, p)),
+    );
+    let text_lang = match site.language(lang) {
+        Some(_) => lang,
+        None => site.config.default_language.as_str(),
+    };
+    for doc in &mut docs[from..] {
+        doc.lang = lang.to_string();
+        doc.text_lang = text_lang.to_string();
     }
-    for service in &site.data.services {
-        if let Some(doc) = service_document(site, service) {
-            docs.push(doc);
-        }
-    }
-    for procedure in site.data.procedures.values() {
-        if let Some(doc) = procedure_document(site, procedure) {
-            docs.push(doc);
-        }
-    }
-    docs
 }
 
 /// Titles of the page's ancestors below the home page, then the page itself when `include`.
@@ -99,6 +120,21 @@ fn trail(site: &Site, page: &Page, include: bool) -> Vec<String> {
 
 /// The documents of one page: the page itself and one per heading.
 pub fn page_documents(site: &Site, page: &Page, docs: &mut Vec<SearchDoc>) {
+    let from = docs.len();
+    page_text_documents(site, page, docs);
+    let text_lang = if page.untranslated {
+        &site.config.default_language
+    } else {
+        &page.lang
+    };
+    for doc in &mut docs[from..] {
+        doc.lang = page.lang.clone();
+        doc.text_lang = text_lang.clone();
+        doc.everyone = page.standalone;
+    }
+}
+
+fn page_text_documents(site: &Site, page: &Page, docs: &mut Vec<SearchDoc>) {
     let md = &page.markdown;
     let crumbs = trail(site, page, false);
     let lead = md
@@ -169,7 +205,7 @@ fn with_placed_data(site: &Site, page: &Page, section: &TextSection) -> String {
             && let Some(described) = placed
                 .next()
                 .and_then(|&k| page.markdown.shortcodes[k].shortcode.as_ref().ok())
-                .and_then(|shortcode| describe_shortcode(site, shortcode))
+                .and_then(|shortcode| describe_shortcode(site, &page.lang, shortcode))
         {
             out.push_str(&described);
         }
@@ -178,30 +214,27 @@ fn with_placed_data(site: &Site, page: &Page, section: &TextSection) -> String {
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-fn describe_shortcode(site: &Site, shortcode: &Shortcode) -> Option<String> {
-    let items = resolve_shortcode(&site.data, shortcode).ok()?;
+fn describe_shortcode(site: &Site, lang: &str, shortcode: &Shortcode) -> Option<String> {
+    let data = site.data_in(lang);
+    let items = resolve_shortcode(data, shortcode).ok()?;
     let parts: Vec<String> = items
         .iter()
         .filter_map(|item| match item {
-            DataRef::Contacts(id) => site
-                .data
+            DataRef::Contacts(id) => data
                 .contacts
                 .get(id)
                 .map(|t| join_text([t.title.as_str(), t.description.as_deref().unwrap_or("")])),
-            DataRef::Service(id) => site
-                .data
+            DataRef::Service(id) => data
                 .services
                 .iter()
                 .find(|s| &s.id == id)
                 .map(|s| join_text([s.name.as_str(), s.short_name.as_deref().unwrap_or("")])),
-            DataRef::Role(code) => site
-                .data
+            DataRef::Role(code) => data
                 .roles
                 .iter()
                 .find(|r| &r.code == code)
                 .map(|r| format!("{} ({})", r.name, r.code)),
-            DataRef::Procedure(id) => site
-                .data
+            DataRef::Procedure(id) => data
                 .procedures
                 .get(id)
                 .map(|p| join_text([p.title.as_str(), p.summary.as_str()])),
@@ -211,8 +244,13 @@ fn describe_shortcode(site: &Site, shortcode: &Shortcode) -> Option<String> {
 }
 
 /// The page placing `item`, its URL with the item's anchor, and the page's breadcrumbs.
-fn placed(site: &Site, item: &DataRef, anchor: &str) -> Option<(String, Vec<String>)> {
-    let page = &site.pages[*site.placements.get(item)?];
+fn placed(
+    site: &Site,
+    placements: &std::collections::HashMap<DataRef, usize>,
+    item: &DataRef,
+    anchor: &str,
+) -> Option<(String, Vec<String>)> {
+    let page = &site.pages[*placements.get(item)?];
     Some((format!("{}#{anchor}", page.url), trail(site, page, true)))
 }
 
@@ -278,12 +316,16 @@ fn contact_document(site: &Site, page: &Page, table: &ContactTable, row: &Contac
         body: lines.join(" · "),
         phones,
         countries: row.countries.clone(),
+        ..Default::default()
     }
 }
 
-fn role_document(site: &Site, role: &Role) -> Option<SearchDoc> {
+/// Where a data item is placed: its URL and breadcrumbs (see [`placed`]).
+type Placed<'a> = dyn Fn(&DataRef, &str) -> Option<(String, Vec<String>)> + 'a;
+
+fn role_document(placed: &Placed, role: &Role) -> Option<SearchDoc> {
     let item = DataRef::Role(role.code.clone());
-    let (url, crumbs) = placed(site, &item, &item.anchor())?;
+    let (url, crumbs) = placed(&item, &item.anchor())?;
     let mut body = vec![role.summary.clone()];
     body.extend(role.responsibilities.iter().cloned());
     if let Some(who) = &role.assigned_to {
@@ -308,9 +350,9 @@ fn role_document(site: &Site, role: &Role) -> Option<SearchDoc> {
     })
 }
 
-fn service_document(site: &Site, service: &Service) -> Option<SearchDoc> {
+fn service_document(site: &Site, placed: &Placed, service: &Service) -> Option<SearchDoc> {
     let item = DataRef::Service(service.id.clone());
-    let (url, crumbs) = placed(site, &item, &item.anchor())?;
+    let (url, crumbs) = placed(&item, &item.anchor())?;
     let description = crate::markdown::convert(&service.description, site.config.raw_html())
         .sections
         .iter()
@@ -335,9 +377,9 @@ fn service_document(site: &Site, service: &Service) -> Option<SearchDoc> {
     })
 }
 
-fn procedure_document(site: &Site, procedure: &Procedure) -> Option<SearchDoc> {
+fn procedure_document(placed: &Placed, procedure: &Procedure) -> Option<SearchDoc> {
     let item = DataRef::Procedure(procedure.id.clone());
-    let (url, crumbs) = placed(site, &item, &item.anchor())?;
+    let (url, crumbs) = placed(&item, &item.anchor())?;
     let mut body = vec![procedure.summary.clone()];
     body.extend(
         procedure

@@ -76,6 +76,9 @@ pub enum SearchError {
         "the search index in {0} was built by another version of helpcenter: run `helpcenter build` again"
     )]
     Stale(String),
+    /// A `lang` the site does not have; the second value lists those it has.
+    #[error("the site has no language `{0}`: ask in one of {1}")]
+    UnknownLanguage(String, String),
     /// tantivy failed while answering (a damaged index, an I/O error): not the same as no hits.
     #[error("the search failed: {0}")]
     Failed(#[from] tantivy::TantivyError),
@@ -87,10 +90,13 @@ pub struct IndexMeta {
     /// [`SCHEMA_VERSION`] of the build that wrote the index.
     pub version: u32,
     pub documents: u64,
-    /// Language of the content (`site.toml`).
+    /// The default language (`site.toml`).
     pub language: String,
     /// Groups of words that mean the same (`content/synonyms.yaml`).
     pub synonyms: Vec<Vec<String>>,
+    /// The other languages, each with its synonyms (`content/synonyms.es.yaml`).
+    #[serde(default)]
+    pub languages: std::collections::BTreeMap<String, Vec<Vec<String>>>,
 }
 
 /// An opened index: open once, query many times from many threads.
@@ -98,7 +104,8 @@ pub struct Search {
     reader: IndexReader,
     fields: Fields,
     meta: IndexMeta,
-    prepared: plan::Prepared,
+    /// Per language, the default first.
+    prepared: Vec<(String, plan::Prepared)>,
     dir: PathBuf,
 }
 
@@ -134,7 +141,10 @@ impl Search {
             .reload_policy(ReloadPolicy::Manual)
             .try_into()
             .map_err(|e: tantivy::TantivyError| unreadable(e.to_string()))?;
-        let prepared = plan::Prepared::new(&meta);
+        let prepared = std::iter::once((&meta.language, &meta.synonyms))
+            .chain(&meta.languages)
+            .map(|(lang, synonyms)| (lang.clone(), plan::Prepared::new(synonyms)))
+            .collect();
         Ok(Search {
             reader,
             fields,
@@ -144,12 +154,37 @@ impl Search {
         })
     }
 
-    /// Run a user's query. Any text is valid; an empty query has no hits. An error means
-    /// tantivy failed ([`SearchError::Failed`]), never that nothing matched.
+    /// Run a user's query in the default language. Any text is valid; an empty query has no
+    /// hits. An error means tantivy failed ([`SearchError::Failed`]), never that nothing
+    /// matched.
     pub fn query(&self, query: &str, limit: usize) -> Result<SearchResponse, SearchError> {
+        self.query_in(query, limit, None)
+    }
+
+    /// Run a query of a reader of `lang` (the default language for `None`): the pages of that
+    /// language, its synonyms, and hits in its text first.
+    pub fn query_in(
+        &self,
+        query: &str,
+        limit: usize,
+        lang: Option<&str>,
+    ) -> Result<SearchResponse, SearchError> {
         let started = Instant::now();
         let searcher = self.reader.searcher();
-        let (total, hits) = query::run(&searcher, &self.fields, &self.prepared, query, limit)?;
+        let (lang, prepared) = match lang {
+            None => &self.prepared[0],
+            Some(lang) => self
+                .prepared
+                .iter()
+                .find(|(code, _)| code == lang)
+                .ok_or_else(|| {
+                    let known: Vec<&str> = self.languages().collect();
+                    SearchError::UnknownLanguage(lang.to_string(), known.join(", "))
+                })?,
+        };
+        // A one-language index has nothing to filter or order by language.
+        let lang = (self.prepared.len() > 1).then_some(lang.as_str());
+        let (total, hits) = query::run(&searcher, &self.fields, prepared, lang, query, limit)?;
         Ok(SearchResponse {
             query: query.to_string(),
             total,
@@ -163,9 +198,14 @@ impl Search {
         self.reader.searcher().num_docs()
     }
 
-    /// Language of the indexed content.
+    /// The default language of the indexed site.
     pub fn language(&self) -> &str {
         &self.meta.language
+    }
+
+    /// Every language of the indexed site, the default first.
+    pub fn languages(&self) -> impl Iterator<Item = &str> {
+        self.prepared.iter().map(|(code, _)| code.as_str())
     }
 
     /// The index folder.
@@ -204,12 +244,7 @@ impl Renderer for IndexRenderer {
         let (size, static_index) = rayon::join(
             || {
                 let _span = tracing::debug_span!("tantivy").entered();
-                write(
-                    &out.dir().join(META_DIR),
-                    &docs,
-                    &site.config.language,
-                    &site.synonyms,
-                )
+                write(&out.dir().join(META_DIR), &docs, &index_meta(site, docs.len()))
                 .map_err(|e| fail(e.to_string()))
             },
             || {
@@ -228,26 +263,30 @@ impl Renderer for IndexRenderer {
 
 /// Write the index of `docs` and its [`IndexMeta`] into `meta_dir` (the output's
 /// `.helpcenter` folder). Returns the size of the index in bytes.
-pub fn write(
-    meta_dir: &Path,
-    docs: &[SearchDoc],
-    language: &str,
-    synonyms: &[Vec<String>],
-) -> tantivy::Result<u64> {
+pub fn write(meta_dir: &Path, docs: &[SearchDoc], meta: &IndexMeta) -> tantivy::Result<u64> {
     let dir = meta_dir.join(INDEX_DIR);
-    write_index(&dir, docs, language)?;
-    let meta = IndexMeta {
-        version: SCHEMA_VERSION,
-        documents: docs.len() as u64,
-        language: language.to_string(),
-        synonyms: synonyms.to_vec(),
-    };
-    let json = serde_json::to_vec_pretty(&meta).expect("serializable");
+    write_index(&dir, docs, &meta.language)?;
+    let json = serde_json::to_vec_pretty(meta).expect("serializable");
     std::fs::write(meta_dir.join(META_FILE), json)?;
     Ok(dir_size(&dir))
 }
 
 /// Create the index in `dir` (which must not hold one) as a single segment.
+/// What the query side needs to know of `site` besides its `documents` documents.
+pub fn index_meta(site: &Site, documents: usize) -> IndexMeta {
+    IndexMeta {
+        version: SCHEMA_VERSION,
+        documents: documents as u64,
+        language: site.config.default_language.clone(),
+        synonyms: site.synonyms.clone(),
+        languages: site
+            .languages
+            .iter()
+            .map(|l| (l.code.clone(), l.synonyms.clone()))
+            .collect(),
+    }
+}
+
 fn write_index(dir: &Path, docs: &[SearchDoc], language: &str) -> tantivy::Result<()> {
     std::fs::create_dir_all(dir)?;
     let (schema, f) = schema::build();
@@ -266,11 +305,14 @@ fn write_index(dir: &Path, docs: &[SearchDoc], language: &str) -> tantivy::Resul
     Ok(())
 }
 
-fn to_document(f: &Fields, d: &SearchDoc, language: &str) -> TantivyDocument {
+/// `site_language`: the default language, for documents that do not say theirs.
+fn to_document(f: &Fields, d: &SearchDoc, site_language: &str) -> TantivyDocument {
     let mut doc = TantivyDocument::default();
     doc.add_text(f.kind, d.kind);
     doc.add_text(f.url, &d.url);
-    doc.add_text(f.language, language);
+    let or_site = |lang: &str| if lang.is_empty() { site_language.to_string() } else { lang.to_string() };
+    doc.add_text(f.language, or_site(&d.text_lang));
+    doc.add_text(f.audience, if d.everyone { "*".to_string() } else { or_site(&d.lang) });
     doc.add_text(f.title, &d.title);
     doc.add_text(f.section, &d.section);
     doc.add_text(f.name, &d.name);
@@ -312,7 +354,7 @@ fn update(
     let summary = static_index::write(site, &documents::documents(site), out)?;
     let meta_dir = out.target().join(META_DIR);
     let stale = stale.to_vec();
-    let language = site.config.language.clone();
+    let language = site.config.default_language.clone();
     out.after_commit(Box::new(move || {
         replace_documents(&meta_dir, &stale, &docs, &language).map_err(std::io::Error::other)
     }));

@@ -6,7 +6,6 @@ use tantivy::Searcher;
 use tantivy::Term;
 use tantivy::schema::Field;
 
-use super::IndexMeta;
 use super::documents::{COUNTRY_CODES, country_names};
 use super::expand::{expandable, fuzzy_terms, prefix_terms};
 use super::query_words::{CONTACT_NEEDS, is_stop};
@@ -47,10 +46,10 @@ pub struct Prepared {
 }
 
 impl Prepared {
-    pub fn new(meta: &IndexMeta) -> Prepared {
+    /// For a language with these synonym groups.
+    pub fn new(synonyms: &[Vec<String>]) -> Prepared {
         let mut analyzers = Analyzers::default();
-        let groups = meta
-            .synonyms
+        let groups = synonyms
             .iter()
             .map(|group| {
                 group

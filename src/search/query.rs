@@ -9,10 +9,10 @@
 //! cuts the hits' snippets. A failure of tantivy on the way is returned, never taken for "no
 //! hits".
 
-use tantivy::Searcher;
 use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
+use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
+use tantivy::{DocAddress, DocSet, Searcher, Term};
 
 use super::Hit;
 use super::plan::{Plan, Prepared, plan};
@@ -24,11 +24,13 @@ use super::snippet::hit;
 const CANDIDATES: usize = 100;
 
 /// Run `text` against the index. Returns the number of matching documents and the best hits;
-/// an error only when tantivy fails (no hits is `Ok`).
+/// an error only when tantivy fails (no hits is `Ok`). With `lang` (a site of several
+/// languages), only what that language's readers are shown, hits in its text first.
 pub fn run(
     searcher: &Searcher,
     fields: &Fields,
     prepared: &Prepared,
+    lang: Option<&str>,
     text: &str,
     limit: usize,
 ) -> tantivy::Result<(usize, Vec<Hit>)> {
@@ -39,19 +41,38 @@ pub fn run(
     let Some(plan) = plan(searcher, fields, prepared, &mut analyzers, text)? else {
         return Ok((0, Vec::new()));
     };
-    let Some(query) = tantivy_query(&plan) else {
+    let Some(mut query) = tantivy_query(&plan) else {
         return Ok((0, Vec::new()));
     };
+    if let Some(lang) = lang {
+        query = BooleanQuery::new(vec![
+            (Occur::Must, Box::new(query)),
+            (Occur::Must, audience(fields, lang)),
+        ]);
+    }
     let want = CANDIDATES.max(limit * 2);
     let (total, candidates) =
         searcher.search(&query, &(Count, TopDocs::with_limit(want).order_by_score()))?;
-    let mut scored = rescore(searcher, fields, &plan, &candidates)?;
-    // Best first; equal scores in index order (site order).
-    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    let scored = rescore(searcher, fields, &plan, &candidates)?;
+    let in_text = match lang {
+        Some(lang) => in_language(searcher, fields, lang, &scored)?,
+        None => vec![true; scored.len()],
+    };
+    let mut scored: Vec<(bool, f32, DocAddress)> = in_text
+        .into_iter()
+        .zip(scored)
+        .map(|(own, (score, address))| (own, score, address))
+        .collect();
+    // The reader's language first, best first; equal scores in index order (site order).
+    scored.sort_by(|a, b| {
+        (b.0.cmp(&a.0))
+            .then(b.1.total_cmp(&a.1))
+            .then(a.2.cmp(&b.2))
+    });
     scored.truncate(limit);
     let hits = scored
         .into_iter()
-        .map(|(score, address)| {
+        .map(|(_, score, address)| {
             hit(
                 searcher,
                 fields,
@@ -63,6 +84,43 @@ pub fn run(
         })
         .collect::<tantivy::Result<_>>()?;
     Ok((total, hits))
+}
+
+/// Documents shown to readers of `lang`: theirs, and pages of one other language only. A
+/// filter: it adds nothing to the score.
+fn audience(fields: &Fields, lang: &str) -> Box<dyn Query> {
+    let clause = |value: &str| -> (Occur, Box<dyn Query>) {
+        let term = Term::from_field_text(fields.audience, value);
+        (
+            Occur::Should,
+            Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
+        )
+    };
+    Box::new(ConstScoreQuery::new(
+        Box::new(BooleanQuery::new(vec![clause(lang), clause("*")])),
+        0.0,
+    ))
+}
+
+/// Whether each candidate's text is in `lang`.
+fn in_language(
+    searcher: &Searcher,
+    fields: &Fields,
+    lang: &str,
+    scored: &[(f32, DocAddress)],
+) -> tantivy::Result<Vec<bool>> {
+    let term = Term::from_field_text(fields.language, lang);
+    scored
+        .iter()
+        .map(|(_, address)| {
+            let index = searcher
+                .segment_reader(address.segment_ord)
+                .inverted_index(fields.language)?;
+            Ok(index
+                .read_postings(&term, IndexRecordOption::Basic)?
+                .is_some_and(|mut postings| postings.seek(address.doc_id) == address.doc_id))
+        })
+        .collect()
 }
 
 /// Every variant of every unit as a boosted `Should` clause; `None` when there is none.

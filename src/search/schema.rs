@@ -7,7 +7,7 @@ use tantivy::schema::{
 
 use super::tokenizers::{DIGITS, FOLD, STEM};
 
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// The fields, resolved once.
 #[derive(Debug, Clone, Copy)]
@@ -32,7 +32,10 @@ pub struct Fields {
     pub country: Field,
     pub kind: Field,
     pub url: Field,
+    /// The language of the document's text.
     pub language: Field,
+    /// The languages whose readers are shown the document.
+    pub audience: Field,
     /// Stored only: what a hit shows.
     pub title: Field,
     pub section: Field,
@@ -74,6 +77,7 @@ pub fn build() -> (Schema, Fields) {
         kind: b.add_text_field("kind", STRING | STORED),
         url: b.add_text_field("url", STRING | STORED),
         language: b.add_text_field("language", STRING | STORED),
+        audience: b.add_text_field("audience", STRING),
         title: b.add_text_field("title", STORED),
         section: b.add_text_field("section", STORED),
         phones: b.add_text_field("phones", STORED),
@@ -99,6 +103,7 @@ impl Fields {
             kind: f("kind")?,
             url: f("url")?,
             language: f("language")?,
+            audience: f("audience")?,
             title: f("title")?,
             section: f("section")?,
             phones: f("phones")?,

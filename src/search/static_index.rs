@@ -42,46 +42,24 @@ struct Meta {
     syn: Vec<Vec<String>>,
 }
 
-/// Write the static index of `docs` (the site's search documents) into `out`.
+/// Write the static index of `docs` (the site's search documents) into `out`: one per
+/// language, under its folder (`/es/search-index/`), holding what that language's readers
+/// search, the documents in their language's text first.
 pub fn write(site: &Site, docs: &[SearchDoc], out: &Staging) -> Result<String, Vec<Diagnostic>> {
-    let postings = postings(docs);
-    let total: usize = postings.iter().map(|(t, p)| t.len() + p.len() * 4).sum();
-    let shards = total.div_ceil(SHARD_BYTES).max(1) as u32;
-
-    let mut by_shard: Vec<BTreeMap<&str, Vec<u32>>> = vec![BTreeMap::new(); shards as usize];
-    for (term, list) in &postings {
-        let flat = list
+    let mut files = Vec::new();
+    for lang in site.config.language_codes() {
+        let prefix = site.config.prefix(lang);
+        let dir = format!("{}{STATIC_DIR}", prefix.trim_start_matches('/').to_string() + if prefix.is_empty() { "" } else { "/" });
+        let seen_by = |d: &&SearchDoc| d.everyone || d.lang.is_empty() || d.lang == lang;
+        let in_text = |d: &&SearchDoc| d.text_lang.is_empty() || d.text_lang == lang;
+        let mine: Vec<&SearchDoc> = docs
             .iter()
-            .flat_map(|&(doc, weight)| [doc, weight])
+            .filter(|d| seen_by(d) && in_text(d))
+            .chain(docs.iter().filter(|d| seen_by(d) && !in_text(d)))
             .collect();
-        by_shard[(fnv1a(shard_key(term)) % shards) as usize].insert(term, flat);
+        let synonyms = site.language(lang).map_or(&site.synonyms, |l| &l.synonyms);
+        files.extend(language_files(&dir, &mine, synonyms));
     }
-    let mut files: Vec<(String, Vec<u8>)> = by_shard
-        .par_iter()
-        .enumerate()
-        .map(|(k, terms)| (format!("{STATIC_DIR}/t/{k}.json"), to_json(terms)))
-        .collect();
-    files.par_extend(docs.par_chunks(CHUNK).enumerate().map(|(k, chunk)| {
-        let rows: Vec<[&str; 5]> = chunk
-            .iter()
-            .map(|d| [d.kind, &d.title, &d.url, &d.section, excerpt(d)])
-            .collect();
-        (format!("{STATIC_DIR}/d/{k}.json"), to_json(&rows))
-    }));
-    let syn = site
-        .synonyms
-        .iter()
-        .map(|group| group.iter().map(|w| fold(w)).collect())
-        .collect();
-    let meta = Meta {
-        v: 1,
-        n: docs.len(),
-        s: shards,
-        c: CHUNK,
-        syn,
-    };
-    files.push((format!("{STATIC_DIR}/meta.json"), to_json(&meta)));
-
     let bytes: usize = files.iter().map(|(_, b)| b.len()).sum();
     let written: Vec<Result<(), Diagnostic>> = files
         .par_iter()
@@ -106,6 +84,52 @@ pub fn write(site: &Site, docs: &[SearchDoc], out: &Staging) -> Result<String, V
     ))
 }
 
+/// The files of one language's static index, under `dir`.
+fn language_files(
+    dir: &str,
+    docs: &[&SearchDoc],
+    synonyms: &[Vec<String>],
+) -> Vec<(String, Vec<u8>)> {
+    let postings = postings(docs);
+    let total: usize = postings.iter().map(|(t, p)| t.len() + p.len() * 4).sum();
+    let shards = total.div_ceil(SHARD_BYTES).max(1) as u32;
+
+    let mut by_shard: Vec<BTreeMap<&str, Vec<u32>>> = vec![BTreeMap::new(); shards as usize];
+    for (term, list) in &postings {
+        let flat = list
+            .iter()
+            .flat_map(|&(doc, weight)| [doc, weight])
+            .collect();
+        by_shard[(fnv1a(shard_key(term)) % shards) as usize].insert(term, flat);
+    }
+    let mut files: Vec<(String, Vec<u8>)> = by_shard
+        .par_iter()
+        .enumerate()
+        .map(|(k, terms)| (format!("{dir}/t/{k}.json"), to_json(terms)))
+        .collect();
+    files.par_extend(docs.par_chunks(CHUNK).enumerate().map(|(k, chunk)| {
+        let rows: Vec<[&str; 5]> = chunk
+            .iter()
+            .map(|d| [d.kind, &d.title, &d.url, &d.section, excerpt(d)])
+            .collect();
+        (format!("{dir}/d/{k}.json"), to_json(&rows))
+    }));
+    let syn = synonyms
+        .iter()
+        .map(|group| group.iter().map(|w| fold(w)).collect())
+        .collect();
+    let meta = Meta {
+        v: 1,
+        n: docs.len(),
+        s: shards,
+        c: CHUNK,
+        syn,
+    };
+    files.push((format!("{dir}/meta.json"), to_json(&meta)));
+    files
+}
+
+
 fn to_json<T: Serialize + ?Sized>(value: &T) -> Vec<u8> {
     serde_json::to_vec(value).expect("serializable")
 }
@@ -122,7 +146,7 @@ fn excerpt(doc: &SearchDoc) -> &str {
 /// Term → `(document, weight)` for every document. Weights are small integers: a word in the
 /// title or name counts most, then keywords, context and body; a phone number of the row's own
 /// country counts like a name.
-fn postings(docs: &[SearchDoc]) -> HashMap<String, Vec<(u32, u32)>> {
+fn postings(docs: &[&SearchDoc]) -> HashMap<String, Vec<(u32, u32)>> {
     // Each thread fills its own map as it goes (holding every document's terms at once cost
     // about 100 MB on 10,000 pages); the maps are merged and each list put in document order.
     let mut postings = docs

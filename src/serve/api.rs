@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
 use super::{Shared, json_error};
+use crate::search::SearchError;
 
 pub const DEFAULT_LIMIT: usize = 10;
 pub const MAX_LIMIT: usize = 50;
@@ -15,10 +16,12 @@ pub const MAX_QUERY_CHARS: usize = 1000;
 pub async fn search(State(state): State<Shared>, RawQuery(raw): RawQuery) -> Response {
     let mut q = None;
     let mut limit = None;
+    let mut lang = None;
     for (key, value) in form_urlencoded::parse(raw.as_deref().unwrap_or("").as_bytes()) {
         match &*key {
             "q" if q.is_none() => q = Some(value.into_owned()),
             "limit" if limit.is_none() => limit = Some(value.into_owned()),
+            "lang" if lang.is_none() && !value.is_empty() => lang = Some(value.into_owned()),
             _ => {}
         }
     }
@@ -48,8 +51,11 @@ pub async fn search(State(state): State<Shared>, RawQuery(raw): RawQuery) -> Res
         Ok(search) => search.clone(),
         Err(e) => return json_error(StatusCode::SERVICE_UNAVAILABLE, e.clone()),
     };
-    match tokio::task::spawn_blocking(move || search.query(&q, limit)).await {
+    match tokio::task::spawn_blocking(move || search.query_in(&q, limit, lang.as_deref())).await {
         Ok(Ok(response)) => Json(response).into_response(),
+        Ok(Err(e @ SearchError::UnknownLanguage(..))) => {
+            json_error(StatusCode::BAD_REQUEST, e.to_string())
+        }
         Ok(Err(e)) => {
             // The reader gets that the search failed; the log gets why.
             tracing::error!("/api/search: {e}");

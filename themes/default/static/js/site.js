@@ -38,6 +38,13 @@
     });
   });
 
+  /* ---------- Language switcher: the same page, and the same row or heading ---------- */
+  doc.querySelectorAll("[data-language-switch] a").forEach(function (a) {
+    a.addEventListener("click", function () {
+      if (location.hash) a.href = a.href.split("#")[0] + location.hash;
+    });
+  });
+
   /* ---------- Search backends: tried in order until one answers ---------- */
   // Each backend: { name, search(query, signal) -> Promise<{query,total,took_ms,hits}> }.
   // The server's /api/search first; on a static host, the index written at build time
@@ -45,7 +52,8 @@
   var backends = [{
     name: "api",
     search: function (query, signal) {
-      return fetch("/api/search?q=" + encodeURIComponent(query), {
+      var lang = S.lang ? "&lang=" + encodeURIComponent(S.lang) : "";
+      return fetch("/api/search?q=" + encodeURIComponent(query) + lang, {
         signal: signal, headers: { Accept: "application/json" }
       }).then(function (r) {
         var type = r.headers.get("content-type") || "";
@@ -60,7 +68,8 @@
     backends.push({
       name: "static",
       search: function (query) {
-        engine = engine || import(staticModule).then(function (m) { return m.createStaticSearch(); });
+        // Each language has its own static index, under its folder.
+        engine = engine || import(staticModule).then(function (m) { return m.createStaticSearch((S.prefix || "") + "/search-index/"); });
         return engine.then(function (s) { return s.search(query, 20); });
       }
     });
