@@ -125,7 +125,8 @@ impl Config {
 
     /// Every language of the site, the default first.
     pub fn language_codes(&self) -> impl Iterator<Item = &str> {
-        std::iter::once(self.default_language.as_str()).chain(self.languages.keys().map(String::as_str))
+        std::iter::once(self.default_language.as_str())
+            .chain(self.languages.keys().map(String::as_str))
     }
 
     /// Whether the site has more than one language.

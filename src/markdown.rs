@@ -362,7 +362,14 @@ mod tests {
         let urls: Vec<&str> = c.links.iter().map(|l| l.url.as_str()).collect();
         assert_eq!(
             urls,
-            ["/es/billing/#x", "/files/f.pdf", "https://x.org/", "#top", "../up/", "/es/y/"]
+            [
+                "/es/billing/#x",
+                "/files/f.pdf",
+                "https://x.org/",
+                "#top",
+                "../up/",
+                "/es/y/"
+            ]
         );
         assert!(c.html.contains(r#"href="/es/billing/#x""#), "{}", c.html);
         assert_eq!(convert_default("[a](/billing/)").links[0].url, "/billing/");

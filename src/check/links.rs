@@ -84,8 +84,8 @@ impl<'a> Targets<'a> {
             .map(|(i, p)| (p.url.as_str(), i))
             .collect();
         let mut placed: HashMap<usize, Vec<&DataRef>> = HashMap::new();
-        let every_language = std::iter::once(&site.placements)
-            .chain(site.languages.iter().map(|l| &l.placements));
+        let every_language =
+            std::iter::once(&site.placements).chain(site.languages.iter().map(|l| &l.placements));
         for (item, &page) in every_language.flatten() {
             placed.entry(page).or_default().push(item);
         }

@@ -111,7 +111,11 @@ fn config(site: &Site, diagnostics: &mut Vec<Diagnostic>) {
 /// Two files published at the same URL: the second would overwrite the first.
 fn duplicate_urls(site: &Site, diagnostics: &mut Vec<Diagnostic>) {
     let mut first: HashMap<&str, &str> = HashMap::new();
-    for page in site.pages.iter().filter(|p| !p.path.is_empty() && !p.untranslated) {
+    for page in site
+        .pages
+        .iter()
+        .filter(|p| !p.path.is_empty() && !p.untranslated)
+    {
         match first.get(page.url.as_str()) {
             Some(other) => diagnostics.push(
                 Diagnostic::error(
@@ -147,7 +151,11 @@ fn reachability(site: &Site, diagnostics: &mut Vec<Diagnostic>) {
         })
         .collect();
     let mut reached = vec![false; site.pages.len()];
-    let mut stack: Vec<usize> = site.config.language_codes().map(|l| site.home_of(l)).collect();
+    let mut stack: Vec<usize> = site
+        .config
+        .language_codes()
+        .map(|l| site.home_of(l))
+        .collect();
     while let Some(i) = stack.pop() {
         if i < reached.len() && !std::mem::replace(&mut reached[i], true) {
             stack.extend(&site.pages[i].children);

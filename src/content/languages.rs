@@ -105,11 +105,21 @@ pub(super) fn arrange(
     for page in pages {
         by_lang.entry(page.lang.clone()).or_default().push(page);
     }
-    let mut all = build_tree(by_lang.remove(default).unwrap_or_default(), config, default, 0);
+    let mut all = build_tree(
+        by_lang.remove(default).unwrap_or_default(),
+        config,
+        default,
+        0,
+    );
     let mut homes = Vec::new();
     for lang in config.languages.keys() {
         homes.push(all.len());
-        let tree = build_tree(by_lang.remove(lang).unwrap_or_default(), config, lang, all.len());
+        let tree = build_tree(
+            by_lang.remove(lang).unwrap_or_default(),
+            config,
+            lang,
+            all.len(),
+        );
         all.extend(tree);
     }
     (all, homes)

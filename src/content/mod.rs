@@ -119,7 +119,8 @@ impl Site {
 
     /// Where each data item is shown in `lang`.
     pub fn placements_in(&self, lang: &str) -> &HashMap<DataRef, usize> {
-        self.language(lang).map_or(&self.placements, |l| &l.placements)
+        self.language(lang)
+            .map_or(&self.placements, |l| &l.placements)
     }
 
     /// The home page of `lang` (index into `pages`).
@@ -194,7 +195,12 @@ pub fn load(config: &Config, options: LoadOptions) -> (Site, Vec<Diagnostic>) {
         let is_yaml = ext == "yaml" || ext == "yml";
         if ext == "md" {
             markdown.push(path);
-        } else if rel == Path::new(SYNONYMS_FILE) || (is_yaml && base == "synonyms" && rel.parent() == Some(Path::new("")) && lang.is_some()) {
+        } else if rel == Path::new(SYNONYMS_FILE)
+            || (is_yaml
+                && base == "synonyms"
+                && rel.parent() == Some(Path::new(""))
+                && lang.is_some())
+        {
             let lang = lang.unwrap_or(&config.default_language).to_string();
             synonyms_files.push((lang, path));
         } else if rel.starts_with(DATA_DIR) && is_yaml {
@@ -251,7 +257,10 @@ pub fn load(config: &Config, options: LoadOptions) -> (Site, Vec<Diagnostic>) {
             Ok(Some(page)) => pages.push(page),
             Ok(None) => drafts.push(relative(&content, path)),
             Err(d) => {
-                unloaded.extend(page_url(config, path.strip_prefix(&content).unwrap_or(path)));
+                unloaded.extend(page_url(
+                    config,
+                    path.strip_prefix(&content).unwrap_or(path),
+                ));
                 diagnostics.push(d);
             }
         }
@@ -276,7 +285,9 @@ pub fn load(config: &Config, options: LoadOptions) -> (Site, Vec<Diagnostic>) {
         config: config.clone(),
         pages,
         data,
-        synonyms: synonyms.remove(&config.default_language).unwrap_or_default(),
+        synonyms: synonyms
+            .remove(&config.default_language)
+            .unwrap_or_default(),
         placements: HashMap::new(),
         assets,
         files_read,

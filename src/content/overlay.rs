@@ -181,7 +181,11 @@ impl Overlay<'_> {
                 text.len(),
                 target.len()
             );
-            self.error(location, message, "translate each entry of the source, in order");
+            self.error(
+                location,
+                message,
+                "translate each entry of the source, in order",
+            );
         }
     }
 
@@ -233,7 +237,11 @@ impl Overlay<'_> {
                 role.aliases = aliases;
             }
             set(&mut role.summary, t.summary);
-            self.list("responsibilities", &mut role.responsibilities, t.responsibilities);
+            self.list(
+                "responsibilities",
+                &mut role.responsibilities,
+                t.responsibilities,
+            );
             if let Some(languages) = t.languages {
                 role.languages = languages;
             }
@@ -258,7 +266,11 @@ impl Overlay<'_> {
                 deadlines.len(),
                 procedure.deadlines.len()
             );
-            self.error(location, message, "translate each entry of the source, in order");
+            self.error(
+                location,
+                message,
+                "translate each entry of the source, in order",
+            );
             return;
         }
         for (deadline, t) in procedure.deadlines.iter_mut().zip(deadlines) {

@@ -278,4 +278,3 @@ fn section_nav(site: &Site, section: usize, current: Option<usize>) -> SectionNa
         total: children.len(),
     }
 }
-

@@ -22,7 +22,8 @@ const SPECIAL_TEMPLATES: &[(&str, &str)] = &[
     ("atom.xml", "atom.xml"),
     ("opensearch.xml", "opensearch.xml"),
 ];
-const SITE_TEMPLATES: &[(&str, &str)] = &[("sitemap.xml", "sitemap.xml"), ("robots.txt", "robots.txt")];
+const SITE_TEMPLATES: &[(&str, &str)] =
+    &[("sitemap.xml", "sitemap.xml"), ("robots.txt", "robots.txt")];
 
 /// How many pages `recent` (the feed) holds.
 const RECENT_PAGES: usize = 20;
@@ -299,12 +300,21 @@ impl HtmlRenderer {
             .theme
             .languages
             .iter()
-            .map(|l| (l.code.as_str(), special_context(site, shared, contents, &l.code)))
+            .map(|l| {
+                (
+                    l.code.as_str(),
+                    special_context(site, shared, contents, &l.code),
+                )
+            })
             .collect();
         let results: Vec<Result<(String, String), Diagnostic>> = jobs
             .into_par_iter()
             .map(|(lang, template, path)| {
-                let context = &contexts.iter().find(|(code, _)| *code == lang).expect("every language").1;
+                let context = &contexts
+                    .iter()
+                    .find(|(code, _)| *code == lang)
+                    .expect("every language")
+                    .1;
                 Ok((path, self.render_template(template, lang, context)?))
             })
             .collect();

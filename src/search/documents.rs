@@ -35,6 +35,13 @@ pub struct SearchDoc {
     pub everyone: bool,
 }
 
+impl SearchDoc {
+    /// Whether readers of `lang` are shown the document.
+    pub fn seen_in(&self, lang: &str) -> bool {
+        self.everyone || self.lang.is_empty() || self.lang == lang
+    }
+}
+
 /// A phone number of a contact row.
 #[derive(Debug, Clone, Default)]
 pub struct PhoneDoc {

@@ -99,6 +99,9 @@ pub(super) struct Variant {
 pub(super) struct Unit {
     /// Importance (rarer words count more).
     pub(super) weight: f32,
+    /// A stop word among other words: it helps retrieval but a document lacking it loses
+    /// nothing ("estado de mi pedido" against "el estado de su pedido").
+    pub(super) stop: bool,
     pub(super) variants: Vec<Variant>,
 }
 
@@ -205,6 +208,7 @@ pub(super) fn plan(
         }
         let df = df as f32;
         let idf = (1.0 + (n_docs - df + 0.5).max(0.0) / (df + 0.5)).ln();
+        unit.stop = stop;
         unit.weight = if stop {
             0.1
         } else {
@@ -244,7 +248,7 @@ pub(super) fn plan(
     for run in &runs {
         let mut unit = Unit {
             weight: 1.5,
-            variants: Vec::new(),
+            ..Default::default()
         };
         for (digits, share) in &run.candidates {
             unit.variants.push(single(f.phone, digits, W_PHONE * share));

@@ -10,7 +10,7 @@
 //! hits".
 
 use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, TermQuery};
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, DocSet, Searcher, Term};
 
@@ -24,8 +24,8 @@ use super::snippet::hit;
 const CANDIDATES: usize = 100;
 
 /// Run `text` against the index. Returns the number of matching documents and the best hits;
-/// an error only when tantivy fails (no hits is `Ok`). With `lang` (a site of several
-/// languages), only what that language's readers are shown, hits in its text first.
+/// an error only when tantivy fails (no hits is `Ok`). With `lang` (the index of one language
+/// of several), hits in that language's text come first.
 pub fn run(
     searcher: &Searcher,
     fields: &Fields,
@@ -41,15 +41,9 @@ pub fn run(
     let Some(plan) = plan(searcher, fields, prepared, &mut analyzers, text)? else {
         return Ok((0, Vec::new()));
     };
-    let Some(mut query) = tantivy_query(&plan) else {
+    let Some(query) = tantivy_query(&plan) else {
         return Ok((0, Vec::new()));
     };
-    if let Some(lang) = lang {
-        query = BooleanQuery::new(vec![
-            (Occur::Must, Box::new(query)),
-            (Occur::Must, audience(fields, lang)),
-        ]);
-    }
     let want = CANDIDATES.max(limit * 2);
     let (total, candidates) =
         searcher.search(&query, &(Count, TopDocs::with_limit(want).order_by_score()))?;
@@ -84,22 +78,6 @@ pub fn run(
         })
         .collect::<tantivy::Result<_>>()?;
     Ok((total, hits))
-}
-
-/// Documents shown to readers of `lang`: theirs, and pages of one other language only. A
-/// filter: it adds nothing to the score.
-fn audience(fields: &Fields, lang: &str) -> Box<dyn Query> {
-    let clause = |value: &str| -> (Occur, Box<dyn Query>) {
-        let term = Term::from_field_text(fields.audience, value);
-        (
-            Occur::Should,
-            Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
-        )
-    };
-    Box::new(ConstScoreQuery::new(
-        Box::new(BooleanQuery::new(vec![clause(lang), clause("*")])),
-        0.0,
-    ))
 }
 
 /// Whether each candidate's text is in `lang`.

@@ -130,7 +130,13 @@ pub(super) fn rescore(
             }
         }
     }
-    let total_weight: f32 = plan.units.iter().map(|u| u.weight).sum::<f32>().max(1e-6);
+    let total_weight: f32 = plan
+        .units
+        .iter()
+        .filter(|u| !u.stop)
+        .map(|u| u.weight)
+        .sum::<f32>()
+        .max(1e-6);
     let max_bm25 = candidates
         .iter()
         .map(|(s, _)| *s)
@@ -145,7 +151,7 @@ pub(super) fn rescore(
             let mut named = 0;
             for (u, unit) in plan.units.iter().enumerate() {
                 let q = best[i * n_units + u];
-                if q > 0.0 {
+                if q > 0.0 && !unit.stop {
                     covered += unit.weight;
                     quality += unit.weight * q;
                 }

@@ -34,8 +34,6 @@ pub struct Fields {
     pub url: Field,
     /// The language of the document's text.
     pub language: Field,
-    /// The languages whose readers are shown the document.
-    pub audience: Field,
     /// Stored only: what a hit shows.
     pub title: Field,
     pub section: Field,
@@ -77,7 +75,6 @@ pub fn build() -> (Schema, Fields) {
         kind: b.add_text_field("kind", STRING | STORED),
         url: b.add_text_field("url", STRING | STORED),
         language: b.add_text_field("language", STRING | STORED),
-        audience: b.add_text_field("audience", STRING),
         title: b.add_text_field("title", STORED),
         section: b.add_text_field("section", STORED),
         phones: b.add_text_field("phones", STORED),
@@ -103,7 +100,6 @@ impl Fields {
             kind: f("kind")?,
             url: f("url")?,
             language: f("language")?,
-            audience: f("audience")?,
             title: f("title")?,
             section: f("section")?,
             phones: f("phones")?,

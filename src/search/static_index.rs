@@ -49,8 +49,11 @@ pub fn write(site: &Site, docs: &[SearchDoc], out: &Staging) -> Result<String, V
     let mut files = Vec::new();
     for lang in site.config.language_codes() {
         let prefix = site.config.prefix(lang);
-        let dir = format!("{}{STATIC_DIR}", prefix.trim_start_matches('/').to_string() + if prefix.is_empty() { "" } else { "/" });
-        let seen_by = |d: &&SearchDoc| d.everyone || d.lang.is_empty() || d.lang == lang;
+        let dir = format!(
+            "{}{STATIC_DIR}",
+            prefix.trim_start_matches('/').to_string() + if prefix.is_empty() { "" } else { "/" }
+        );
+        let seen_by = |d: &&SearchDoc| d.seen_in(lang);
         let in_text = |d: &&SearchDoc| d.text_lang.is_empty() || d.text_lang == lang;
         let mine: Vec<&SearchDoc> = docs
             .iter()
@@ -128,7 +131,6 @@ fn language_files(
     files.push((format!("{dir}/meta.json"), to_json(&meta)));
     files
 }
-
 
 fn to_json<T: Serialize + ?Sized>(value: &T) -> Vec<u8> {
     serde_json::to_vec(value).expect("serializable")

@@ -1,0 +1,247 @@
+//! Writing the search index: one tantivy index per language and the static index, from one
+//! set of documents; live rebuilds replace the edited pages' documents.
+
+use std::path::Path;
+
+use rayon::prelude::*;
+use tantivy::{Index, IndexWriter, TantivyDocument};
+
+use super::documents::{self, SearchDoc};
+use super::schema::{self, Fields, SCHEMA_VERSION};
+use super::{INDEX_DIR, IndexMeta, META_FILE, index_dir, static_index, tokenizers};
+use crate::content::Site;
+use crate::diagnostics::{Diagnostic, Location};
+use crate::output::{META_DIR, Staging};
+use crate::render::{Renderer, Scope};
+
+/// Writes the search index into the build output.
+pub struct IndexRenderer;
+
+impl Renderer for IndexRenderer {
+    fn name(&self) -> &'static str {
+        "search"
+    }
+
+    fn render(&self, site: &Site, out: &Staging, scope: Scope) -> Result<String, Vec<Diagnostic>> {
+        if let Scope::Pages {
+            edited,
+            stale_documents,
+        } = scope
+        {
+            return update(site, out, edited, stale_documents);
+        }
+        let dir = out.dir().join(META_DIR).join(INDEX_DIR);
+        let fail = |e: String| {
+            vec![Diagnostic::error(
+                "search-index",
+                Location::file(&dir),
+                format!("cannot write the search index: {e}"),
+            )]
+        };
+        let docs = tracing::debug_span!("documents").in_scope(|| documents::documents(site));
+        // The tantivy index for `serve` and the static index for static hosts, from one set
+        // of documents.
+        let (sizes, static_index) = rayon::join(
+            || {
+                let _span = tracing::debug_span!("tantivy").entered();
+                write(
+                    &out.dir().join(META_DIR),
+                    &docs,
+                    &index_meta(site, docs.len()),
+                )
+                .map_err(|e| fail(e.to_string()))
+            },
+            || {
+                let _span = tracing::debug_span!("static").entered();
+                static_index::write(site, &docs, out)
+            },
+        );
+        let sizes = sizes?;
+        let total = human_size(sizes.iter().map(|(_, size)| size).sum());
+        let index = match sizes.as_slice() {
+            [_] => format!("{total} index"),
+            languages => {
+                let each: Vec<String> = languages
+                    .iter()
+                    .map(|(lang, size)| format!("{lang} {}", human_size(*size)))
+                    .collect();
+                format!("{total} index: {}", each.join(", "))
+            }
+        };
+        Ok(format!(
+            "{} search documents ({index}), {}",
+            docs.len(),
+            static_index?
+        ))
+    }
+}
+
+/// Write one index per language of `docs` and their [`IndexMeta`] into `meta_dir` (the
+/// output's `.helpcenter` folder). Returns the size of each language's index in bytes.
+pub fn write(
+    meta_dir: &Path,
+    docs: &[SearchDoc],
+    meta: &IndexMeta,
+) -> tantivy::Result<Vec<(String, u64)>> {
+    let languages: Vec<&String> = std::iter::once(&meta.language)
+        .chain(meta.languages.keys())
+        .collect();
+    let sizes = languages
+        .par_iter()
+        .map(|lang| {
+            let dir = index_dir(meta_dir, lang, &meta.language);
+            let mine: Vec<&SearchDoc> = docs.iter().filter(|d| d.seen_in(lang)).collect();
+            write_index(&dir, &mine, &meta.language)?;
+            Ok((lang.to_string(), dir_size(&dir)))
+        })
+        .collect::<tantivy::Result<Vec<_>>>()?;
+    let json = serde_json::to_vec_pretty(meta).expect("serializable");
+    std::fs::write(meta_dir.join(META_FILE), json)?;
+    Ok(sizes)
+}
+
+/// What the query side needs to know of `site` besides its `documents` documents.
+pub fn index_meta(site: &Site, documents: usize) -> IndexMeta {
+    IndexMeta {
+        version: SCHEMA_VERSION,
+        documents: documents as u64,
+        language: site.config.default_language.clone(),
+        synonyms: site.synonyms.clone(),
+        languages: site
+            .languages
+            .iter()
+            .map(|l| (l.code.clone(), l.synonyms.clone()))
+            .collect(),
+    }
+}
+
+fn write_index(dir: &Path, docs: &[&SearchDoc], language: &str) -> tantivy::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let (schema, f) = schema::build();
+    let index = Index::create_in_dir(dir, schema)?;
+    tokenizers::register(&index);
+    let mut writer: IndexWriter = index.writer_with_num_threads(1, 50_000_000)?;
+    for &d in docs {
+        writer.add_document(to_document(&f, d, language))?;
+    }
+    writer.commit()?;
+    let segments = index.searchable_segment_ids()?;
+    if segments.len() > 1 {
+        writer.merge(&segments).wait()?;
+    }
+    writer.wait_merging_threads()?;
+    Ok(())
+}
+
+/// `site_language`: the default language, for documents that do not say theirs.
+fn to_document(f: &Fields, d: &SearchDoc, site_language: &str) -> TantivyDocument {
+    let mut doc = TantivyDocument::default();
+    doc.add_text(f.kind, d.kind);
+    doc.add_text(f.url, &d.url);
+    let text_lang = if d.text_lang.is_empty() {
+        site_language
+    } else {
+        &d.text_lang
+    };
+    doc.add_text(f.language, text_lang);
+    doc.add_text(f.title, &d.title);
+    doc.add_text(f.section, &d.section);
+    doc.add_text(f.name, &d.name);
+    doc.add_text(f.name_stem, &d.name);
+    for keyword in &d.keywords {
+        doc.add_text(f.keywords, keyword);
+    }
+    doc.add_text(f.context, &d.context);
+    doc.add_text(f.context_stem, &d.context);
+    doc.add_text(f.body, &d.body);
+    doc.add_text(f.body_stem, &d.body);
+    for phone in &d.phones {
+        let variants = phone.variants.join(" ");
+        let field = if phone.home { f.phone } else { f.phone_other };
+        doc.add_text(field, &variants);
+        doc.add_text(f.phones, format!("{}\t{variants}", phone.raw));
+    }
+    for country in &d.countries {
+        doc.add_text(f.country, country.to_ascii_lowercase());
+    }
+    doc
+}
+
+/// A live rebuild's search: the static index written again whole (its postings number
+/// documents by position; it is small), the edited pages' documents replaced in the tantivy
+/// index once the staged files are in place.
+fn update(
+    site: &Site,
+    out: &Staging,
+    edited: &[usize],
+    stale: &[String],
+) -> Result<String, Vec<Diagnostic>> {
+    let mut docs = Vec::new();
+    for &index in edited {
+        documents::page_documents(site, &site.pages[index], &mut docs);
+    }
+    let summary = static_index::write(site, &documents::documents(site), out)?;
+    let meta_dir = out.target().join(META_DIR);
+    let stale = stale.to_vec();
+    out.after_commit(Box::new(move || {
+        replace_documents(&meta_dir, &stale, &docs).map_err(std::io::Error::other)
+    }));
+    Ok(summary)
+}
+
+/// In each language's index under `meta_dir`, drop the documents at `remove_urls` and add the
+/// `docs` its readers see, then bring [`IndexMeta`]'s document count up to date.
+pub fn replace_documents(
+    meta_dir: &Path,
+    remove_urls: &[String],
+    docs: &[SearchDoc],
+) -> tantivy::Result<()> {
+    let meta_path = meta_dir.join(META_FILE);
+    let text = std::fs::read(&meta_path)?;
+    let mut meta: IndexMeta = serde_json::from_slice(&text)
+        .map_err(|e| tantivy::TantivyError::InvalidArgument(e.to_string()))?;
+    let languages: Vec<String> = std::iter::once(meta.language.clone())
+        .chain(meta.languages.keys().cloned())
+        .collect();
+    let mut documents = 0;
+    for lang in &languages {
+        let index = Index::open_in_dir(index_dir(meta_dir, lang, &meta.language))?;
+        tokenizers::register(&index);
+        let f = Fields::of(&index.schema())?;
+        let mut writer: IndexWriter = index.writer_with_num_threads(1, 15_000_000)?;
+        for url in remove_urls {
+            writer.delete_term(tantivy::Term::from_field_text(f.url, url));
+        }
+        for d in docs.iter().filter(|d| d.seen_in(lang)) {
+            writer.add_document(to_document(&f, d, &meta.language))?;
+        }
+        writer.commit()?;
+        writer.wait_merging_threads()?;
+        documents += index.reader()?.searcher().num_docs();
+    }
+    meta.documents = documents;
+    crate::output::write_live(
+        meta_dir,
+        META_FILE,
+        &serde_json::to_vec_pretty(&meta).expect("serializable"),
+    )?;
+    Ok(())
+}
+
+fn dir_size(dir: &Path) -> u64 {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter_map(|e| e.metadata().ok())
+        .filter(|m| m.is_file())
+        .map(|m| m.len())
+        .sum()
+}
+
+fn human_size(bytes: u64) -> String {
+    if bytes >= 1024 * 1024 {
+        format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
+    } else {
+        format!("{} KB", bytes.div_ceil(1024))
+    }
+}
