@@ -11,7 +11,7 @@ use helpcenter::build::{BuildOptions, load_and_check};
 use helpcenter::check::CheckOptions;
 use helpcenter::output::META_DIR;
 use helpcenter::search::documents::{SearchDoc, documents};
-use helpcenter::search::{Search, write};
+use helpcenter::search::{Search, index_meta, write};
 
 const ROUNDS: usize = 30;
 
@@ -155,7 +155,12 @@ fn main() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let out = tmp.path().join("sample");
     let started = Instant::now();
-    let size = write(&out.join(META_DIR), &sample, "en", &site.synonyms).expect("index");
+    let meta = index_meta(&site, sample.len());
+    let size: u64 = write(&out.join(META_DIR), &sample, &meta)
+        .expect("index")
+        .iter()
+        .map(|(_, size)| size)
+        .sum();
     println!(
         "sample: indexed {} documents ({} KB) in {} ms",
         sample.len(),
@@ -171,7 +176,11 @@ fn main() {
     let docs = generated(&sample, pages);
     let out = tmp.path().join("generated");
     let started = Instant::now();
-    let size = write(&out.join(META_DIR), &docs, "en", &site.synonyms).expect("index");
+    let size: u64 = write(&out.join(META_DIR), &docs, &index_meta(&site, docs.len()))
+        .expect("index")
+        .iter()
+        .map(|(_, size)| size)
+        .sum();
     println!(
         "generated: indexed {} pages, {} documents ({:.1} MB) in {} ms",
         pages,

@@ -130,7 +130,7 @@ fn schema_errors_name_file_line_and_column() {
         (
             "site.toml",
             "title = \"T\"\nbase_url = \"https://x.test\"\ncolour = \"red\"\n",
-            "site.toml:3:1: error[config]: unknown field `colour`, expected one of `title`, `description`, `base_url`, `language`, `theme`, `allow_raw_html`, `extra`",
+            "site.toml:3:1: error[config]: unknown field `colour`, expected one of `title`, `description`, `base_url`, `default_language`, `language`, `languages`, `theme`, `allow_raw_html`, `extra`",
         ),
         (
             "site.toml",

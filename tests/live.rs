@@ -13,7 +13,7 @@ use helpcenter::live::{LiveBuild, Rebuilt};
 fn site_files(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     snapshot(dir)
         .into_iter()
-        .filter(|(path, _)| !path.starts_with(".helpcenter/index"))
+        .filter(|(path, _)| !path.to_string_lossy().starts_with(".helpcenter/index"))
         .collect()
 }
 

@@ -157,7 +157,7 @@ fn apply(site: &Site, edit: &Edit, step: usize, extras: &mut Vec<PathBuf>) -> Ve
 fn files(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     snapshot(dir)
         .into_iter()
-        .filter(|(path, _)| !path.starts_with(".helpcenter/index"))
+        .filter(|(path, _)| !path.to_string_lossy().starts_with(".helpcenter/index"))
         .collect()
 }
 

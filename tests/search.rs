@@ -24,7 +24,7 @@ fn sample_output() -> &'static PathBuf {
         assert!(out.status.success(), "{}", common::text(&out));
         let summary = String::from_utf8_lossy(&out.stdout);
         assert!(
-            summary.contains("search documents (") && summary.contains(" index)"),
+            summary.contains("search documents (") && summary.contains(" index"),
             "build summary reports the index: {summary}"
         );
         output

@@ -13,8 +13,8 @@ struct Case {
     expect: Vec<String>,
 }
 
-fn relevance_set() -> Vec<Case> {
-    let text = std::fs::read_to_string(repo_root().join("tests/relevance.yaml")).unwrap();
+fn relevance_set(file: &str) -> Vec<Case> {
+    let text = std::fs::read_to_string(repo_root().join(file)).unwrap();
     let cases: Vec<serde_yaml::Value> = serde_yaml::from_str(&text).unwrap();
     cases
         .iter()
@@ -31,12 +31,14 @@ fn relevance_set() -> Vec<Case> {
         .collect()
 }
 
-/// One JSON line per query from tests/static-search/relevance.mjs.
-fn run_static_search(site: &Site, queries: &[&str]) -> Vec<serde_json::Value> {
+/// One JSON line per query from tests/static-search/relevance.mjs, against the index in
+/// `base` (`search-index/`, `es/search-index/`).
+fn run_static_search_in(site: &Site, base: &str, queries: &[&str]) -> Vec<serde_json::Value> {
     let mut child = Command::new("node")
         .arg(repo_root().join("tests/static-search/relevance.mjs"))
         .arg(site.public())
         .arg(repo_root().join("themes/default/static/js/static-search.js"))
+        .arg(base)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()
@@ -56,13 +58,27 @@ fn run_static_search(site: &Site, queries: &[&str]) -> Vec<serde_json::Value> {
         .collect()
 }
 
+fn run_static_search(site: &Site, queries: &[&str]) -> Vec<serde_json::Value> {
+    run_static_search_in(site, "search-index/", queries)
+}
+
 #[test]
-fn static_search_keeps_the_expected_top3_hit_for_nine_in_ten_queries() {
+fn static_search_keeps_the_expected_top3_hit_for_nine_in_ten_queries_in_each_language() {
     let site = Site::sample();
     site.run_ok(&["build"]);
-    let cases = relevance_set();
+    for (lang, file, base) in [
+        ("en", "tests/relevance.yaml", "search-index/"),
+        ("es", "tests/relevance.es.yaml", "es/search-index/"),
+        ("pt", "tests/relevance.pt.yaml", "pt/search-index/"),
+    ] {
+        static_relevance(&site, lang, file, base);
+    }
+}
+
+fn static_relevance(site: &Site, lang: &str, file: &str, base: &str) {
+    let cases = relevance_set(file);
     let queries: Vec<&str> = cases.iter().map(|c| c.query.as_str()).collect();
-    let results = run_static_search(&site, &queries);
+    let results = run_static_search_in(site, base, &queries);
     let mut kept = 0;
     for (case, result) in cases.iter().zip(&results) {
         let urls: Vec<&str> = result["urls"]
@@ -88,13 +104,13 @@ fn static_search_keeps_the_expected_top3_hit_for_nine_in_ten_queries() {
     }
     let share = kept as f64 / cases.len() as f64;
     println!(
-        "static search: {kept}/{} queries keep their expected top-3 hit ({:.0} %)",
+        "static search [{lang}]: {kept}/{} queries keep their expected top-3 hit ({:.0} %)",
         cases.len(),
         share * 100.0
     );
     assert!(
         share >= 0.9,
-        "only {:.0} % kept their top-3 hit",
+        "[{lang}] only {:.0} % kept their top-3 hit",
         share * 100.0
     );
 }

@@ -72,12 +72,12 @@ pub async fn serve(
         Err(PathError::Bad(message)) => {
             return (StatusCode::BAD_REQUEST, format!("bad request: {message}\n")).into_response();
         }
-        Err(PathError::NotFound) => return not_found(&state).await,
+        Err(PathError::NotFound) => return not_found_in(&state, uri.path()).await,
     };
     let mut path = state.output.clone();
     path.extend(&segments);
     let Some(meta) = metadata_across_swap(&state, &segments).await else {
-        return not_found(&state).await;
+        return not_found_in(&state, uri.path()).await;
     };
     let slash = uri.path().ends_with('/');
     if meta.is_dir() {
@@ -105,12 +105,12 @@ pub async fn serve(
         path.push("index.html");
         match tokio::fs::symlink_metadata(&path).await {
             Ok(m) if m.is_file() => send_file(&state, &headers, &path, &m).await,
-            _ => not_found(&state).await,
+            _ => not_found_in(&state, uri.path()).await,
         }
     } else if meta.is_file() && !slash {
         send_file(&state, &headers, &path, &meta).await
     } else {
-        not_found(&state).await
+        not_found_in(&state, uri.path()).await
     }
 }
 
@@ -284,8 +284,33 @@ fn not_modified(headers: &HeaderMap, etag: &str, modified: Option<SystemTime>) -
     }
 }
 
+/// The 404 page of the language whose folder `path` is in (`/es/…` → `es/404.html`), else the
+/// site's.
+async fn not_found_in(state: &Shared, path: &str) -> Response {
+    let folder = path.trim_start_matches('/').split('/').next().unwrap_or("");
+    let is_code = !folder.is_empty()
+        && folder.len() <= 12
+        && folder
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-');
+    if is_code {
+        let page = state.output.join(folder).join("404.html");
+        if tokio::fs::symlink_metadata(&page)
+            .await
+            .is_ok_and(|m| m.is_file())
+        {
+            return not_found_page(state, &page).await;
+        }
+    }
+    not_found(state).await
+}
+
 async fn not_found(state: &Shared) -> Response {
-    let page = tokio::fs::read(state.output.join("404.html")).await;
+    not_found_page(state, &state.output.join("404.html")).await
+}
+
+async fn not_found_page(state: &Shared, file: &Path) -> Response {
+    let page = tokio::fs::read(file).await;
     let mut response = match page {
         Ok(mut bytes) => {
             if state.watch {

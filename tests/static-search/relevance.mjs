@@ -1,12 +1,13 @@
 // Runs the browser's static search (themes/default/static/js/static-search.js) over a built
-// site's /search-index/ from disk, for every query of tests/relevance.yaml given as JSON on
+// site's /search-index/ (or a language's) from disk, for every query of tests/relevance.yaml given as JSON on
 // stdin. Prints one JSON line per query: {query, urls, bytes} (bytes: what a browser would
 // have fetched for that first query, index files only).
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 
-const [, , siteDir, moduleFile] = process.argv;
+// `base`: the index folder, `search-index/` or a language's `es/search-index/`.
+const [, , siteDir, moduleFile, base = "search-index/"] = process.argv;
 const { createStaticSearch } = await import(pathToFileURL(moduleFile).href);
 const queries = JSON.parse(readFileSync(0, "utf8"));
 
@@ -17,7 +18,7 @@ for (const query of queries) {
     bytes += text.length;
     return JSON.parse(text);
   };
-  const { search } = createStaticSearch("search-index/", fetchJson);
+  const { search } = createStaticSearch(base, fetchJson);
   const response = await search(query, 10);
   console.log(JSON.stringify({ query, urls: response.hits.map((h) => h.url), bytes, hits: response.hits }));
 }

@@ -227,9 +227,9 @@
           var q = input.value.trim();
           runSearch(q).then(function (resp) {
             if (resp.hits && resp.hits.length) go(groupHits(resp.hits)[0].hits[0].url);
-          }, function () { location.href = "/search/?q=" + encodeURIComponent(q); });
+          }, function () { location.href = (S.prefix || "") + "/search/?q=" + encodeURIComponent(q); });
         } else if (active >= 0) go(options[active].dataset.url);
-        else if (input.value.trim()) location.href = "/search/?q=" + encodeURIComponent(input.value.trim());
+        else if (input.value.trim()) location.href = (S.prefix || "") + "/search/?q=" + encodeURIComponent(input.value.trim());
       }
     });
     $(".search-close", dialog).addEventListener("click", function () { dialog.close(); });
