@@ -12,6 +12,13 @@ const PAGES = [
   ["search", "/search/?q=brazil"],
   ["handbook", "/handbook/"],
   ["404", "/no-such-page/"],
+  ["home-es", "/es/"],
+  ["contacts-es", "/es/technical-support/phone-numbers/"],
+  ["search-es", "/es/search/?q=brasil"],
+  ["home-pt", "/pt/"],
+  ["contacts-pt", "/pt/technical-support/phone-numbers/"],
+  ["procedure-pt", "/pt/technical-support/standard-changes/"],
+  ["404-pt", "/pt/no-such-page/"],
 ];
 const CONTACT_PAGES = ["/technical-support/phone-numbers/", "/contact-us/office-phone-numbers/", "/billing/billing-customer-care/"];
 const PHONE = "0800-887-3333"; // Brazil's toll-free TSC number, as the handbook writes it
@@ -48,8 +55,8 @@ for (const viewport of VIEWPORTS) {
       test(`${name} (${path}): no axe violations, no sideways scrolling, screenshot`, async () => {
         await withPage(viewport, async (page) => {
           const response = await page.goto(server.url + path);
-          assert.equal(response.status(), name === "404" ? 404 : 200);
-          if (name === "search") await page.locator("#search-page-results .search-hit").first().waitFor();
+          assert.equal(response.status(), name.startsWith("404") ? 404 : 200);
+          if (name.startsWith("search")) await page.locator("#search-page-results .search-hit").first().waitFor();
           const violations = await axe(page);
           assert.deepEqual(violations, [], `axe on ${path}`);
           const width = await page.evaluate(() => document.documentElement.scrollWidth);
@@ -58,6 +65,31 @@ for (const viewport of VIEWPORTS) {
         });
       });
     }
+
+    test("the language switcher keeps the page and the contact row", async () => {
+      await withPage(viewport, async (page) => {
+        await page.goto(server.url + "/technical-support/phone-numbers/#technical-support-brazil");
+        assert.equal(await page.getAttribute("html", "lang"), "en");
+        await page.locator("[data-language-switch] a[hreflang=es]").click();
+        await page.waitForURL("**/es/technical-support/phone-numbers/#technical-support-brazil");
+        assert.equal(await page.getAttribute("html", "lang"), "es");
+        const row = page.locator("#technical-support-brazil");
+        assert.match(await row.innerText(), /Brasil/);
+        assert.ok(await row.evaluate((el) => el.matches(":target")), "the row is the target");
+        const box = await row.boundingBox();
+        assert.ok(box && box.y >= 0 && box.y < viewport.height, `row in view at y=${box?.y}`);
+        await page.locator("[data-language-switch] a[hreflang=pt]").click();
+        await page.waitForURL("**/pt/technical-support/phone-numbers/#technical-support-brazil");
+        assert.equal(await page.getAttribute("html", "lang"), "pt");
+        // The Spanish search asks in Spanish and lands on Spanish pages.
+        await page.goto(server.url + "/es/");
+        await page.locator("[data-search-open]").click();
+        await page.keyboard.type("soporte brasil");
+        const first = page.locator("#search-dialog-results [role=option]").first();
+        await first.waitFor();
+        assert.match(await first.getAttribute("data-url"), /^\/es\//);
+      });
+    });
 
     test("Ctrl+K, ⌘K and / open search; a phone number in any format finds its row; Enter lands on it", async () => {
       await withPage(viewport, async (page) => {
