@@ -34,6 +34,9 @@ pub struct Config {
     /// The site root (the folder holding `site.toml`); set by [`Config::load`].
     #[serde(skip)]
     pub root: PathBuf,
+    /// Where `base_url` is written, for `check`; set by [`Config::load`].
+    #[serde(skip)]
+    pub base_url_at: Location,
 }
 
 fn default_language() -> String {
@@ -70,6 +73,10 @@ impl Config {
             }
         })?;
         config.root = root.to_path_buf();
+        config.base_url_at = match text.find("base_url") {
+            Some(i) => Location::at_offset(&path, &text, i),
+            None => Location::file(&path),
+        };
         config.base_url = config.base_url.trim_end_matches('/').to_string();
         Ok(config)
     }
