@@ -324,15 +324,6 @@ pub fn url_for(rel: &Path) -> Option<String> {
     Some(url)
 }
 
-/// The location of the first occurrence of `needle` in a data file, for diagnostics about
-/// values (serde keeps no positions once a value is deserialized).
-pub fn locate(path: &Path, source: &str, needle: &str) -> Location {
-    match source.find(needle) {
-        Some(offset) => Location::at_offset(path, source, offset),
-        None => Location::file(path),
-    }
-}
-
 /// Record which page shows each data item, from the pages' shortcodes. Unknown references are
 /// errors; an item placed twice keeps its first page.
 fn place_data(site: &mut Site) -> Vec<Diagnostic> {
