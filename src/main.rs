@@ -9,7 +9,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use helpcenter::build::{BuildFailure, BuildOptions, check_theme, load_and_check};
 use helpcenter::check::CheckOptions;
-use helpcenter::diagnostics::{Diagnostic, counts, summary};
+use helpcenter::diagnostics::{Diagnostic, Report, counts, summary};
 
 /// A build allocates millions of small strings across threads; mimalloc does that about twice
 /// as fast as glibc's malloc here (see README, "Benchmarks"). Built with `no_thp`: with
@@ -270,33 +270,9 @@ fn run_check(args: &CheckArgs) -> ExitCode {
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     let printed = to_stdout(|out| match args.format {
         Format::Json => {
-            let relative = |path: &std::path::Path| {
-                path.strip_prefix(&options.root)
-                    .unwrap_or(path)
-                    .to_string_lossy()
-                    .replace('\\', "/")
-            };
-            let list: Vec<serde_json::Value> = diagnostics
-                .iter()
-                .map(|d| {
-                    serde_json::json!({
-                        "severity": d.severity,
-                        "code": d.code,
-                        "message": d.message,
-                        "file": relative(&d.location.file),
-                        "line": d.location.line,
-                        "column": d.location.column,
-                        "hint": d.hint,
-                    })
-                })
-                .collect();
-            let report = serde_json::json!({
-                "errors": errors,
-                "warnings": diagnostics.len() - errors,
-                "files": checked.files,
-                "diagnostics": list,
-            });
-            writeln!(out, "{report:#}")
+            let report = Report::new(diagnostics, checked.files, &options.root);
+            serde_json::to_writer_pretty(&mut *out, &report)?;
+            writeln!(out)
         }
         Format::Human => {
             let color = std::io::stdout().is_terminal();
