@@ -28,7 +28,7 @@ impl HtmlRenderer {
             let rendered = placed
                 .shortcode
                 .as_ref()
-                .map_err(|message| Diagnostic::error("shortcode", Location::default(), message))
+                .map_err(|e| Diagnostic::error("shortcode", Location::default(), e.to_string()))
                 .and_then(|shortcode| self.render_shortcode(site, shortcode))
                 .map_err(|mut d| {
                     if d.location.line.is_none() {
@@ -47,7 +47,7 @@ impl HtmlRenderer {
 
     fn render_shortcode(&self, site: &Site, shortcode: &Shortcode) -> Result<String, Diagnostic> {
         let items = resolve_shortcode(&site.data, shortcode)
-            .map_err(|message| Diagnostic::error("shortcode", Location::default(), message))?;
+            .map_err(|e| Diagnostic::error("shortcode", Location::default(), e.to_string()))?;
         let mut context = Context::new();
         let template = match shortcode {
             Shortcode::Contacts { table } => {
