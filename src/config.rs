@@ -44,6 +44,9 @@ pub struct Config {
     /// The site root (the folder holding `site.toml`); set by [`Config::load`].
     #[serde(skip)]
     pub root: PathBuf,
+    /// Where `base_url` is written, for `check`; set by [`Config::load`].
+    #[serde(skip)]
+    pub base_url_at: Location,
 }
 
 /// One more language of the site (`[languages.es]` in `site.toml`).
@@ -94,6 +97,10 @@ impl Config {
             }
         })?;
         config.root = root.to_path_buf();
+        config.base_url_at = match text.find("base_url") {
+            Some(i) => Location::at_offset(&path, &text, i),
+            None => Location::file(&path),
+        };
         config.base_url = config.base_url.trim_end_matches('/').to_string();
         config.language = config.default_language.clone();
         config.check_languages(&path, &text)?;
@@ -115,7 +122,10 @@ impl Config {
             } else {
                 continue;
             };
-            let location = crate::content::locate(path, text, &format!("languages.{code}"));
+            let location = match text.find(&format!("languages.{code}")) {
+                Some(offset) => Location::at_offset(path, text, offset),
+                None => Location::file(path),
+            };
             return Err(Diagnostic::error("config", location, problem).with_hint(
                 "name each other language by its BCP 47 code, e.g. [languages.es] or [languages.pt-BR]",
             ));

@@ -205,6 +205,59 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+/// `helpcenter check --format json`: the counts and every diagnostic, files relative to the
+/// site's folder. Fields in alphabetical order, the order the report has always had.
+#[derive(Debug, Serialize)]
+pub struct Report<'a> {
+    pub diagnostics: Vec<ReportEntry<'a>>,
+    pub errors: usize,
+    pub files: usize,
+    pub warnings: usize,
+}
+
+/// One diagnostic of a [`Report`]: its location flattened, `null` for what it lacks.
+#[derive(Debug, Serialize)]
+pub struct ReportEntry<'a> {
+    pub code: &'a str,
+    pub column: Option<usize>,
+    /// Relative to the site's folder, with `/` separators.
+    pub file: String,
+    pub hint: Option<&'a str>,
+    pub line: Option<usize>,
+    pub message: &'a str,
+    pub severity: Severity,
+}
+
+impl<'a> Report<'a> {
+    pub fn new(diagnostics: &'a [Diagnostic], files: usize, root: &Path) -> Report<'a> {
+        let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+        let entries = diagnostics
+            .iter()
+            .map(|d| ReportEntry {
+                code: d.code,
+                column: d.location.column,
+                file: d
+                    .location
+                    .file
+                    .strip_prefix(root)
+                    .unwrap_or(&d.location.file)
+                    .to_string_lossy()
+                    .replace('\\', "/"),
+                hint: d.hint.as_deref(),
+                line: d.location.line,
+                message: &d.message,
+                severity: d.severity,
+            })
+            .collect();
+        Report {
+            diagnostics: entries,
+            errors,
+            files,
+            warnings: diagnostics.len() - errors,
+        }
+    }
+}
+
 /// Counts for the summary line: `2 errors, 5 warnings in 43 files`.
 pub fn summary(diagnostics: &[Diagnostic], files: usize) -> String {
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
@@ -249,4 +302,24 @@ pub fn read_text(path: &Path) -> Result<String, Diagnostic> {
         )
         .with_hint("save the file as UTF-8")
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_json_report_keeps_its_keys_order_and_nulls() {
+        let diagnostics = [
+            Diagnostic::error("yaml", Location::at("/site/content/a.yaml", 2, 5), "bad")
+                .with_hint("fix it"),
+            Diagnostic::warning("io", Location::file("/site/site.toml"), "odd"),
+        ];
+        let report = Report::new(&diagnostics, 3, Path::new("/site"));
+        let text = serde_json::to_string(&report).unwrap();
+        assert_eq!(
+            text,
+            r#"{"diagnostics":[{"code":"yaml","column":5,"file":"content/a.yaml","hint":"fix it","line":2,"message":"bad","severity":"error"},{"code":"io","column":null,"file":"site.toml","hint":null,"line":null,"message":"odd","severity":"warning"}],"errors":1,"files":3,"warnings":1}"#
+        );
+    }
 }

@@ -5,11 +5,12 @@ use std::net::IpAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use helpcenter::build::{BuildFailure, BuildOptions, check_theme, load_and_check};
 use helpcenter::check::CheckOptions;
-use helpcenter::diagnostics::{Diagnostic, counts, summary};
+use helpcenter::diagnostics::{Diagnostic, Report, counts, summary};
 
 /// A build allocates millions of small strings across threads; mimalloc does that about twice
 /// as fast as glibc's malloc here (see README, "Benchmarks"). Built with `no_thp`: with
@@ -219,32 +220,44 @@ const TROUBLE: u8 = 2;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     init_tracing();
-    match cli.command {
+    let done = match cli.command {
         Command::Build(args) => run_build(&args),
         Command::Search(args) => run_search(&args),
         Command::Serve(args) => run_serve(args),
-        Command::Feedback { command } => match run_feedback(&command) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(message) => trouble(&message),
-        },
+        Command::Feedback { command } => run_feedback(&command),
         Command::Check(args) => run_check(&args),
-    }
+    };
+    // An error is trouble; the content's errors are an exit code the command chose.
+    done.unwrap_or_else(|error| {
+        // Not `eprintln!`, which panics when stderr is a closed pipe.
+        let _ = writeln!(std::io::stderr(), "error: {}", causes(&error));
+        ExitCode::from(TROUBLE)
+    })
 }
 
-fn trouble(message: &str) -> ExitCode {
-    // Not `eprintln!`, which panics when stderr is a closed pipe.
-    let _ = writeln!(std::io::stderr(), "error: {message}");
-    ExitCode::from(TROUBLE)
+/// `what failed: why: why…`, each cause once: many errors repeat their source's text.
+fn causes(error: &anyhow::Error) -> String {
+    let mut text = String::new();
+    for cause in error.chain().map(ToString::to_string) {
+        if !text.contains(&cause) {
+            if !text.is_empty() {
+                text.push_str(": ");
+            }
+            text.push_str(&cause);
+        }
+    }
+    text
 }
 
 /// Write to stdout with `print`. A reader that stopped reading (`| head -1`) ends the command
 /// cleanly; any other write error is trouble.
-fn to_stdout(print: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> ExitCode {
+fn to_stdout(print: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<ExitCode> {
     let mut out = std::io::stdout().lock();
     match print(&mut out).and_then(|()| out.flush()) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
-        Err(e) => trouble(&format!("cannot write the output: {e}")),
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(e).context("cannot write the output")
+        }
+        _ => Ok(ExitCode::SUCCESS),
     }
 }
 
@@ -254,7 +267,7 @@ fn failure(diagnostics: &[Diagnostic]) -> ExitCode {
     ExitCode::from(if io { TROUBLE } else { CONTENT_ERRORS })
 }
 
-fn run_check(args: &CheckArgs) -> ExitCode {
+fn run_check(args: &CheckArgs) -> Result<ExitCode> {
     let options = BuildOptions {
         root: args.root.clone(),
         drafts: args.drafts,
@@ -273,33 +286,9 @@ fn run_check(args: &CheckArgs) -> ExitCode {
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     let printed = to_stdout(|out| match args.format {
         Format::Json => {
-            let relative = |path: &std::path::Path| {
-                path.strip_prefix(&options.root)
-                    .unwrap_or(path)
-                    .to_string_lossy()
-                    .replace('\\', "/")
-            };
-            let list: Vec<serde_json::Value> = diagnostics
-                .iter()
-                .map(|d| {
-                    serde_json::json!({
-                        "severity": d.severity,
-                        "code": d.code,
-                        "message": d.message,
-                        "file": relative(&d.location.file),
-                        "line": d.location.line,
-                        "column": d.location.column,
-                        "hint": d.hint,
-                    })
-                })
-                .collect();
-            let report = serde_json::json!({
-                "errors": errors,
-                "warnings": diagnostics.len() - errors,
-                "files": checked.files,
-                "diagnostics": list,
-            });
-            writeln!(out, "{report:#}")
+            let report = Report::new(diagnostics, checked.files, &options.root);
+            serde_json::to_writer_pretty(&mut *out, &report)?;
+            writeln!(out)
         }
         Format::Human => {
             let color = std::io::stdout().is_terminal();
@@ -315,13 +304,13 @@ fn run_check(args: &CheckArgs) -> ExitCode {
         }
     });
     if errors > 0 {
-        failure(diagnostics)
+        Ok(failure(diagnostics))
     } else {
         printed
     }
 }
 
-fn run_serve(args: ServeArgs) -> ExitCode {
+fn run_serve(args: ServeArgs) -> Result<ExitCode> {
     let feedback_db = args
         .feedback_db
         .unwrap_or_else(|| args.build.site.root.join(helpcenter::feedback::DEFAULT_DB));
@@ -339,10 +328,8 @@ fn run_serve(args: ServeArgs) -> ExitCode {
         request_timeout: std::time::Duration::from_secs(args.request_timeout.max(1)),
         max_connections: args.max_connections.max(1),
     };
-    match helpcenter::serve::run(options) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(message) => trouble(&message),
-    }
+    helpcenter::serve::run(options)?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Request logs and server events on stderr; `RUST_LOG` filters (default: info).
@@ -358,7 +345,7 @@ fn init_tracing() {
         .init();
 }
 
-fn run_feedback(command: &FeedbackCommand) -> Result<(), String> {
+fn run_feedback(command: &FeedbackCommand) -> Result<ExitCode> {
     use helpcenter::feedback;
     let (db, since) = match command {
         FeedbackCommand::Export { db, since, .. } => {
@@ -369,49 +356,40 @@ fn run_feedback(command: &FeedbackCommand) -> Result<(), String> {
     let since = since.transpose()?;
     let path = db.path();
     if !path.is_file() {
-        return Err(format!("no feedback database at {}", path.display()));
+        bail!("no feedback database at {}", path.display());
     }
-    let conn = feedback::open(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let rows = feedback::rows(&conn, since.as_deref()).map_err(|e| e.to_string())?;
-    let mut out = std::io::stdout().lock();
-    let written = match command {
+    let conn = feedback::open(&path)
+        .with_context(|| format!("cannot open the feedback database {}", path.display()))?;
+    let rows = feedback::rows(&conn, since.as_deref())
+        .with_context(|| format!("cannot read the feedback in {}", path.display()))?;
+    to_stdout(|out| match command {
         FeedbackCommand::Export { format, .. } => {
             let format = match format {
                 ExportFormat::Csv => feedback::Format::Csv,
                 ExportFormat::Json => feedback::Format::Json,
             };
-            feedback::export(&rows, format, &mut out)
+            feedback::export(&rows, format, out)
         }
         FeedbackCommand::Stats { format, .. } => {
             let stats = feedback::stats(&rows);
             match format {
-                StatsFormat::Json => serde_json::to_writer_pretty(&mut out, &stats)
-                    .map_err(std::io::Error::other)
+                StatsFormat::Json => serde_json::to_writer_pretty(&mut *out, &stats)
+                    .map_err(std::io::Error::from)
                     .and_then(|()| writeln!(out)),
-                StatsFormat::Text => feedback::write_stats(&stats, &mut out),
+                StatsFormat::Text => feedback::write_stats(&stats, out),
             }
         }
-    };
-    match written {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.to_string()),
-        _ => Ok(()),
-    }
+    })
 }
 
-fn run_search(args: &SearchArgs) -> ExitCode {
+fn run_search(args: &SearchArgs) -> Result<ExitCode> {
     let output = args
         .site
         .output
         .clone()
         .unwrap_or_else(|| args.site.root.join("public"));
-    let search = match helpcenter::search::Search::open(&output) {
-        Ok(search) => search,
-        Err(e) => return trouble(&e.to_string()),
-    };
-    let response = match search.query_in(&args.query, args.limit, args.lang.as_deref()) {
-        Ok(response) => response,
-        Err(e) => return trouble(&e.to_string()),
-    };
+    let search = helpcenter::search::Search::open(&output)?;
+    let response = search.query_in(&args.query, args.limit, args.lang.as_deref())?;
     let color = std::io::stdout().is_terminal();
     to_stdout(|out| {
         if args.json {
@@ -459,7 +437,7 @@ fn terminal_snippet(snippet: &str, color: bool) -> String {
         .replace("&amp;", "&")
 }
 
-fn run_build(args: &BuildArgs) -> ExitCode {
+fn run_build(args: &BuildArgs) -> Result<ExitCode> {
     let options = args.options();
     match helpcenter::build::build_keeping(&options) {
         Ok(built) => {
@@ -479,7 +457,7 @@ fn run_build(args: &BuildArgs) -> ExitCode {
                 counts(errors, diagnostics.len() - errors),
                 options.output_dir().display()
             );
-            failure(&diagnostics)
+            Ok(failure(&diagnostics))
         }
     }
 }
@@ -491,6 +469,25 @@ fn print_diagnostics(options: &BuildOptions, diagnostics: &[Diagnostic]) {
             std::io::stderr(),
             "{}\n",
             diagnostic.render(&options.root, color)
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::causes;
+
+    #[test]
+    fn each_cause_is_said_once() {
+        let e = anyhow::Error::new(std::io::Error::other("disk full"))
+            .context("cannot write the output");
+        assert_eq!(causes(&e), "cannot write the output: disk full");
+        // SearchError::Failed says its tantivy cause already.
+        let tantivy = tantivy::TantivyError::InvalidArgument("x".into());
+        let e = anyhow::Error::new(helpcenter::search::SearchError::Failed(tantivy));
+        assert_eq!(
+            causes(&e),
+            "the search failed: An invalid argument was passed: 'x'"
         );
     }
 }

@@ -9,7 +9,7 @@ use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, 
 use serde::Serialize;
 
 use crate::sanitize::{self, RawHtml, Removed};
-use crate::shortcode::{Placed, Shortcode};
+use crate::shortcode::{Placed, Shortcode, ShortcodeError};
 use crate::slug::slugify;
 
 #[derive(Debug, Clone, Serialize)]
@@ -280,7 +280,7 @@ impl HeadingIds {
 }
 
 /// A paragraph that is only `{{ name(key="value", …) }}`: what it places, or why nothing.
-fn read_shortcode(events: &[Event]) -> Option<Result<Shortcode, String>> {
+fn read_shortcode(events: &[Event]) -> Option<Result<Shortcode, ShortcodeError>> {
     if !events
         .iter()
         .all(|e| matches!(e, Event::Text(_) | Event::SoftBreak))

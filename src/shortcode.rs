@@ -22,10 +22,48 @@ pub enum Shortcode {
     Procedure { id: String },
 }
 
+/// Why a shortcode places nothing.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ShortcodeError {
+    #[error("the shortcode `{name}` needs a `{key}=\"…\"` argument")]
+    MissingArgument { name: String, key: &'static str },
+    /// `did_you_mean` is empty or `; did you mean …?`.
+    #[error("unknown shortcode `{name}`{did_you_mean}")]
+    Unknown { name: String, did_you_mean: String },
+    /// It names data that does not exist.
+    #[error("no {}{did_you_mean}", missing(.shortcode))]
+    NoData {
+        shortcode: Shortcode,
+        did_you_mean: String,
+    },
+}
+
+/// What a shortcode looked for and did not find.
+fn missing(shortcode: &Shortcode) -> String {
+    match shortcode {
+        Shortcode::Contacts { table: id } => {
+            format!("contact table `{id}` (looked for data/contacts/{id}.yaml)")
+        }
+        Shortcode::Service { id } => format!("service with id `{id}` in data/services.yaml"),
+        Shortcode::Role { code } => format!("role with code `{code}` in data/roles.yaml"),
+        Shortcode::Procedure { id } => {
+            format!("procedure `{id}` (looked for data/procedures/{id}.yaml)")
+        }
+        Shortcode::Services | Shortcode::Roles => format!("data for {}", shortcode.source()),
+    }
+}
+
+/// As its message: pages are serialized for templates, which show it.
+impl Serialize for ShortcodeError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
 /// A shortcode as written on a page: what it places, or why it places nothing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Placed {
-    pub shortcode: Result<Shortcode, String>,
+    pub shortcode: Result<Shortcode, ShortcodeError>,
     /// Byte offset in the Markdown source.
     pub offset: usize,
 }
@@ -44,13 +82,16 @@ pub const HELP: &str = "shortcodes are contacts(table=\"id\"), services(), servi
 impl Shortcode {
     /// Read the text of a paragraph: `None` when it is not in the shape of a shortcode (it is
     /// then plain text), else the shortcode or why it is none.
-    pub fn read(text: &str) -> Option<Result<Shortcode, String>> {
+    pub fn read(text: &str) -> Option<Result<Shortcode, ShortcodeError>> {
         let (name, args) = syntax(text)?;
-        let arg = |key: &str| {
+        let arg = |key: &'static str| {
             args.iter()
                 .find(|(k, _)| k == key)
                 .map(|(_, v)| v.clone())
-                .ok_or_else(|| format!("the shortcode `{name}` needs a `{key}=\"…\"` argument"))
+                .ok_or_else(|| ShortcodeError::MissingArgument {
+                    name: name.clone(),
+                    key,
+                })
         };
         Some(match name.as_str() {
             "contacts" => arg("table").map(|table| Shortcode::Contacts { table }),
@@ -59,10 +100,10 @@ impl Shortcode {
             "roles" => Ok(Shortcode::Roles),
             "role" => arg("code").map(|code| Shortcode::Role { code }),
             "procedure" => arg("id").map(|id| Shortcode::Procedure { id }),
-            other => Err(format!(
-                "unknown shortcode `{other}`{}",
-                crate::text::did_you_mean(other, NAMES.iter().copied())
-            )),
+            other => Err(ShortcodeError::Unknown {
+                name: other.to_string(),
+                did_you_mean: crate::text::did_you_mean(other, NAMES.iter().copied()),
+            }),
         })
     }
 
@@ -116,19 +157,48 @@ mod tests {
             }))
         );
         assert_eq!(Shortcode::read("{{ roles() }}"), Some(Ok(Shortcode::Roles)));
+        let error = |text| {
+            Shortcode::read(text)
+                .and_then(Result::err)
+                .map(|e| e.to_string())
+        };
         assert_eq!(
-            Shortcode::read("{{ role() }}"),
-            Some(Err(
-                "the shortcode `role` needs a `code=\"…\"` argument".into()
-            ))
+            error("{{ role() }}").as_deref(),
+            Some("the shortcode `role` needs a `code=\"…\"` argument")
         );
         assert_eq!(
-            Shortcode::read("{{ contact(table=\"x\") }}"),
-            Some(Err(
-                "unknown shortcode `contact`; did you mean `contacts`?".into()
-            ))
+            error("{{ contact(table=\"x\") }}").as_deref(),
+            Some("unknown shortcode `contact`; did you mean `contacts`?")
         );
         assert_eq!(Shortcode::read("{{ not a shortcode }}"), None);
         assert_eq!(Shortcode::read("plain text"), None);
+    }
+
+    #[test]
+    fn missing_data_is_named_with_where_it_was_looked_for() {
+        let no = |shortcode| {
+            ShortcodeError::NoData {
+                shortcode,
+                did_you_mean: String::new(),
+            }
+            .to_string()
+        };
+        let id = || "x".to_string();
+        assert_eq!(
+            no(Shortcode::Contacts { table: id() }),
+            "no contact table `x` (looked for data/contacts/x.yaml)"
+        );
+        assert_eq!(
+            no(Shortcode::Service { id: id() }),
+            "no service with id `x` in data/services.yaml"
+        );
+        assert_eq!(
+            no(Shortcode::Role { code: id() }),
+            "no role with code `x` in data/roles.yaml"
+        );
+        assert_eq!(
+            no(Shortcode::Procedure { id: id() }),
+            "no procedure `x` (looked for data/procedures/x.yaml)"
+        );
     }
 }

@@ -418,8 +418,9 @@ fn emails_ids_and_unplaced_data() {
         "content/team.md",
         &page("Team", "{{ role(code=\"AM\") }}\n\n{{ services() }}\n"),
     );
+    // 5:40 is the second address itself, not the same text inside the first one (5:19).
     assert_eq!(check(&site, &[]), (false, "\
-content/data/contacts/t.yaml:5:19: error[email-invalid]: `billing@lumen` is not a valid e-mail address: the domain has no dot (name@example.com)
+content/data/contacts/t.yaml:5:40: error[email-invalid]: `billing@lumen` is not a valid e-mail address: the domain has no dot (name@example.com)
 content/data/contacts/t.yaml:5:57: error[email-invalid]: `a b@lumen.com` is not a valid e-mail address: it contains a space
 content/data/contacts/t.yaml:6:9: error[duplicate-id]: rows 1 and 2 of the table both have the id `br`
 content/data/procedures/unused.yaml:1:1: warning[unplaced-data]: the procedure `unused` is not shown on any page

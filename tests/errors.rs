@@ -162,6 +162,42 @@ fn serve_on_a_port_in_use_names_the_option_and_builds_nothing() {
 }
 
 #[test]
+fn serve_says_what_failed_and_why_and_exits_2() {
+    let site = Site::minimal();
+    let serve = |extra: &[&str]| {
+        let mut args = vec!["serve", "--no-watch", "--port", "0"];
+        args.extend(extra);
+        let out = site.run(&args);
+        assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    // The cause follows what failed.
+    let no_site = serve(&["--no-build"]);
+    assert!(
+        no_site.contains("error: no built site in ")
+            && no_site.contains("(run `helpcenter build` first, or drop --no-build): "),
+        "{no_site}"
+    );
+    site.run_ok(&["build"]);
+    site.write("not-a-database", "plain text\n");
+    let db = site.path().join("not-a-database");
+    let bad_db = serve(&["--no-build", "--feedback-db", db.to_str().unwrap()]);
+    assert!(
+        bad_db.contains(&format!(
+            "error: cannot open the feedback database {}: file is not a database",
+            db.display()
+        )),
+        "{bad_db}"
+    );
+    site.write("content/broken.md", "no front matter\n");
+    let failed = serve(&[]);
+    assert!(
+        failed.contains("error: the build failed; nothing to serve"),
+        "{failed}"
+    );
+}
+
+#[test]
 fn a_template_error_is_one_error_at_its_line_and_check_finds_it_too() {
     let site = Site::sample();
     let template = site.path().join("themes/default/templates/page.html");

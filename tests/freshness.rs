@@ -1,6 +1,8 @@
 //! Page dates from git history: one walk, committed files get their last commit's date,
 //! uncommitted ones keep their modification time, drafts stay out.
 
+mod common;
+
 use std::fs;
 use std::path::Path;
 
@@ -120,4 +122,47 @@ fn outside_git_dates_are_modification_times() {
     let config = Config::load(dir.path()).unwrap();
     let (site, _) = content::load(&config, LoadOptions::default());
     assert_eq!(site.pages[0].updated, Some(chrono::Utc::now().date_naive()));
+}
+
+/// `helpcenter check` on `site`: its stderr, after insisting it succeeded.
+fn check_stderr(site: &common::Site) -> String {
+    let out = site.run(&["check"]);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "{}", common::text(&out));
+    stderr
+}
+
+#[test]
+fn a_damaged_repository_is_said_once_and_pages_keep_their_file_dates() {
+    let site = common::Site::minimal();
+    let root = site.path();
+    write(root, "content/a.md", &page("A"));
+    // Outside git, and in a repository without a commit yet: nothing to say.
+    let quiet = check_stderr(&site);
+    assert!(!quiet.contains("git history"), "{quiet}");
+    let repo = Repository::init(root).unwrap();
+    let quiet = check_stderr(&site);
+    assert!(!quiet.contains("git history"), "{quiet}");
+    commit(&repo, &["content/_index.md"], 1_600_000_000, "first");
+    commit(&repo, &["content/a.md"], 1_600_100_000, "second");
+    let quiet = check_stderr(&site);
+    assert!(!quiet.contains("git history"), "{quiet}");
+
+    // The files of the first commit go missing from the object store.
+    let first = repo
+        .head()
+        .unwrap()
+        .peel_to_commit()
+        .unwrap()
+        .parent(0)
+        .unwrap();
+    let tree = first.tree_id().to_string();
+    fs::remove_file(root.join(".git/objects").join(&tree[..2]).join(&tree[2..])).unwrap();
+    let stderr = check_stderr(&site);
+    assert_eq!(stderr.matches("git history of").count(), 1, "{stderr}");
+    assert!(stderr.contains("WARN"), "{stderr}");
+    assert!(
+        stderr.contains(&*root.join(".git").to_string_lossy()) && stderr.contains(&tree),
+        "names the repository and what is missing: {stderr}"
+    );
 }

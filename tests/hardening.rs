@@ -206,10 +206,21 @@ fn trusted_raw_html_is_published_as_written() {
 fn a_closed_pipe_is_a_clean_end() {
     let site = Site::sample();
     site.run_ok(&["build"]);
+    // A row makes the JSON statistics span lines, so serde_json meets the closed pipe.
+    let mut db = helpcenter::feedback::open(&site.path().join("feedback.sqlite3")).unwrap();
+    let row = helpcenter::feedback::NewFeedback {
+        page: "/billing/".into(),
+        content_hash: "h".into(),
+        helpful: true,
+        comment: Some("clear".into()),
+    };
+    helpcenter::feedback::insert_all(&mut db, &[row]).unwrap();
     for args in [
         &["search", "billing"][..],
         &["check"][..],
         &["search", "--json", "phone"][..],
+        &["feedback", "stats", "--format", "json"][..],
+        &["feedback", "export", "--format", "json"][..],
     ] {
         let mut child = spawn(&site, args);
         // Hang up before the command writes anything, as a reader that exits at once does:

@@ -16,10 +16,12 @@ fn every_page_is_csp_clean_and_tel_links_are_e164() {
         pages += 1;
         let html = String::from_utf8(bytes).expect("utf-8");
         let name = path.display();
-        let lang = match path.iter().next().and_then(|c| c.to_str()) {
-            Some(code @ ("es" | "pt")) => code,
-            _ => "en",
-        };
+        let lang = path
+            .iter()
+            .next()
+            .and_then(|c| c.to_str())
+            .filter(|c| ["es", "pt"].contains(c))
+            .unwrap_or("en");
         assert!(
             html.starts_with(&format!("<!doctype html>\n<html lang=\"{lang}\">")),
             "{name}"

@@ -7,6 +7,7 @@ use std::collections::HashSet;
 
 use proptest::prelude::*;
 
+use helpcenter::content::data::PhoneEntry;
 use helpcenter::content::phone::Phone;
 use helpcenter::markdown;
 use helpcenter::sanitize::RawHtml;
@@ -254,13 +255,7 @@ proptest! {
         raw in prop_oneof![text(40), phone_like()],
         region in prop::sample::select(vec![None, Some("BR"), Some("US"), Some("MX"), Some("ES")]),
     ) {
-        let mut phone = Phone {
-            raw: raw.clone(),
-            note: None,
-            e164: None,
-            valid: false,
-            region: None,
-        };
+        let mut phone = Phone::from(PhoneEntry::Plain(raw.clone()));
         if phone.normalize(region).is_ok() {
             let e164 = phone.e164.clone().unwrap_or_default();
             prop_assert!(

@@ -1,31 +1,25 @@
 //! Typed data as a whole: duplicate ids, data no page shows, e-mail addresses.
 
 use std::collections::HashMap;
-use std::path::Path;
 
-use super::{TableSource, contact_tables, locate_value, sequence_items};
+use super::{TableSource, contact_tables};
 use crate::content::{DataRef, Site};
 use crate::diagnostics::{Diagnostic, Location};
 use crate::slug::slugify;
+use crate::yaml::{Span, Step};
 
 pub fn check(site: &Site) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
-    for TableSource {
-        table,
-        path,
-        source,
-        rows,
-    } in contact_tables(site)
-    {
+    for TableSource { table, path } in contact_tables(site) {
         let mut ids: HashMap<&str, usize> = HashMap::new();
-        for (i, (row, within)) in table.rows.iter().zip(rows).enumerate() {
+        for (i, row) in table.rows.iter().enumerate() {
             if let Some(id) = &row.id
                 && let Some(first) = ids.insert(id, i)
             {
                 diagnostics.push(
                     Diagnostic::error(
                         "duplicate-id",
-                        locate_value(path, &source, within.clone(), Some("id"), id),
+                        row.span.at(&[Step::Key("id")]).location(path),
                         format!(
                             "rows {} and {} of the table both have the id `{id}`",
                             first + 1,
@@ -38,12 +32,14 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
                     )),
                 );
             }
-            for email in &row.emails {
+            for (j, email) in row.emails.iter().enumerate() {
                 if let Some(problem) = email_problem(email) {
                     diagnostics.push(
                         Diagnostic::error(
                             "email-invalid",
-                            locate_value(path, &source, within.clone(), Some("emails"), email),
+                            row.span
+                                .at(&[Step::Key("emails"), Step::Item(j)])
+                                .location(path),
                             format!("`{email}` is not a valid e-mail address: {problem}"),
                         )
                         .with_hint("write the address as name@example.com"),
@@ -57,7 +53,7 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
         site.data
             .services
             .iter()
-            .map(|s| (s.id.as_str(), s.id.clone())),
+            .map(|s| (s.id.as_str(), s.id.clone(), &s.span)),
         "id",
         |id| DataRef::Service(id.to_string()),
         &mut diagnostics,
@@ -67,7 +63,7 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
         site.data
             .roles
             .iter()
-            .map(|r| (r.code.as_str(), slugify(&r.code))),
+            .map(|r| (r.code.as_str(), slugify(&r.code), &r.span)),
         "code",
         |code| DataRef::Role(code.to_string()),
         &mut diagnostics,
@@ -104,14 +100,13 @@ fn removed_html(site: &Site, diagnostics: &mut Vec<Diagnostic>) {
 /// both make `#role-am`).
 fn duplicates<'a>(
     site: &Site,
-    items: impl Iterator<Item = (&'a str, String)>,
+    items: impl Iterator<Item = (&'a str, String, &'a Span)>,
     key: &str,
     item_ref: impl Fn(&str) -> DataRef,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
     let mut seen: HashMap<String, (usize, &str)> = HashMap::new();
-    let mut source: Option<(&Path, String, Vec<std::ops::Range<usize>>)> = None;
-    for (i, (value, normalized)) in items.enumerate() {
+    for (i, (value, normalized, span)) in items.enumerate() {
         let Some((first, first_value)) = seen.get(&normalized).copied() else {
             seen.insert(normalized, (i, value));
             continue;
@@ -119,17 +114,11 @@ fn duplicates<'a>(
         let Some(path) = site.data.sources.get(&item_ref(value)) else {
             continue;
         };
-        let (path, text, ranges) = source.get_or_insert_with(|| {
-            let text = std::fs::read_to_string(path).unwrap_or_default();
-            let ranges = sequence_items(&text, None);
-            (path.as_path(), text, ranges)
-        });
-        let within = ranges.get(i).cloned();
         let anchor = item_ref(value).anchor();
         diagnostics.push(
             Diagnostic::error(
                 "duplicate-id",
-                locate_value(path, text, within, Some(key), value),
+                span.at(&[Step::Key(key)]).location(path),
                 format!(
                     "items {} (`{first_value}`) and {} (`{value}`) have the same {key}: both would be `#{anchor}`",
                     first + 1,
@@ -151,44 +140,45 @@ fn unplaced(site: &Site, diagnostics: &mut Vec<Diagnostic>) {
         .collect();
     items.sort();
     for (item, path) in items {
-        let (what, shortcode, key, value) = match item {
+        // A table or procedure is its whole file; a service or role, its id in the list.
+        let at = |span: Option<&Span>, key| span.map(|s| s.at(&[Step::Key(key)]).location(path));
+        let (what, shortcode, location) = match item {
             DataRef::Contacts(id) => (
                 format!("the contact table `{id}`"),
                 format!("{{{{ contacts(table=\"{id}\") }}}}"),
-                "title",
-                "",
+                None,
             ),
             DataRef::Procedure(id) => (
                 format!("the procedure `{id}`"),
                 format!("{{{{ procedure(id=\"{id}\") }}}}"),
-                "title",
-                "",
+                None,
             ),
             DataRef::Service(id) => (
                 format!("the service `{id}`"),
                 format!("{{{{ service(id=\"{id}\") }}}} or {{{{ services() }}}}"),
-                "id",
-                id.as_str(),
+                at(
+                    site.data
+                        .services
+                        .iter()
+                        .find(|s| &s.id == id)
+                        .map(|s| &s.span),
+                    "id",
+                ),
             ),
             DataRef::Role(code) => (
                 format!("the role `{code}`"),
                 format!("{{{{ role(code=\"{code}\") }}}} or {{{{ roles() }}}}"),
-                "code",
-                code.as_str(),
+                at(
+                    site.data
+                        .roles
+                        .iter()
+                        .find(|r| &r.code == code)
+                        .map(|r| &r.span),
+                    "code",
+                ),
             ),
         };
-        let index = match item {
-            DataRef::Service(id) => site.data.services.iter().position(|s| &s.id == id),
-            DataRef::Role(code) => site.data.roles.iter().position(|r| &r.code == code),
-            _ => None,
-        };
-        let location = if value.is_empty() {
-            Location::at(path, 1, 1)
-        } else {
-            let text = std::fs::read_to_string(path).unwrap_or_default();
-            let within = index.and_then(|i| sequence_items(&text, None).get(i).cloned());
-            locate_value(path, &text, within, Some(key), value)
-        };
+        let location = location.unwrap_or_else(|| Location::at(path, 1, 1));
         diagnostics.push(
             Diagnostic::warning(
                 "unplaced-data",

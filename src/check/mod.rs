@@ -23,7 +23,6 @@ pub mod pages;
 pub mod phones;
 pub mod translations;
 
-use std::ops::Range;
 use std::path::Path;
 
 use chrono::NaiveDate;
@@ -140,13 +139,11 @@ pub(crate) fn front_matter_location(site: &Site, page: &Page, key: &str) -> Loca
     Location::at(file, 1, 1)
 }
 
-/// A contact table with its data file, the file's text and each row's span in it (when the
-/// rows could be found), for diagnostics that point at a value.
+/// A contact table with its data file, for diagnostics that point at a value (each row
+/// carries its [`crate::yaml::Span`] from loading).
 pub(crate) struct TableSource<'a> {
     pub table: &'a crate::content::data::ContactTable,
     pub path: &'a Path,
-    pub source: String,
-    pub rows: Vec<Option<Range<usize>>>,
 }
 
 pub(crate) fn contact_tables(site: &Site) -> Vec<TableSource<'_>> {
@@ -158,101 +155,9 @@ pub(crate) fn contact_tables(site: &Site) -> Vec<TableSource<'_>> {
                 .data
                 .sources
                 .get(&crate::content::DataRef::Contacts(table.id.clone()))?;
-            let source = std::fs::read_to_string(path).unwrap_or_default();
-            let items = sequence_items(&source, Some("rows"));
-            let rows = if items.len() == table.rows.len() {
-                items.into_iter().map(Some).collect()
-            } else {
-                vec![None; table.rows.len()]
-            };
-            Some(TableSource {
-                table,
-                path,
-                source,
-                rows,
-            })
+            Some(TableSource { table, path })
         })
         .collect()
-}
-
-/// The text of each item of a block sequence in YAML `source`: the items under the top-level
-/// key `key` (`rows:`), or of the top-level sequence with `None`. Empty when the layout is not
-/// the plain block style (callers then fall back to searching the whole file).
-pub(crate) fn sequence_items(source: &str, key: Option<&str>) -> Vec<Range<usize>> {
-    let mut items = Vec::new();
-    let mut offset = 0;
-    let mut started = key.is_none();
-    let mut indent: Option<usize> = None;
-    for line in source.split_inclusive('\n') {
-        let start = offset;
-        offset += line.len();
-        let trimmed = line.trim_start_matches(' ');
-        let this_indent = line.len() - trimmed.len();
-        if !started {
-            if let Some(key) = key
-                && this_indent == 0
-                && trimmed.strip_prefix(key).is_some_and(|r| {
-                    r.strip_prefix(':')
-                        .is_some_and(|r| r.trim().is_empty() || r.trim().starts_with('#'))
-                })
-            {
-                started = true;
-            }
-            continue;
-        }
-        let content = trimmed.trim_end();
-        if content.is_empty() || content.starts_with('#') {
-            continue;
-        }
-        let is_item = content == "-" || content.starts_with("- ");
-        match indent {
-            None if is_item => {
-                indent = Some(this_indent);
-                items.push(start..offset);
-            }
-            None => break,
-            Some(i) if this_indent == i && is_item => items.push(start..offset),
-            Some(i) if this_indent < i || (this_indent == i && !is_item) => break,
-            Some(_) => {
-                if let Some(last) = items.last_mut() {
-                    last.end = offset;
-                }
-            }
-        }
-    }
-    items
-}
-
-/// Location of `needle` in `source`, looked for first after `key:` within `within`, then
-/// anywhere within it, then anywhere in the file.
-pub(crate) fn locate_value(
-    path: &Path,
-    source: &str,
-    within: Option<Range<usize>>,
-    key: Option<&str>,
-    needle: &str,
-) -> Location {
-    let range = within.clone().unwrap_or(0..source.len());
-    let block = &source[range.clone()];
-    let key_at = key.and_then(|k| block.find(&format!("{k}:"))).unwrap_or(0);
-    let found = block[key_at..]
-        .find(needle)
-        .map(|i| i + key_at)
-        .or_else(|| block.find(needle));
-    match found {
-        Some(i) => Location::at_offset(path, source, range.start + i),
-        None if !needle.is_empty() && source.contains(needle) => {
-            crate::content::locate(path, source, needle)
-        }
-        None => match within {
-            Some(_) => Location::at_offset(path, source, range.start + first_non_blank(block)),
-            None => Location::file(path),
-        },
-    }
-}
-
-fn first_non_blank(text: &str) -> usize {
-    text.len() - text.trim_start().len()
 }
 
 /// A site path relative to the site root, for messages (`content/data/roles.yaml:3:5`).
@@ -280,23 +185,63 @@ mod tests {
         assert_eq!(levenshtein("kitten", "sitting"), 3);
     }
 
+    /// Every diagnostic of a check, `file:line:col code message`, paths relative to `root`.
+    fn found(site: &Site, root: &Path) -> Vec<String> {
+        let mut found: Vec<String> = check(site, &CheckOptions::default())
+            .iter()
+            .map(|d| {
+                let place = display_location(site, &d.location);
+                format!(
+                    "{} {} {}",
+                    place.trim_start_matches(['/', '\\']),
+                    d.code,
+                    d.message
+                )
+            })
+            .collect();
+        found.sort();
+        assert!(found.iter().all(|f| !f.contains(&*root.to_string_lossy())));
+        found
+    }
+
     #[test]
-    fn finds_sequence_items() {
-        let source =
-            "title: T\nrows:\n  - location: A\n    countries: [AR]\n\n  - location: B\nnotes: []\n";
-        let items = sequence_items(source, Some("rows"));
-        assert_eq!(items.len(), 2);
-        assert_eq!(
-            &source[items[0].clone()],
-            "  - location: A\n    countries: [AR]\n"
+    fn checks_point_at_what_was_loaded_whatever_the_files_say_now() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let write = |rel: &str, text: &str| {
+            let path = root.join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        };
+        write("site.toml", "title = \"T\"\nbase_url = \"help.test\"\n");
+        let page = "---\ntitle: Home\ndescription: H.\n---\n{{ contacts(table=\"t\") }}\n";
+        write("content/_index.md", page);
+        let table = "title: T\nrows:\n  - id: a\n    location: A\n    countries: [BR]\n    \
+                     local: [\"call us\"]\n    emails: [nobody]\n  - id: a\n    location: B\n";
+        write("content/data/contacts/t.yaml", table);
+        write(
+            "content/data/services.yaml",
+            "- id: x\n  name: X\n  summary: S.\n  description: D.\n",
         );
-        assert_eq!(&source[items[1].clone()], "  - location: B\n");
-        let top = "- id: a\n  name: A\n- id: b\n";
-        assert_eq!(sequence_items(top, None).len(), 2);
-        assert_eq!(
-            sequence_items("rows:\n- a: 1\n- a: 2\nx: 1\n", Some("rows")).len(),
-            2
+        let config = crate::config::Config::load(root).unwrap();
+        let (site, loaded) = crate::content::load(&config, Default::default());
+        assert!(loaded.is_empty(), "{loaded:?}");
+        let expected = [
+            "content/data/contacts/t.yaml:6:14 phone-unreadable cannot read the phone number `call us` (not a number)",
+            "content/data/contacts/t.yaml:7:14 email-invalid `nobody` is not a valid e-mail address: it has no `@`",
+            "content/data/contacts/t.yaml:8:9 duplicate-id rows 1 and 2 of the table both have the id `a`",
+            "content/data/services.yaml:1:7 unplaced-data the service `x` is not shown on any page",
+            "site.toml:2:1 config `base_url` must be an absolute URL, not `help.test`",
+        ];
+        assert_eq!(found(&site, root), expected);
+        // The files change or go after loading (an editor saves, a branch is switched): the
+        // checks report on what was loaded, where it was.
+        write(
+            "content/data/contacts/t.yaml",
+            &format!("# moved\n\n{table}"),
         );
-        assert!(sequence_items("rows: [{a: 1}]\n", Some("rows")).is_empty());
+        std::fs::remove_file(root.join("content/data/services.yaml")).unwrap();
+        std::fs::remove_file(root.join("site.toml")).unwrap();
+        assert_eq!(found(&site, root), expected);
     }
 }

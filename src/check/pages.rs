@@ -4,7 +4,6 @@
 use std::collections::HashMap;
 
 use super::{front_matter_location, page_file};
-use crate::config::CONFIG_FILE;
 use crate::content::{PageKind, Site};
 use crate::diagnostics::{Diagnostic, Location};
 
@@ -91,16 +90,10 @@ fn config(site: &Site, diagnostics: &mut Vec<Diagnostic>) {
             .is_some_and(|host| !host.is_empty() && !host.starts_with('/'))
     });
     if !absolute {
-        let path = site.config.root.join(CONFIG_FILE);
-        let source = std::fs::read_to_string(&path).unwrap_or_default();
-        let location = match source.find("base_url") {
-            Some(i) => Location::at_offset(&path, &source, i),
-            None => Location::file(&path),
-        };
         diagnostics.push(
             Diagnostic::error(
                 "config",
-                location,
+                site.config.base_url_at.clone(),
                 format!("`base_url` must be an absolute URL, not `{base}`"),
             )
             .with_hint("write the address the site is published at, e.g. https://help.example.com"),

@@ -8,11 +8,12 @@ use std::collections::{BTreeMap, HashSet};
 
 use phonenumber::metadata::DATABASE;
 
-use super::{TableSource, contact_tables, display_location, levenshtein, locate_value};
+use super::{TableSource, contact_tables, display_location, levenshtein};
 use crate::content::Site;
-use crate::content::data::{ContactRow, ContactTable};
+use crate::content::data::{ContactRow, ContactTable, PhoneEntry};
 use crate::content::phone::{Phone, digits};
 use crate::diagnostics::{Diagnostic, Location};
+use crate::yaml::Step;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 enum Column {
@@ -68,26 +69,16 @@ impl Entry<'_> {
 
 pub fn check(site: &Site) -> Vec<Diagnostic> {
     let mut entries = Vec::new();
-    for TableSource {
-        table,
-        path,
-        source,
-        rows,
-    } in contact_tables(site)
-    {
-        for (row, within) in table.rows.iter().zip(rows) {
+    for TableSource { table, path } in contact_tables(site) {
+        for row in &table.rows {
             for (column, phones) in [
                 (Column::TollFree, &row.toll_free),
                 (Column::Local, &row.local),
             ] {
-                for phone in phones {
-                    let location = locate_value(
-                        path,
-                        &source,
-                        within.clone(),
-                        Some(column.key()),
-                        &phone.raw,
-                    );
+                for (j, phone) in phones.iter().enumerate() {
+                    // A number with a note is a mapping: point at its `number`.
+                    let at = [Step::Key(column.key()), Step::Item(j), Step::Key("number")];
+                    let location = row.span.at(&at).location(path);
                     entries.push(Entry {
                         table,
                         row,
@@ -105,10 +96,8 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
 }
 
 /// The country calling code of a read number and the regions it may belong to.
-fn number_regions(phone: &Phone, e164: &str) -> (u16, Vec<String>) {
-    let code = phonenumber::parse(None, e164)
-        .map(|n| n.country().code())
-        .unwrap_or(0);
+fn number_regions(phone: &Phone) -> (u16, Vec<String>) {
+    let code = phone.country_code.unwrap_or(0);
     let regions = match &phone.region {
         Some(region) => vec![region.clone()],
         None => DATABASE
@@ -128,13 +117,7 @@ fn calling_code(region: &str) -> Option<u16> {
 
 /// Read `text` (in `region` when it has no `+`): valid number and its region, E.164 form.
 fn read(text: &str, region: Option<&str>) -> Option<Phone> {
-    let mut phone = Phone {
-        raw: text.to_string(),
-        note: None,
-        e164: None,
-        valid: false,
-        region: None,
-    };
+    let mut phone = Phone::from(PhoneEntry::Plain(text.to_string()));
     phone.normalize(region).ok()?;
     Some(phone)
 }
@@ -147,10 +130,9 @@ fn check_number(entry: &Entry) -> Option<Diagnostic> {
     let location = || entry.location.clone();
     let Some(e164) = phone.e164.as_deref() else {
         let reason = phone
-            .clone()
-            .normalize(reading.as_deref())
-            .err()
-            .unwrap_or_default();
+            .unreadable
+            .as_ref()
+            .map_or_else(|| "not read".to_string(), ToString::to_string);
         return Some(
             Diagnostic::warning(
                 "phone-unreadable",
@@ -165,7 +147,7 @@ fn check_number(entry: &Entry) -> Option<Diagnostic> {
     // The regions the number can belong to: its own, or when libphonenumber cannot tell (an
     // invalid number of a shared country code such as +212, Morocco and Western Sahara) every
     // region of its country code. Non-geographic numbers (+800 …) belong to none.
-    let (code, regions) = number_regions(phone, e164);
+    let (code, regions) = number_regions(phone);
     let region_ok =
         countries.is_empty() || regions.is_empty() || regions.iter().any(|r| countries.contains(r));
     let of = || match regions.as_slice() {

@@ -10,6 +10,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::phone::Phone;
+use crate::yaml::Span;
 
 /// A table of contact rows (phone numbers, e-mails, portals) shown on one or more pages.
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -58,6 +59,9 @@ pub struct ContactRow {
     /// Filled by the loader: the anchor id, unique within the site.
     #[serde(skip_deserializing)]
     pub anchor: String,
+    /// Filled by the loader: where the row and its values are in the file.
+    #[serde(skip)]
+    pub span: Span,
 }
 
 impl ContactRow {
@@ -111,6 +115,9 @@ pub struct Service {
     /// Offerings named in the description ("SD-WAN", "Ethernet").
     #[serde(default)]
     pub offerings: Vec<String>,
+    /// Filled by the loader: where the service and its values are in `services.yaml`.
+    #[serde(skip)]
+    pub span: Span,
 }
 
 /// A support role (account manager, sales engineer, …).
@@ -134,6 +141,9 @@ pub struct Role {
     /// Who gets this role ("every customer", "wholesale customers").
     #[serde(default)]
     pub assigned_to: Option<String>,
+    /// Filled by the loader: where the role and its values are in `roles.yaml`.
+    #[serde(skip)]
+    pub span: Span,
 }
 
 /// A procedure: ordered steps plus the rules and deadlines that govern it.

@@ -8,7 +8,7 @@ use super::data::{ContactTable, Procedure, Role, Service};
 use super::{DATA_DIR, Data, DataRef, read, relative};
 use crate::diagnostics::{Diagnostic, Location};
 use crate::slug::slugify;
-use crate::yaml;
+use crate::yaml::{self, Span, Step};
 
 /// Load every YAML data file in parallel and gather them by kind.
 pub(super) fn load_data(content: &Path, files: &[PathBuf]) -> (Data, Vec<Diagnostic>) {
@@ -31,9 +31,9 @@ pub(super) fn load_data(content: &Path, files: &[PathBuf]) -> (Data, Vec<Diagnos
             }
             match (folder, stem.as_str()) {
                 ("contacts", _) => {
-                    let mut table: ContactTable = yaml::parse(path, &text, 1)?;
+                    let (mut table, span): (ContactTable, Span) = yaml::parse_spanned(path, &text, 1)?;
                     table.id = slugify(&stem);
-                    prepare_contacts(&mut table);
+                    prepare_contacts(&mut table, &span);
                     Ok(Loaded::Contacts(table))
                 }
                 ("procedures", _) => {
@@ -41,8 +41,14 @@ pub(super) fn load_data(content: &Path, files: &[PathBuf]) -> (Data, Vec<Diagnos
                     procedure.id = slugify(&stem);
                     Ok(Loaded::Procedure(procedure))
                 }
-                ("", "services") => Ok(Loaded::Services(yaml::parse(path, &text, 1)?)),
-                ("", "roles") => Ok(Loaded::Roles(yaml::parse(path, &text, 1)?)),
+                ("", "services") => {
+                    let services = spanned(yaml::parse_spanned(path, &text, 1)?, |s: &mut Service, span| s.span = span);
+                    Ok(Loaded::Services(services))
+                }
+                ("", "roles") => {
+                    let roles = spanned(yaml::parse_spanned(path, &text, 1)?, |r: &mut Role, span| r.span = span);
+                    Ok(Loaded::Roles(roles))
+                }
                 _ => Err(Diagnostic::error("data-file", Location::file(path), "unknown kind of data file").with_hint(
                     "data files are data/services.yaml, data/roles.yaml, data/contacts/<id>.yaml or data/procedures/<id>.yaml",
                 )),
@@ -111,11 +117,20 @@ pub(super) fn load_data(content: &Path, files: &[PathBuf]) -> (Data, Vec<Diagnos
     (data, diagnostics)
 }
 
-/// Give every row its anchor and every number its E.164 form. A number that cannot be read
-/// stays as written (`check` reports it, see `crate::check::phones`).
-fn prepare_contacts(table: &mut ContactTable) {
+/// Give each item of a top-level list its span.
+fn spanned<T>((mut items, span): (Vec<T>, Span), set: impl Fn(&mut T, Span)) -> Vec<T> {
+    for (i, item) in items.iter_mut().enumerate() {
+        set(item, span.part(&[Step::Item(i)]));
+    }
+    items
+}
+
+/// Give every row its anchor and span, and every number its E.164 form. A number that cannot
+/// be read stays as written (`check` reports it, see `crate::check::phones`).
+fn prepare_contacts(table: &mut ContactTable, span: &Span) {
     let mut used = std::collections::HashSet::new();
-    for row in &mut table.rows {
+    for (i, row) in table.rows.iter_mut().enumerate() {
+        row.span = span.part(&[Step::Key("rows"), Step::Item(i)]);
         let base = row.id.clone().unwrap_or_else(|| slugify(&row.location));
         let mut anchor = format!("{}-{base}", table.id);
         let mut n = 2;
@@ -126,7 +141,7 @@ fn prepare_contacts(table: &mut ContactTable) {
         row.anchor = anchor;
         let region = row.reading_region();
         for phone in row.toll_free.iter_mut().chain(row.local.iter_mut()) {
-            // Unreadable numbers keep `e164: None`; the checker reports them with the reason.
+            // An unreadable number keeps its reason in `unreadable`, for the checker to report.
             let _ = phone.normalize(region.as_deref());
         }
     }

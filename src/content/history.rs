@@ -11,7 +11,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use chrono::{DateTime, NaiveDate};
-use git2::{DiffOptions, Repository, Sort, StatusOptions};
+use git2::{DiffOptions, ErrorCode, Repository, Sort, StatusOptions};
 
 use super::Page;
 
@@ -40,9 +40,19 @@ pub fn apply(content: &Path, pages: &mut [Page]) {
 }
 
 /// Date of the last commit that changed each of `paths` (relative to `content`), for the
-/// paths that are committed and clean. `None` when `content` is not in a git repository.
+/// paths that are committed and clean. `None` when `content` is not in a git repository, or
+/// its history cannot be read (said once in the log: pages then keep their file dates).
 pub fn last_changed(content: &Path, paths: &[&str]) -> Option<HashMap<String, NaiveDate>> {
-    let repo = Repository::discover(content).ok()?;
+    let repo = match Repository::discover(content) {
+        Ok(repo) => repo,
+        // Not in a repository: the normal case outside git, nothing to say.
+        Err(e) if e.code() == ErrorCode::NotFound => return None,
+        Err(e) => {
+            warn(content, "cannot open the repository", &e);
+            return None;
+        }
+    };
+    let mut trouble = Trouble::new(repo.path());
     let workdir = repo.workdir()?.canonicalize().ok()?;
     let content = content.canonicalize().ok()?;
     let prefix = content.strip_prefix(&workdir).ok()?;
@@ -63,36 +73,78 @@ pub fn last_changed(content: &Path, paths: &[&str]) -> Option<HashMap<String, Na
     if !prefix.is_empty() {
         status.pathspec(&prefix);
     }
-    if let Ok(statuses) = repo.statuses(Some(&mut status)) {
-        let dirty: HashSet<String> = statuses
-            .iter()
-            .filter(|s| !s.status().is_empty())
-            .filter_map(|s| s.path().ok().map(str::to_string))
-            .collect();
-        pending.retain(|path, _| !dirty.contains(path));
+    match repo.statuses(Some(&mut status)) {
+        Ok(statuses) => {
+            let dirty: HashSet<String> = statuses
+                .iter()
+                .filter(|s| !s.status().is_empty())
+                .filter_map(|s| s.path().ok().map(str::to_string))
+                .collect();
+            pending.retain(|path, _| !dirty.contains(path));
+        }
+        Err(e) => trouble.warn("cannot tell which files have changes", &e),
     }
 
     let mut dates = HashMap::new();
+    // No commit yet: nothing to date.
+    if repo.is_empty().unwrap_or(false) {
+        return Some(dates);
+    }
     let mut walk = repo.revwalk().ok()?;
-    walk.push_head().ok()?;
+    if let Err(e) = walk.push_head() {
+        trouble.warn("cannot read HEAD", &e);
+        return Some(dates);
+    }
     walk.set_sorting(Sort::TIME).ok()?;
     let mut diff_options = DiffOptions::new();
     if !prefix.is_empty() {
         diff_options.pathspec(&prefix);
     }
+    // A shallow clone (CI checkouts) lacks the parents of its oldest commits: not damage.
+    let shallow = repo.is_shallow();
     for oid in walk.take(MAX_COMMITS) {
         if pending.is_empty() {
             break;
         }
-        let Ok(commit) = oid.and_then(|oid| repo.find_commit(oid)) else {
-            break;
+        let commit = match oid.and_then(|oid| repo.find_commit(oid)) {
+            Ok(commit) => commit,
+            Err(e) if shallow && e.code() == ErrorCode::NotFound => break,
+            Err(e) => {
+                trouble.warn("cannot read a commit", &e);
+                break;
+            }
         };
-        let Ok(tree) = commit.tree() else { continue };
-        let parent_tree = commit.parent(0).ok().and_then(|p| p.tree().ok());
-        let Ok(diff) =
-            repo.diff_tree_to_tree(parent_tree.as_ref(), Some(&tree), Some(&mut diff_options))
-        else {
-            continue;
+        let tree = match commit.tree() {
+            Ok(tree) => tree,
+            Err(e) => {
+                trouble.warn(
+                    &format!("cannot read the files of commit {}", commit.id()),
+                    &e,
+                );
+                continue;
+            }
+        };
+        let parent_tree = match commit.parent(0).and_then(|p| p.tree()) {
+            Ok(tree) => Some(tree),
+            Err(e) if commit.parent_count() > 0 && !shallow => {
+                trouble.warn(
+                    &format!("cannot read the parent of commit {}", commit.id()),
+                    &e,
+                );
+                None
+            }
+            Err(_) => None,
+        };
+        let diff = match repo.diff_tree_to_tree(
+            parent_tree.as_ref(),
+            Some(&tree),
+            Some(&mut diff_options),
+        ) {
+            Ok(diff) => diff,
+            Err(e) => {
+                trouble.warn(&format!("cannot compare commit {}", commit.id()), &e);
+                continue;
+            }
         };
         let time = commit.time();
         let Some(date) =
@@ -111,6 +163,36 @@ pub fn last_changed(content: &Path, paths: &[&str]) -> Option<HashMap<String, Na
         }
     }
     Some(dates)
+}
+
+fn warn(repository: &Path, what: &str, e: &git2::Error) {
+    tracing::warn!(
+        "git history of {}: {what}: {}; pages' `updated` dates may be off",
+        repository.display(),
+        e.message()
+    );
+}
+
+/// Says the first thing the history could not give, once: a damaged repository would
+/// otherwise say it for every commit.
+struct Trouble<'a> {
+    repository: &'a Path,
+    said: bool,
+}
+
+impl<'a> Trouble<'a> {
+    fn new(repository: &'a Path) -> Self {
+        Trouble {
+            repository,
+            said: false,
+        }
+    }
+
+    fn warn(&mut self, what: &str, e: &git2::Error) {
+        if !std::mem::replace(&mut self.said, true) {
+            warn(self.repository, what, e);
+        }
+    }
 }
 
 fn to_git_path(path: &Path) -> String {

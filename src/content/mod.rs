@@ -21,7 +21,7 @@ use serde::Serialize;
 
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Location, read_text as read};
-use crate::shortcode::Shortcode;
+use crate::shortcode::{Shortcode, ShortcodeError};
 use crate::slug::slugify;
 use crate::text::did_you_mean;
 use crate::yaml;
@@ -404,15 +404,6 @@ pub fn url_for(rel: &Path) -> Option<String> {
     Some(url)
 }
 
-/// The location of the first occurrence of `needle` in a data file, for diagnostics about
-/// values (serde keeps no positions once a value is deserialized).
-pub fn locate(path: &Path, source: &str, needle: &str) -> Location {
-    match source.find(needle) {
-        Some(offset) => Location::at_offset(path, source, offset),
-        None => Location::file(path),
-    }
-}
-
 /// Record which page shows each data item, from the pages' shortcodes. Unknown references are
 /// errors; an item placed twice keeps its first page.
 fn place_data(site: &mut Site) -> Vec<Diagnostic> {
@@ -447,8 +438,8 @@ fn place_data(site: &mut Site) -> Vec<Diagnostic> {
                 }
                 // An untranslated copy repeats its source's error: reported once, there.
                 Err(_) if page.untranslated => {}
-                Err(message) => diagnostics.push(
-                    Diagnostic::error("shortcode", location(), message)
+                Err(error) => diagnostics.push(
+                    Diagnostic::error("shortcode", location(), error.to_string())
                         .with_hint(crate::shortcode::HELP),
                 ),
             }
@@ -468,58 +459,64 @@ fn place_data(site: &mut Site) -> Vec<Diagnostic> {
 }
 
 /// The data items a shortcode shows, or why it names nothing.
-pub fn resolve_shortcode(data: &Data, shortcode: &Shortcode) -> Result<Vec<DataRef>, String> {
-    let found = |exists: bool, item: DataRef| exists.then(|| vec![item]);
+pub fn resolve_shortcode(
+    data: &Data,
+    shortcode: &Shortcode,
+) -> Result<Vec<DataRef>, ShortcodeError> {
+    // `names` are read only when the item is missing, for the "did you mean".
+    fn found<'a>(
+        shortcode: &Shortcode,
+        exists: bool,
+        item: DataRef,
+        names: impl Iterator<Item = &'a str>,
+        wanted: &str,
+    ) -> Result<Vec<DataRef>, ShortcodeError> {
+        if exists {
+            return Ok(vec![item]);
+        }
+        Err(ShortcodeError::NoData {
+            shortcode: shortcode.clone(),
+            did_you_mean: did_you_mean(wanted, names),
+        })
+    }
     match shortcode {
         Shortcode::Contacts { table: id } => found(
+            shortcode,
             data.contacts.contains_key(id),
             DataRef::Contacts(id.clone()),
-        )
-        .ok_or_else(|| {
-            format!(
-                "no contact table `{id}` (looked for data/contacts/{id}.yaml){}",
-                did_you_mean(id, data.contacts.keys().map(String::as_str))
-            )
-        }),
+            data.contacts.keys().map(String::as_str),
+            id,
+        ),
         Shortcode::Services => Ok(data
             .services
             .iter()
             .map(|s| DataRef::Service(s.id.clone()))
             .collect()),
         Shortcode::Service { id } => found(
+            shortcode,
             data.services.iter().any(|s| s.id == *id),
             DataRef::Service(id.clone()),
-        )
-        .ok_or_else(|| {
-            format!(
-                "no service with id `{id}` in data/services.yaml{}",
-                did_you_mean(id, data.services.iter().map(|s| s.id.as_str()))
-            )
-        }),
+            data.services.iter().map(|s| s.id.as_str()),
+            id,
+        ),
         Shortcode::Roles => Ok(data
             .roles
             .iter()
             .map(|r| DataRef::Role(r.code.clone()))
             .collect()),
         Shortcode::Role { code } => found(
+            shortcode,
             data.roles.iter().any(|r| r.code == *code),
             DataRef::Role(code.clone()),
-        )
-        .ok_or_else(|| {
-            format!(
-                "no role with code `{code}` in data/roles.yaml{}",
-                did_you_mean(code, data.roles.iter().map(|r| r.code.as_str()))
-            )
-        }),
+            data.roles.iter().map(|r| r.code.as_str()),
+            code,
+        ),
         Shortcode::Procedure { id } => found(
+            shortcode,
             data.procedures.contains_key(id),
             DataRef::Procedure(id.clone()),
-        )
-        .ok_or_else(|| {
-            format!(
-                "no procedure `{id}` (looked for data/procedures/{id}.yaml){}",
-                did_you_mean(id, data.procedures.keys().map(String::as_str))
-            )
-        }),
+            data.procedures.keys().map(String::as_str),
+            id,
+        ),
     }
 }

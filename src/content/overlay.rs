@@ -10,11 +10,11 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
 use super::data::{ContactTable, Procedure, Role, Service};
-use super::{DATA_DIR, Data, locate};
+use super::{DATA_DIR, Data};
 use crate::diagnostics::{Diagnostic, Location};
 use crate::slug::slugify;
 use crate::text::did_you_mean;
-use crate::yaml;
+use crate::yaml::{self, Span, Step};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -83,10 +83,12 @@ pub(super) fn apply_file(content: &Path, data: &mut Data, path: &Path) -> Vec<Di
     let folder = rel.parent().and_then(|p| p.to_str()).unwrap_or("");
     let stem = rel.file_stem().and_then(|s| s.to_str()).unwrap_or("");
     let base = stem.rsplit_once('.').map_or(stem, |(base, _)| base);
-    match (folder, base) {
-        ("contacts" | "procedures", _) => apply(data, path, folder, &slugify(base)),
-        ("", "services" | "roles") => apply(data, path, base, ""),
-        _ => vec![Diagnostic::error(
+    let target = match (folder, base) {
+        ("contacts", _) => Target::Contacts(slugify(base)),
+        ("procedures", _) => Target::Procedure(slugify(base)),
+        ("", "services") => Target::Services,
+        ("", "roles") => Target::Roles,
+        _ => return vec![Diagnostic::error(
             "data-file",
             Location::file(path),
             "unknown kind of translated data file",
@@ -94,10 +96,19 @@ pub(super) fn apply_file(content: &Path, data: &mut Data, path: &Path) -> Vec<Di
         .with_hint(
             "translated data files sit beside their source: data/services.es.yaml, data/contacts/<id>.es.yaml, …",
         )],
-    }
+    };
+    apply(data, path, target)
 }
 
-fn apply(data: &mut Data, path: &Path, kind: &str, id: &str) -> Vec<Diagnostic> {
+/// What a translated data file translates.
+enum Target {
+    Contacts(String),
+    Procedure(String),
+    Services,
+    Roles,
+}
+
+fn apply(data: &mut Data, path: &Path, target: Target) -> Vec<Diagnostic> {
     let text = match super::read(path) {
         Ok(text) => text,
         Err(d) => return vec![d],
@@ -105,24 +116,24 @@ fn apply(data: &mut Data, path: &Path, kind: &str, id: &str) -> Vec<Diagnostic> 
     let mut found = Overlay {
         path,
         text: &text,
+        span: Span::default(),
         diagnostics: Vec::new(),
     };
-    match kind {
-        "contacts" => match data.contacts.get_mut(id) {
+    match target {
+        Target::Contacts(id) => match data.contacts.get_mut(&id) {
             Some(table) => found.parse().map(|t| found.table(table, t)),
             None => found.unknown_source(format!("contacts/{id}.yaml")),
         },
-        "procedures" => match data.procedures.get_mut(id) {
+        Target::Procedure(id) => match data.procedures.get_mut(&id) {
             Some(procedure) => found.parse().map(|p| found.procedure(procedure, p)),
             None => found.unknown_source(format!("procedures/{id}.yaml")),
         },
-        "services" => found
+        Target::Services => found
             .parse()
             .map(|s: BTreeMap<String, ServiceText>| found.services(&mut data.services, s)),
-        "roles" => found
+        Target::Roles => found
             .parse()
             .map(|r: BTreeMap<String, RoleText>| found.roles(&mut data.roles, r)),
-        _ => unreachable!("apply_file passes known kinds"),
     };
     found.diagnostics
 }
@@ -130,14 +141,27 @@ fn apply(data: &mut Data, path: &Path, kind: &str, id: &str) -> Vec<Diagnostic> 
 struct Overlay<'a> {
     path: &'a Path,
     text: &'a str,
+    /// Where each value of the file is, once parsed.
+    span: Span,
     diagnostics: Vec<Diagnostic>,
 }
 
 impl Overlay<'_> {
     fn parse<T: DeserializeOwned>(&mut self) -> Option<T> {
-        yaml::parse(self.path, self.text, 1)
-            .map_err(|d| self.diagnostics.push(d))
-            .ok()
+        match yaml::parse_spanned(self.path, self.text, 1) {
+            Ok((value, span)) => {
+                self.span = span;
+                Some(value)
+            }
+            Err(d) => {
+                self.diagnostics.push(d);
+                None
+            }
+        }
+    }
+
+    fn at(&self, path: &[Step]) -> Location {
+        self.span.at(path).location(self.path)
     }
 
     fn error(&mut self, location: Location, message: String, hint: &str) {
@@ -156,8 +180,13 @@ impl Overlay<'_> {
         None
     }
 
-    fn unknown_key(&mut self, what: &str, key: &str, known: Vec<&str>) {
-        let location = locate(self.path, self.text, &format!("{key}:"));
+    /// `key` under `parent` (`rows`, or the top of the file) names nothing in the source.
+    fn unknown_key(&mut self, parent: &[Step], what: &str, key: &str, known: Vec<&str>) {
+        // At the key itself (a span is where its value starts), else at its parent.
+        let location = match self.text.find(&format!("{key}:")) {
+            Some(offset) => Location::at_offset(self.path, self.text, offset),
+            None => self.at(parent),
+        };
         let message = format!(
             "no {what} `{key}` in the source file{}",
             did_you_mean(key, known.into_iter())
@@ -175,7 +204,7 @@ impl Overlay<'_> {
         if text.len() == target.len() {
             *target = text;
         } else {
-            let location = locate(self.path, self.text, &format!("{field}:"));
+            let location = self.at(&[Step::Key(field)]);
             let message = format!(
                 "`{field}` has {} entries; the source has {}",
                 text.len(),
@@ -197,7 +226,8 @@ impl Overlay<'_> {
         let keys: Vec<String> = table.rows.iter().map(row_key).collect();
         for (key, row_text) in text.rows {
             let Some(at) = keys.iter().position(|k| *k == key) else {
-                self.unknown_key("row", &key, keys.iter().map(String::as_str).collect());
+                let known = keys.iter().map(String::as_str).collect();
+                self.unknown_key(&[Step::Key("rows")], "row", &key, known);
                 continue;
             };
             let row = &mut table.rows[at];
@@ -212,7 +242,7 @@ impl Overlay<'_> {
         for (id, t) in text {
             let Some(service) = services.iter_mut().find(|s| s.id == id) else {
                 let known = services.iter().map(|s| s.id.as_str()).collect();
-                self.unknown_key("service", &id, known);
+                self.unknown_key(&[], "service", &id, known);
                 continue;
             };
             set(&mut service.name, t.name);
@@ -229,7 +259,7 @@ impl Overlay<'_> {
         for (code, t) in text {
             let Some(role) = roles.iter_mut().find(|r| r.code == code) else {
                 let known = roles.iter().map(|r| r.code.as_str()).collect();
-                self.unknown_key("role", &code, known);
+                self.unknown_key(&[], "role", &code, known);
                 continue;
             };
             set(&mut role.name, t.name);
@@ -260,7 +290,7 @@ impl Overlay<'_> {
             return;
         };
         if deadlines.len() != procedure.deadlines.len() {
-            let location = locate(self.path, self.text, "deadlines:");
+            let location = self.at(&[Step::Key("deadlines")]);
             let message = format!(
                 "`deadlines` has {} entries; the source has {}",
                 deadlines.len(),

@@ -1,6 +1,6 @@
 //! Phone numbers: keep what the editor wrote, add the E.164 form for `tel:` links and search.
 
-use phonenumber::{Mode, country};
+use phonenumber::{Mode, ParseError, country};
 use serde::{Deserialize, Serialize};
 
 use super::data::PhoneEntry;
@@ -21,6 +21,12 @@ pub struct Phone {
     pub valid: bool,
     /// Region the number belongs to (`BR`), when known.
     pub region: Option<String>,
+    /// Its country calling code (`55`), when the number could be read.
+    #[serde(skip)]
+    pub country_code: Option<u16>,
+    /// Why the number could not be read: kept from the one reading, for `check` to report.
+    #[serde(skip)]
+    pub unreadable: Option<ParseError>,
 }
 
 impl From<PhoneEntry> for Phone {
@@ -32,14 +38,17 @@ impl From<PhoneEntry> for Phone {
             e164: None,
             valid: false,
             region: None,
+            country_code: None,
+            unreadable: None,
         }
     }
 }
 
 impl Phone {
-    /// Fill `e164`, `valid` and `region` by reading `raw` in `region` (an ISO alpha-2 code).
-    /// Returns the parser's complaint when the number cannot be read at all.
-    pub fn normalize(&mut self, region: Option<&str>) -> Result<(), String> {
+    /// Fill `e164`, `valid`, `region` and `country_code` by reading `raw` in `region` (an ISO
+    /// alpha-2 code), or `unreadable` with the parser's complaint, also returned, when the
+    /// number cannot be read at all.
+    pub fn normalize(&mut self, region: Option<&str>) -> Result<(), ParseError> {
         // phonenumber compiles its patterns on use and keeps them in one LRU cache of 100
         // regexes, fewer than a few countries' formats and number types need: 3,500 numbers
         // recompiled patterns for almost every number (1.8 s on a 10,000-page site).
@@ -56,10 +65,18 @@ impl Phone {
         let id = region
             .filter(|_| !explicit)
             .and_then(|r| r.parse::<country::Id>().ok());
-        let number = phonenumber::parse(id, &self.raw).map_err(|e| e.to_string())?;
+        let number = match phonenumber::parse(id, &self.raw) {
+            Ok(number) => number,
+            Err(e) => {
+                self.unreadable = Some(e.clone());
+                return Err(e);
+            }
+        };
         self.e164 = Some(number.format().mode(Mode::E164).to_string());
         self.valid = number.is_valid();
         self.region = number.country().id().map(|id| id.as_ref().to_string());
+        self.country_code = Some(number.country().code());
+        self.unreadable = None;
         Ok(())
     }
 
@@ -95,6 +112,8 @@ mod tests {
         let p = phone("+55-11-3957-2288", "US");
         assert_eq!(p.e164.as_deref(), Some("+551139572288"));
         assert_eq!(p.region.as_deref(), Some("BR"));
+        assert_eq!(p.country_code, Some(55));
+        assert!(p.unreadable.is_none());
         assert_eq!(p.tel_href(), "tel:+551139572288");
     }
 
@@ -102,6 +121,11 @@ mod tests {
     fn unreadable_number_is_kept_as_written() {
         let mut p = Phone::from(PhoneEntry::Plain("call us".into()));
         assert!(p.normalize(Some("BR")).is_err());
+        // The reason is kept for `check`, which reports it without reading the number again.
+        assert_eq!(
+            p.unreadable.as_ref().map(ToString::to_string).as_deref(),
+            Some("not a number")
+        );
         assert_eq!(p.raw, "call us");
         assert_eq!(p.e164, None);
         assert_eq!(p.tel_href(), "tel:");

@@ -13,7 +13,7 @@ use std::path::Path;
 use rusqlite::{Connection, params};
 use serde::Serialize;
 
-pub use report::{Format, PageStats, export, parse_since, stats, write_stats};
+pub use report::{BadSince, Format, PageStats, export, parse_since, stats, write_stats};
 pub use writer::{StoreError, Writer};
 
 /// File name of the default database, in the site's root folder.

@@ -116,8 +116,13 @@ pub fn write_stats(stats: &[PageStats], out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "{} votes on {} pages", votes, stats.len())
 }
 
+/// A `--since` that is neither a date nor an RFC 3339 time.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("--since {0:?}: expected a date like 2025-01-31 or an RFC 3339 time")]
+pub struct BadSince(pub String);
+
 /// `2025-01-31` (start of that day, UTC) or an RFC 3339 time → the stored timestamp form.
-pub fn parse_since(text: &str) -> Result<String, String> {
+pub fn parse_since(text: &str) -> Result<String, BadSince> {
     use chrono::{DateTime, NaiveDate, Utc};
     if let Ok(date) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
         return Ok(format!("{date}T00:00:00.000Z"));
@@ -128,9 +133,7 @@ pub fn parse_since(text: &str) -> Result<String, String> {
                 .format("%Y-%m-%dT%H:%M:%S%.3fZ")
                 .to_string()
         })
-        .map_err(|_| {
-            format!("--since {text:?}: expected a date like 2025-01-31 or an RFC 3339 time")
-        })
+        .map_err(|_| BadSince(text.to_string()))
 }
 
 #[cfg(test)]

@@ -265,9 +265,13 @@ impl Staging {
             fs::rename(&self.target, &aside)?;
         }
         if let Err(e) = fs::rename(&self.dir, &self.target) {
-            if had_old {
-                // Put the last good site back before reporting.
-                let _ = fs::rename(&aside, &self.target);
+            // Put the last good site back before reporting.
+            if had_old && let Err(back) = fs::rename(&aside, &self.target) {
+                tracing::error!(
+                    "cannot put the previous output back from {} to {}: {back}",
+                    aside.display(),
+                    self.target.display()
+                );
             }
             return Err(e);
         }
@@ -329,12 +333,19 @@ impl Drop for Staging {
             return;
         }
         // A recycled folder goes back for the next build to reuse; a new one is removed.
-        if self.written.is_none()
-            || self.overlay.is_some()
-            || self.previous.exists()
-            || fs::rename(&self.dir, &self.previous).is_err()
+        let recycled = self.written.is_some()
+            && self.overlay.is_none()
+            && !self.previous.exists()
+            && fs::rename(&self.dir, &self.previous).is_ok();
+        if !recycled
+            && let Err(e) = fs::remove_dir_all(&self.dir)
+            && e.kind() != io::ErrorKind::NotFound
         {
-            let _ = fs::remove_dir_all(&self.dir);
+            // Removed by the first build after this process ends (`tidy`).
+            tracing::warn!(
+                "cannot remove the staging folder {}: {e}",
+                self.dir.display()
+            );
         }
     }
 }

@@ -29,7 +29,11 @@ pub(super) fn remove_abandoned(parent: &Path, name: &str) {
                 "removing {}, left by a build that ended",
                 entry.path().display()
             );
-            let _ = fs::remove_dir_all(entry.path());
+            if let Err(e) = fs::remove_dir_all(entry.path())
+                && e.kind() != io::ErrorKind::NotFound
+            {
+                tracing::warn!("cannot remove {}: {e}", entry.path().display());
+            }
         }
     }
 }

@@ -28,7 +28,7 @@ impl HtmlRenderer {
             let rendered = placed
                 .shortcode
                 .as_ref()
-                .map_err(|message| Diagnostic::error("shortcode", Location::default(), message))
+                .map_err(|e| Diagnostic::error("shortcode", Location::default(), e.to_string()))
                 .and_then(|shortcode| self.render_shortcode(site, &page.lang, shortcode))
                 .map_err(|mut d| {
                     if d.location.line.is_none() {
@@ -53,7 +53,7 @@ impl HtmlRenderer {
     ) -> Result<String, Diagnostic> {
         let data = site.data_in(lang);
         let items = resolve_shortcode(data, shortcode)
-            .map_err(|message| Diagnostic::error("shortcode", Location::default(), message))?;
+            .map_err(|e| Diagnostic::error("shortcode", Location::default(), e.to_string()))?;
         let mut context = Context::new();
         let template = match shortcode {
             Shortcode::Contacts { table } => {

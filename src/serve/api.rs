@@ -49,7 +49,7 @@ pub async fn search(State(state): State<Shared>, RawQuery(raw): RawQuery) -> Res
     };
     let search = match &state.snapshot.load().search {
         Ok(search) => search.clone(),
-        Err(e) => return json_error(StatusCode::SERVICE_UNAVAILABLE, e.clone()),
+        Err(e) => return json_error(StatusCode::SERVICE_UNAVAILABLE, e.to_string()),
     };
     match tokio::task::spawn_blocking(move || search.query_in(&q, limit, lang.as_deref())).await {
         Ok(Ok(response)) => Json(response).into_response(),

@@ -33,12 +33,12 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
-pub use origin::parse_net;
+pub use origin::{NotANet, parse_net};
 
 use crate::build::BuildOptions;
 use crate::feedback::Writer;
 use crate::render::manifest::Manifest;
-use crate::search::Search;
+use crate::search::{Search, SearchError};
 
 /// How long in-flight requests may take to finish after SIGINT/SIGTERM.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
@@ -81,7 +81,7 @@ pub(crate) struct Snapshot {
     pub title: String,
     /// Page URL → content hash of the page's source.
     pub pages: HashMap<String, String>,
-    pub search: Result<Arc<Search>, String>,
+    pub search: Result<Arc<Search>, SearchError>,
 }
 
 impl Snapshot {
@@ -99,9 +99,7 @@ impl Snapshot {
                 .into_iter()
                 .map(|p| (p.url, p.content_hash))
                 .collect(),
-            search: Search::open(output)
-                .map(Arc::new)
-                .map_err(|e| e.to_string()),
+            search: Search::open(output).map(Arc::new),
         }
     }
 }
@@ -123,21 +121,69 @@ pub(crate) struct AppState {
 
 pub(crate) type Shared = Arc<AppState>;
 
+/// Why `serve` could not start, or stopped: the command line's trouble (exit code 2). The
+/// messages say what failed; the causes (`source`) say why.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error("cannot resolve the path {}", .path.display())]
+    Path {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot start the server's runtime")]
+    Runtime(#[source] std::io::Error),
+    #[error(
+        "cannot listen on {bind}:{port}: the port is in use (another `helpcenter serve`?); \
+         pick another with --port, or --port 0 for any free one"
+    )]
+    PortInUse { bind: IpAddr, port: u16 },
+    #[error(
+        "cannot listen on {bind}:{port}: this machine has no address {bind}; use --bind with one of its addresses"
+    )]
+    NoSuchAddress { bind: IpAddr, port: u16 },
+    #[error("cannot listen on {bind}:{port}")]
+    Listen {
+        bind: IpAddr,
+        port: u16,
+        source: std::io::Error,
+    },
+    /// Its diagnostics are printed already.
+    #[error("the build failed; nothing to serve")]
+    BuildFailed,
+    #[error(
+        "no built site in {} (run `helpcenter build` first, or drop --no-build)",
+        .output.display()
+    )]
+    NoSite {
+        output: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot open the feedback database {}", .path.display())]
+    FeedbackDatabase {
+        path: PathBuf,
+        source: rusqlite::Error,
+    },
+    #[error("cannot watch the sources")]
+    Watch(#[source] notify::Error),
+}
+
 /// Build (unless told not to), serve until SIGINT/SIGTERM, then close the database cleanly.
-/// Errors are messages for the terminal.
-pub fn run(mut options: ServeOptions) -> Result<(), String> {
-    options.build.root = std::path::absolute(&options.build.root).map_err(|e| e.to_string())?;
-    let output = std::path::absolute(options.build.output_dir()).map_err(|e| e.to_string())?;
+pub fn run(mut options: ServeOptions) -> Result<(), ServeError> {
+    let absolute = |path: PathBuf| {
+        std::path::absolute(&path).map_err(|source| ServeError::Path { path, source })
+    };
+    options.build.root = absolute(options.build.root.clone())?;
+    let output = absolute(options.build.output_dir())?;
     options.build.output = Some(output.clone());
 
     // The port first: when it is taken, say so before spending a build on nothing.
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-        .map_err(|e| e.to_string())?;
+        .map_err(ServeError::Runtime)?;
     let listener = runtime
         .block_on(tokio::net::TcpListener::bind((options.bind, options.port)))
-        .map_err(|e| listen_error(&options, &e))?;
+        .map_err(|e| listen_error(&options, e))?;
 
     let mut initial_error = None;
     let mut live = None;
@@ -153,32 +199,37 @@ pub fn run(mut options: ServeOptions) -> Result<(), String> {
             crate::build::build(&options.build).map(|r| (r.summary(), r.warnings)),
         ),
     };
-    if let Err(text) = first {
+    if let Err(failure) = first {
         if !options.watch || !output.join(crate::output::META_DIR).is_dir() {
-            return Err("the build failed; nothing to serve".into());
+            return Err(ServeError::BuildFailed);
         }
         eprintln!("Serving the last good build in {}.", output.display());
-        initial_error = Some(text);
+        initial_error = Some(reload::overlay_text(&options.build, &failure));
     }
-    let snapshot = Snapshot::load(&output).map_err(|e| {
-        format!(
-            "no built site in {} ({e}): run `helpcenter build` first, or drop --no-build",
-            output.display()
-        )
+    let snapshot = Snapshot::load(&output).map_err(|source| ServeError::NoSite {
+        output: output.clone(),
+        source,
     })?;
-    let writer = Writer::start(&options.feedback_db).map_err(|e| {
-        format!(
-            "cannot open the feedback database {}: {e}",
-            options.feedback_db.display()
-        )
-    })?;
+    let writer =
+        Writer::start(&options.feedback_db).map_err(|source| ServeError::FeedbackDatabase {
+            path: options.feedback_db.clone(),
+            source,
+        })?;
     let base_url = match &options.build.base_url {
         Some(url) => Some(url.clone()),
-        None => crate::config::Config::load(&options.build.root)
-            .ok()
-            .map(|c| c.base_url),
+        None => match crate::config::Config::load(&options.build.root) {
+            Ok(config) => Some(config.base_url),
+            Err(d) => {
+                tracing::warn!(
+                    "{d}: posts must come from the bound address or an --allowed-host name"
+                );
+                None
+            }
+        },
     };
-    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| listen_error(&options, e))?;
     let (shutdown_tx, shutdown_rx) = watch::channel(false);
     let state = Arc::new(AppState {
         output,
@@ -199,17 +250,12 @@ pub fn run(mut options: ServeOptions) -> Result<(), String> {
     result
 }
 
-fn listen_error(options: &ServeOptions, e: &std::io::Error) -> String {
+fn listen_error(options: &ServeOptions, source: std::io::Error) -> ServeError {
     let (bind, port) = (options.bind, options.port);
-    match e.kind() {
-        std::io::ErrorKind::AddrInUse => format!(
-            "cannot listen on {bind}:{port}: the port is in use (another `helpcenter serve`?); \
-             pick another with --port, or --port 0 for any free one"
-        ),
-        std::io::ErrorKind::AddrNotAvailable => format!(
-            "cannot listen on {bind}:{port}: this machine has no address {bind}; use --bind with one of its addresses"
-        ),
-        _ => format!("cannot listen on {bind}:{port}: {e}"),
+    match source.kind() {
+        std::io::ErrorKind::AddrInUse => ServeError::PortInUse { bind, port },
+        std::io::ErrorKind::AddrNotAvailable => ServeError::NoSuchAddress { bind, port },
+        _ => ServeError::Listen { bind, port, source },
     }
 }
 
@@ -219,14 +265,13 @@ async fn serve(
     listener: tokio::net::TcpListener,
     shutdown_tx: watch::Sender<bool>,
     live: Option<crate::live::LiveBuild>,
-) -> Result<(), String> {
-    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+) -> Result<(), ServeError> {
+    let addr = listener
+        .local_addr()
+        .map_err(|e| listen_error(options, e))?;
     // Watch before announcing the address: an edit saved right after it must not be lost.
     let _watcher = if options.watch {
-        Some(
-            reload::watch(state.clone(), options.build.clone(), live)
-                .map_err(|e| format!("cannot watch the sources: {e}"))?,
-        )
+        Some(reload::watch(state.clone(), options.build.clone(), live).map_err(ServeError::Watch)?)
     } else {
         None
     };

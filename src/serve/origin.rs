@@ -107,12 +107,17 @@ impl Hosts {
 #[derive(Debug, Clone, Default)]
 pub struct Proxies(Vec<IpNet>);
 
+/// A `--trusted-proxy` that is not an address or a range.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0:?} is neither an IP address nor a CIDR range")]
+pub struct NotANet(pub String);
+
 /// `10.0.0.1` or `10.0.0.0/8` (IPv4 or IPv6).
-pub fn parse_net(text: &str) -> Result<IpNet, String> {
+pub fn parse_net(text: &str) -> Result<IpNet, NotANet> {
     let text = text.trim();
     text.parse::<IpNet>()
         .or_else(|_| text.parse::<IpAddr>().map(IpNet::from))
-        .map_err(|_| format!("{text:?} is neither an IP address nor a CIDR range"))
+        .map_err(|_| NotANet(text.to_string()))
 }
 
 impl Proxies {

@@ -110,11 +110,11 @@ pub fn inject(mut html: Vec<u8>) -> Vec<u8> {
 }
 
 /// Print a build's outcome to the terminal (stderr: stdout holds only the "Serving" line):
-/// warnings and the summary, or every error. On failure returns the diagnostics as plain text.
+/// warnings and the summary, or every error. Gives the failure back.
 pub fn report(
     options: &BuildOptions,
     outcome: Result<(String, Vec<Diagnostic>), BuildFailure>,
-) -> Result<(), String> {
+) -> Result<(), BuildFailure> {
     let color = std::io::stderr().is_terminal();
     match outcome {
         Ok((summary, warnings)) => {
@@ -124,8 +124,9 @@ pub fn report(
             eprintln!("{summary}");
             Ok(())
         }
-        Err(BuildFailure { diagnostics }) => {
-            for d in &diagnostics {
+        Err(failure) => {
+            let diagnostics = &failure.diagnostics;
+            for d in diagnostics {
                 eprintln!("{}\n", d.render(&options.root, color));
             }
             let errors = diagnostics.iter().filter(|d| d.is_error()).count();
@@ -133,17 +134,23 @@ pub fn report(
                 "Build failed: {}.",
                 counts(errors, diagnostics.len() - errors)
             );
-            Err(diagnostics
-                .iter()
-                .map(|d| d.render(&options.root, false))
-                .collect::<Vec<_>>()
-                .join("\n\n"))
+            Err(failure)
         }
     }
 }
 
+/// A failed build's diagnostics as plain text, for the overlay open pages show.
+pub fn overlay_text(options: &BuildOptions, failure: &BuildFailure) -> String {
+    failure
+        .diagnostics
+        .iter()
+        .map(|d| d.render(&options.root, false))
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}
+
 /// The first build of a watch session, kept in memory for incremental rebuilds.
-pub fn first_build(options: &BuildOptions) -> (Option<LiveBuild>, Result<(), String>) {
+pub fn first_build(options: &BuildOptions) -> (Option<LiveBuild>, Result<(), BuildFailure>) {
     match LiveBuild::new(options.clone()) {
         Ok((live, built)) => (
             Some(live),
@@ -159,7 +166,7 @@ fn rebuild(
     options: &BuildOptions,
     live: &mut Option<LiveBuild>,
     changed: &[PathBuf],
-) -> Result<Snapshot, String> {
+) -> Result<Snapshot, BuildFailure> {
     let outcome = match live {
         Some(live) => live.rebuild(changed).map(|rebuilt| match rebuilt {
             Rebuilt::Pages { urls, report } => (
@@ -267,9 +274,9 @@ fn rebuild_loop(
                 state.snapshot.store(Arc::new(snapshot));
                 state.reload.succeeded();
             }
-            Err(text) => {
+            Err(failure) => {
                 eprintln!("Still serving the last good site.");
-                state.reload.failed(text);
+                state.reload.failed(overlay_text(options, &failure));
             }
         }
     }
