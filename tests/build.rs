@@ -123,25 +123,11 @@ fn unknown_config_key_is_an_error_with_line() {
     assert!(message.contains("unknown field `colour`"), "{message}");
 }
 
+/// The `handbook` fixture: sections with and without `_index.md`, a page with two headings of
+/// one name, a draft.
 #[test]
 fn sections_pages_and_pretty_urls() {
-    let site = Site::minimal();
-    site.write(
-        "content/billing/_index.md",
-        "---\ntitle: Billing\nweight: 2\n---\nAll about invoices.\n",
-    );
-    site.write(
-        "content/billing/changing-billing-information.md",
-        "---\ntitle: Changing billing information\n---\n## Steps\n\n## Steps\n",
-    );
-    site.write(
-        "content/billing/draft.md",
-        "---\ntitle: Draft\ndraft: true\n---\nSecret.\n",
-    );
-    site.write(
-        "content/orphans/page.md",
-        "---\ntitle: In a folder without index\n---\nHi.\n",
-    );
+    let site = Site::fixture("handbook");
     site.run_ok(&["build"]);
     let page = site.read_output("billing/changing-billing-information/index.html");
     assert!(
