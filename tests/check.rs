@@ -53,6 +53,16 @@ fn minimal_site_is_clean_with_summary_line() {
     );
 }
 
+/// What an editor sees: the `mistakes` fixture, one of each common slip, as `check` prints it
+/// (the snapshot is `tests/snapshots/check__mistakes_as_an_editor_sees_them.snap`).
+#[test]
+fn mistakes_as_an_editor_sees_them() {
+    let site = Site::fixture("mistakes");
+    let out = site.run(&["check"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    insta::assert_snapshot!(site.normalize(&text(&out)));
+}
+
 /// One fixture per schema problem: (file, text, expected diagnostics).
 #[test]
 fn schema_errors_name_file_line_and_column() {
