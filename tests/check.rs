@@ -53,6 +53,16 @@ fn minimal_site_is_clean_with_summary_line() {
     );
 }
 
+/// What an editor sees: the `mistakes` fixture, one of each common slip, as `check` prints it
+/// (the snapshot is `tests/snapshots/check__mistakes_as_an_editor_sees_them.snap`).
+#[test]
+fn mistakes_as_an_editor_sees_them() {
+    let site = Site::fixture("mistakes");
+    let out = site.run(&["check"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    insta::assert_snapshot!(site.normalize(&text(&out)));
+}
+
 /// One fixture per schema problem: (file, text, expected diagnostics).
 #[test]
 fn schema_errors_name_file_line_and_column() {
@@ -234,54 +244,12 @@ fn templates_must_exist_in_the_theme() {
     assert_eq!(check(&site, &[]), (false, "content/a.md:4:11: error[missing-template]: the theme `default` has no template `wide.html`".into()));
 }
 
-/// A site with a contact table, a procedure and a role placed on pages, for link tests.
-fn linked_site() -> Site {
-    let site = Site::minimal();
-    site.write(
-        "content/data/contacts/support.yaml",
-        "title: Support\nrows:\n  - location: Brazil\n    countries: [BR]\n    toll_free: [\"0800-887-3333\"]\n",
-    );
-    site.write(
-        "content/data/roles.yaml",
-        "- code: AM\n  name: Account manager\n  summary: Sales.\n",
-    );
-    site.write(
-        "content/support/_index.md",
-        &page(
-            "Support",
-            "## Phone numbers\n\n{{ contacts(table=\"support\") }}\n\n{{ roles() }}\n",
-        ),
-    );
-    site.write("content/support/guide.pdf", "%PDF");
-    site.write("content/images/logo.png", "png");
-    site
-}
-
+/// The `links` fixture: `good-links.md` holds every kind of link that resolves (pages, headings,
+/// contact rows, placed items, files, relative and external links), `links.md` one of each
+/// that does not. Only `links.md` is reported.
 #[test]
 fn internal_links_and_anchors() {
-    let site = linked_site();
-    site.write(
-        "content/links.md",
-        &page(
-            "Links",
-            "[a](/support/) [b](/support/#phone-numbers) [c](/support/#support-brazil)\n\
-             [d](/support/#contacts-support) [e](/support/#role-am) [f](/support/guide.pdf)\n\
-             ![g](/images/logo.png) [h](#top) [i](https://example.com/x) [j](tel:+5511)\n\
-             [k](../support/) [l](/support) [m](mailto:BRA-billing@lumen.com) [n](#main)\n\n\
-             ## Top\n",
-        ),
-    );
-    assert_eq!(check(&site, &[]), (true, String::new()));
-
-    site.write(
-        "content/links.md",
-        &page(
-            "Links",
-            "[a](/suport/) [b](/support/#phone-number) [c](/support/#nothing-like-it)\n\
-             ![d](/images/logo.jpg) [e](support/) [f](support.md) [g](#nope)\n\
-             [h](mailto:billing@lumen) [i](/links/#top)\n\n## Top\n",
-        ),
-    );
+    let site = Site::fixture("links");
     assert_eq!(check(&site, &[]), (false, "\
 content/links.md:5:5: error[broken-link]: broken link: no page or file at `/suport/`
 content/links.md:5:19: error[broken-anchor]: broken link: `/support/` has no heading or item with id `phone-number`
@@ -328,35 +296,18 @@ error[broken-link]: broken link: no page or file at `/gide/`
     );
 }
 
-fn contacts_site(rows: &str) -> Site {
-    let site = Site::minimal();
-    site.write(
-        "content/data/contacts/t.yaml",
-        &format!("title: T\nrows:\n{rows}"),
-    );
-    site.write("content/t.md", &page("T", "{{ contacts(table=\"t\") }}\n"));
-    site
-}
-
+/// The `phones` fixture: `good.yaml` has numbers in every form that reads (E.164, national,
+/// with and without the trunk prefix, a row of several countries), `bad.yaml` one of each
+/// mistake. Only `bad.yaml` is reported.
 #[test]
 fn phone_numbers() {
-    let site = contacts_site(
-        "  - location: Brazil\n    countries: [BR]\n    toll_free: [\"0800-887-3333\"]\n    local: [\"+55-11-3957-2288\", \"(11) 3957-2288\", \"5511 3957-2288\"]\n\
-         \x20 - location: USA, Panama\n    countries: [US, PA]\n    region: US\n    toll_free: [\"+1-800-467-7288\"]\n    local: [\"+507 314-0324\"]\n",
-    );
-    assert_eq!(check(&site, &[]), (true, String::new()));
-
-    let site = contacts_site(
-        "  - location: Brazil\n    countries: [BR]\n    toll_free: [\"call us\"]\n    local: [\"+55-11-3957-22\", \"+55-55-11-3957-2288\"]\n\
-         \x20 - location: Venezuela\n    countries: [VE]\n    local: [\"+212-204-9306\", \"+55-11-3957-2288\"]\n\
-         \x20 - location: Argentina\n    countries: [AR]\n    toll_free: [\"+54-0800-800-5383\"]\n",
-    );
+    let site = Site::fixture("phones");
     assert_eq!(check(&site, &[]), (true, "\
-content/data/contacts/t.yaml:5:18: warning[phone-unreadable]: cannot read the phone number `call us` (not a number)
-content/data/contacts/t.yaml:6:14: warning[phone-invalid]: `+55-11-3957-22` is not a valid phone number of BR
-content/data/contacts/t.yaml:6:32: warning[phone-country-code]: `+55-55-11-3957-2288` is not a valid number, but without its country code +55 it reads as the BR number +551139572288: it looks like it gained a country code
-content/data/contacts/t.yaml:9:14: warning[phone-country-code]: `+212-204-9306` reads as a +212 number (MA, EH), but the row is for VE: it looks like it lost VE's country code +58
-content/data/contacts/t.yaml:9:31: warning[phone-country]: `+55-11-3957-2288` is a number of BR (+55), but the row is for VE".into()));
+content/data/contacts/bad.yaml:5:18: warning[phone-unreadable]: cannot read the phone number `call us` (not a number)
+content/data/contacts/bad.yaml:6:14: warning[phone-invalid]: `+55-11-3957-22` is not a valid phone number of BR
+content/data/contacts/bad.yaml:6:32: warning[phone-country-code]: `+55-55-11-3957-2288` is not a valid number, but without its country code +55 it reads as the BR number +551139572288: it looks like it gained a country code
+content/data/contacts/bad.yaml:9:14: warning[phone-country-code]: `+212-204-9306` reads as a +212 number (MA, EH), but the row is for VE: it looks like it lost VE's country code +58
+content/data/contacts/bad.yaml:9:31: warning[phone-country]: `+55-11-3957-2288` is a number of BR (+55), but the row is for VE".into()));
 }
 
 #[test]
@@ -396,29 +347,12 @@ fn same_number_with_different_digits_in_two_tables() {
     assert_eq!(check(&site, &[]), (true, String::new()));
 }
 
+/// The `data-errors` fixture: bad e-mails and duplicate ids in each kind of data, and data
+/// that no page places.
 #[test]
 fn emails_ids_and_unplaced_data() {
-    let site = contacts_site(
-        "  - id: br\n    location: Brazil\n    emails: [\"BRA-billing@lumen.com\", \"billing@lumen\", \"a b@lumen.com\"]\n\
-         \x20 - id: br\n    location: Brasil\n",
-    );
-    site.write(
-        "content/data/services.yaml",
-        "- id: cdn\n  name: CDN\n  summary: S.\n  description: D.\n- id: cdn\n  name: CDN 2\n  summary: S.\n  description: D.\n",
-    );
-    site.write(
-        "content/data/roles.yaml",
-        "- code: AM\n  name: Account manager\n  summary: S.\n- code: am\n  name: Other\n  summary: S.\n",
-    );
-    site.write(
-        "content/data/procedures/unused.yaml",
-        "title: Unused\nsummary: Nobody places it.\n",
-    );
-    site.write(
-        "content/team.md",
-        &page("Team", "{{ role(code=\"AM\") }}\n\n{{ services() }}\n"),
-    );
     // 5:40 is the second address itself, not the same text inside the first one (5:19).
+    let site = Site::fixture("data-errors");
     assert_eq!(check(&site, &[]), (false, "\
 content/data/contacts/t.yaml:5:40: error[email-invalid]: `billing@lumen` is not a valid e-mail address: the domain has no dot (name@example.com)
 content/data/contacts/t.yaml:5:57: error[email-invalid]: `a b@lumen.com` is not a valid e-mail address: it contains a space

@@ -223,12 +223,21 @@ fn deep_toml_and_alias_bombs_are_errors() {
         let refs = vec![format!("*{}", pair[0]); 9].join(",");
         bomb.push_str(&format!("{}: &{} [{refs}]\n", pair[1], pair[1]));
     }
-    // Refused for what the aliases expand to, before any type is looked at.
+    // Refused for what the aliases expand to, before any type is looked at: without the
+    // limit the same file is "invalid type: map, expected a sequence".
     let checked = load_with("content/synonyms.yaml", bomb.as_bytes());
     let errors = errors_in(&checked, "synonyms.yaml");
     assert!(
         errors.len() == 1 && errors[0].starts_with("yaml: aliases expand this file to more than"),
         "{errors:?}"
+    );
+    // Untyped, where no type can be wrong: the limit, not serde_yaml's own "repetition limit
+    // exceeded", refuses it, at the alias that goes past 16 MB.
+    let err =
+        helpcenter::yaml::parse::<serde_yaml::Value>(Path::new("x.yaml"), &bomb, 1).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "x.yaml:7:26: error[yaml]: aliases expand this file to more than 16 MB"
     );
 }
 

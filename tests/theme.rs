@@ -9,6 +9,7 @@ fn every_page_is_csp_clean_and_tel_links_are_e164() {
     let site = Site::sample();
     site.run_ok(&["build"]);
     let mut pages = 0;
+    let mut tel_links = 0;
     for (path, bytes) in snapshot(&site.public()) {
         if path.extension().is_none_or(|e| e != "html") {
             continue;
@@ -41,6 +42,7 @@ fn every_page_is_csp_clean_and_tel_links_are_e164() {
         }
         for (at, _) in html.match_indices("href=\"tel:") {
             let href: String = html[at + 10..].chars().take_while(|&c| c != '"').collect();
+            tel_links += 1;
             assert!(
                 href.starts_with('+') && href[1..].chars().all(|c| c.is_ascii_digit()),
                 "{name}: tel:{href}"
@@ -48,6 +50,7 @@ fn every_page_is_csp_clean_and_tel_links_are_e164() {
         }
     }
     assert!(pages > 16, "pages and special pages");
+    assert!(tel_links > 50, "the tel: check saw {tel_links} links");
 }
 
 #[test]

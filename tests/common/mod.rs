@@ -1,9 +1,13 @@
-//! Shared test helpers: throwaway sites in temp folders, run through the real binary.
+//! Shared test helpers: throwaway sites in temp folders (built in code, or copied from a
+//! fixture folder under `tests/fixtures/`), run through the real binary.
 #![allow(dead_code)]
 
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+
+/// The modification time of every file of a fixture: 2025-03-14 12:00 UTC.
+pub const FIXTURE_TIME: u64 = 1_741_953_600;
 
 /// The repository root (the sample site lives here).
 pub fn repo_root() -> PathBuf {
@@ -44,6 +48,50 @@ impl Site {
             "---\ntitle: Welcome\ndescription: The home page.\n---\nHello.\n",
         );
         site
+    }
+
+    /// A copy of the fixture site `tests/fixtures/<name>/` (its own `site.toml` and
+    /// `content/`), with the default theme added when the fixture brings no `themes/`.
+    pub fn fixture(name: &str) -> Site {
+        let from = repo_root().join("tests/fixtures").join(name);
+        assert!(
+            from.join("site.toml").is_file(),
+            "no fixture site at {}",
+            from.display()
+        );
+        let site = Site {
+            dir: tempfile::tempdir().expect("tempdir"),
+        };
+        copy_dir(&from, site.path());
+        if !from.join("themes").exists() {
+            copy_dir(
+                &repo_root().join("themes/default"),
+                &site.path().join("themes/default"),
+            );
+        }
+        // Outside git a page's date is its file's: one fixed time, so snapshots hold any day.
+        let time = std::time::UNIX_EPOCH + std::time::Duration::from_secs(FIXTURE_TIME);
+        for entry in walkdir::WalkDir::new(site.path().join("content")) {
+            let entry = entry.expect("walk");
+            if entry.file_type().is_file() {
+                let file = fs::File::options()
+                    .write(true)
+                    .open(entry.path())
+                    .expect("open");
+                file.set_modified(time).expect("set mtime");
+            }
+        }
+        site
+    }
+
+    /// `text` (output or a page of this site) without what changes from run to run: the
+    /// site's temporary folder, timings, and the fingerprints in asset names.
+    pub fn normalize(&self, text: &str) -> String {
+        let text = text.replace(&self.path().display().to_string(), "[site]");
+        let timing = regex::Regex::new(r"\b\d+ ms\b").unwrap();
+        let fingerprint = regex::Regex::new(r"\.[0-9a-f]{10}\.(css|js)\b").unwrap();
+        let text = timing.replace_all(&text, "[n] ms");
+        fingerprint.replace_all(&text, ".[hash].$1").into_owned()
     }
 
     /// A copy of the repository's sample Help Center.
