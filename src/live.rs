@@ -27,6 +27,9 @@ pub struct LiveBuild {
     checks: Checks,
     /// Files changed since the last good build: a failed rebuild's changes are still to do.
     pending: Vec<PathBuf>,
+    /// Whether the output's special pages lag behind the pages (a live rebuild failed half
+    /// way): the next rebuild is a full one.
+    stale: bool,
 }
 
 /// What a rebuild did.
@@ -60,6 +63,7 @@ impl LiveBuild {
                 loaded: built.loaded,
                 checks: built.checks,
                 pending: Vec::new(),
+                stale: false,
             },
             built.report,
         ))
@@ -75,7 +79,12 @@ impl LiveBuild {
         self.pending.extend_from_slice(changed);
         self.pending.sort();
         self.pending.dedup();
-        let result = match self.edited_bodies(&self.pending) {
+        let incremental = if self.stale {
+            None
+        } else {
+            self.edited_bodies(&self.pending)
+        };
+        let result = match incremental {
             Some(updates) => self.rebuild_pages(updates),
             None => LiveBuild::new(self.options.clone()).map(|(live, report)| {
                 *self = live;
@@ -154,29 +163,42 @@ impl LiveBuild {
         let mut checks = self.checks.clone();
         checks.recheck_pages(&self.site, &dirty);
 
+        // Two commits through the same step: the edited pages first, so that the reader's page
+        // is served at once (on 10,000 pages the rest takes a second), then what shows every
+        // page (special pages, manifest, search). Both only when loading and every check
+        // found no error.
         let output = self.options.output_dir();
-        let scope = Scope::Pages {
+        let commit = |scope: Scope| {
+            let rendered = overlay(&output)
+                .and_then(|staging| build::render_staged(&self.site, &self.html, staging, scope));
+            build::commit(
+                &self.site,
+                &output,
+                &self.loaded,
+                &checks,
+                rendered,
+                started,
+            )
+        };
+        let first = commit(Scope::Edited { edited: &edited });
+        if let Err(failure) = first {
+            for (index, page) in previous {
+                self.site.pages[index] = page;
+            }
+            return Err(failure);
+        }
+        let rest = commit(Scope::Pages {
             edited: &edited,
             stale_documents: &stale,
-        };
-        let rendered = overlay(&output)
-            .and_then(|staging| build::render_staged(&self.site, &self.html, staging, scope));
-        match build::commit(
-            &self.site,
-            &output,
-            &self.loaded,
-            &checks,
-            rendered,
-            started,
-        ) {
-            Ok(report) => {
-                self.checks = checks;
-                Ok(Rebuilt::Pages { urls, report })
-            }
+        });
+        // The edited pages are out: the site in memory keeps them either way. A failure of
+        // the second half (the disk, not the content: the checks passed) leaves the special
+        // pages behind, so the next change is a full build.
+        self.checks = checks;
+        match rest {
+            Ok(report) => Ok(Rebuilt::Pages { urls, report }),
             Err(failure) => {
-                for (index, page) in previous {
-                    self.site.pages[index] = page;
-                }
+                self.stale = true;
                 Err(failure)
             }
         }

@@ -25,6 +25,9 @@ const SPECIAL_TEMPLATES: &[(&str, &str)] = &[
 const SITE_TEMPLATES: &[(&str, &str)] =
     &[("sitemap.xml", "sitemap.xml"), ("robots.txt", "robots.txt")];
 
+/// How many pages the special pages list when `check` renders them to find template errors.
+const CHECKED_PAGES: usize = 50;
+
 /// How many pages `recent` (the feed) holds.
 const RECENT_PAGES: usize = 20;
 
@@ -57,6 +60,9 @@ impl Renderer for HtmlRenderer {
 
     fn render(&self, site: &Site, out: &Staging, scope: Scope) -> Result<String, Vec<Diagnostic>> {
         let shared = self.shared_context(site);
+        if let Scope::Edited { edited } = scope {
+            return self.render_edited(site, &shared, out, edited);
+        }
         let contents = tracing::debug_span!("contents").in_scope(|| self.page_contents(site))?;
         let all: Vec<usize>;
         let pages = match scope {
@@ -64,7 +70,7 @@ impl Renderer for HtmlRenderer {
                 all = (0..site.pages.len()).collect();
                 &all
             }
-            Scope::Pages { edited, .. } => edited,
+            Scope::Pages { edited, .. } | Scope::Edited { edited } => edited,
         };
         // The special pages start beside the others: the handbook, every page in one, is
         // the longest single render and would otherwise run alone at the end.
@@ -111,6 +117,29 @@ impl Renderer for HtmlRenderer {
 }
 
 impl HtmlRenderer {
+    /// Only the `edited` pages, each with its own body: the special pages, which need every
+    /// body, come in the second half of the live rebuild.
+    fn render_edited(
+        &self,
+        site: &Site,
+        shared: &Shared,
+        out: &Staging,
+        edited: &[usize],
+    ) -> Result<String, Vec<Diagnostic>> {
+        let written: Vec<Result<(), Diagnostic>> = edited
+            .par_iter()
+            .map(|&index| {
+                let page = &site.pages[index];
+                let content = self.fill_shortcodes(site, page)?;
+                let html = self.render_page(site, shared, index, &content)?;
+                out.write(&file_for_url(&page.url), html.as_bytes())
+                    .map_err(|e| io_error(&page.url, e))
+            })
+            .collect();
+        collect_errors(written)?;
+        Ok(format!("{} pages", edited.len()))
+    }
+
     /// Every page's body: its Markdown HTML with shortcodes filled. The special pages (handbook,
     /// feed) reuse them.
     pub fn page_contents<'a>(&self, site: &'a Site) -> Result<Vec<Cow<'a, str>>, Vec<Diagnostic>> {
@@ -155,32 +184,40 @@ impl HtmlRenderer {
     /// fails on a template error as `build` does, without rendering the whole site.
     pub fn check_templates(&self, site: &Site) -> Vec<Diagnostic> {
         let shared = self.shared_context(site);
-        // A shortcode that names nothing is the loader's error already.
-        let contents: Vec<Cow<str>> = site
-            .pages
-            .iter()
-            .map(|page| {
-                self.fill_shortcodes(site, page)
-                    .unwrap_or(Cow::Borrowed(&page.markdown.html))
-            })
-            .collect();
         let mut seen = std::collections::HashSet::new();
         // A `template:` the theme lacks is `missing-template` already.
-        let samples = (0..site.pages.len()).filter(|&i| {
-            let page = &site.pages[i];
-            let exists = page
-                .front
-                .template
-                .as_deref()
-                .is_none_or(|t| self.theme.has_template(t));
-            exists && seen.insert((page.kind, page.front.template.clone()))
-        });
+        let samples: Vec<usize> = (0..site.pages.len())
+            .filter(|&i| {
+                let page = &site.pages[i];
+                let exists = page
+                    .front
+                    .template
+                    .as_deref()
+                    .is_none_or(|t| self.theme.has_template(t));
+                exists && seen.insert((page.kind, page.front.template.clone(), &page.lang))
+            })
+            .collect();
+        // Bodies with their shortcodes filled for the sampled pages only; a shortcode that
+        // names nothing is the loader's error already.
+        let mut contents: Vec<Cow<str>> = site
+            .pages
+            .iter()
+            .map(|page| Cow::Borrowed(page.markdown.html.as_str()))
+            .collect();
+        for &i in &samples {
+            if let Ok(filled) = self.fill_shortcodes(site, &site.pages[i]) {
+                contents[i] = filled;
+            }
+        }
         let rendered: Vec<Result<String, Diagnostic>> = samples
-            .map(|i| self.render_page(site, &shared, i, &contents[i]))
+            .iter()
+            .map(|&i| self.render_page(site, &shared, i, &contents[i]))
             .collect();
         let mut errors = collect_errors(rendered).err().unwrap_or_default();
+        // The special pages with a few pages each: a template error shows on the first, and
+        // the handbook of 10,000 pages costs what checking the rest of the site does.
         errors.extend(
-            self.render_special(site, &shared, &contents)
+            self.render_special_of(site, &shared, &contents, CHECKED_PAGES)
                 .err()
                 .unwrap_or_default(),
         );
@@ -272,6 +309,17 @@ impl HtmlRenderer {
         shared: &Shared,
         contents: &[Cow<str>],
     ) -> Result<Vec<(String, String)>, Vec<Diagnostic>> {
+        self.render_special_of(site, shared, contents, usize::MAX)
+    }
+
+    /// [`Self::render_special`] listing at most `limit` pages per language.
+    fn render_special_of(
+        &self,
+        site: &Site,
+        shared: &Shared,
+        contents: &[Cow<str>],
+        limit: usize,
+    ) -> Result<Vec<(String, String)>, Vec<Diagnostic>> {
         let mut jobs: Vec<(&str, &str, String)> = Vec::new();
         for theme in &self.theme.languages {
             let prefix = site.config.prefix(&theme.code);
@@ -303,7 +351,7 @@ impl HtmlRenderer {
             .map(|l| {
                 (
                     l.code.as_str(),
-                    special_context(site, shared, contents, &l.code),
+                    special_context(site, shared, contents, &l.code, limit),
                 )
             })
             .collect();
@@ -325,11 +373,18 @@ impl HtmlRenderer {
 /// What the special pages of `lang` see: the shared context with its data, its pages in
 /// reading order with their content (handbook), the most recent ones (feed), and every page
 /// of the site with its translations (sitemap).
-fn special_context(site: &Site, shared: &Shared, contents: &[Cow<str>], lang: &str) -> Context {
+fn special_context(
+    site: &Site,
+    shared: &Shared,
+    contents: &[Cow<str>],
+    lang: &str,
+    limit: usize,
+) -> Context {
     let mut context = shared.contexts(lang).1.clone();
     // Borrowed, so that the context holds the only copy of every page's content.
     let pages: Vec<FullPage> = reading_order(site, lang)
         .into_iter()
+        .take(limit)
         .map(|index| {
             let page = &site.pages[index];
             FullPage {
@@ -352,7 +407,7 @@ fn special_context(site: &Site, shared: &Shared, contents: &[Cow<str>], lang: &s
         let everywhere: Vec<Value> = site
             .config
             .language_codes()
-            .flat_map(|code| reading_order(site, code))
+            .flat_map(|code| reading_order(site, code).into_iter().take(limit))
             .map(|index| {
                 let page = &site.pages[index];
                 serde_json::json!({

@@ -54,7 +54,10 @@ impl Renderer for ManifestRenderer {
         "manifest"
     }
 
-    fn render(&self, site: &Site, out: &Staging, _: Scope) -> Result<String, Vec<Diagnostic>> {
+    fn render(&self, site: &Site, out: &Staging, scope: Scope) -> Result<String, Vec<Diagnostic>> {
+        if let Scope::Edited { .. } = scope {
+            return Ok(String::new());
+        }
         let json = serde_json::to_vec(&Manifest::of(site)).expect("serializable");
         out.write(&format!("{META_DIR}/{MANIFEST_FILE}"), &json)
             .map_err(|e| {

@@ -29,6 +29,10 @@ pub trait Renderer: Sync {
 pub enum Scope<'a> {
     /// The whole site: a build.
     Site,
+    /// The first half of a live rebuild after edits to page bodies: only the `edited` pages
+    /// (indexes into the site's pages), so that the reader's page is served at once; what
+    /// shows every page follows with [`Scope::Pages`].
+    Edited { edited: &'a [usize] },
     /// A live rebuild after edits to page bodies: the `edited` pages (indexes into the site's
     /// pages) and what shows every page (special pages, manifest, search). `stale_documents`
     /// are the search documents of the edited pages' previous versions.

@@ -23,6 +23,9 @@ impl Renderer for IndexRenderer {
     }
 
     fn render(&self, site: &Site, out: &Staging, scope: Scope) -> Result<String, Vec<Diagnostic>> {
+        if let Scope::Edited { .. } = scope {
+            return Ok(String::new());
+        }
         if let Scope::Pages {
             edited,
             stale_documents,
