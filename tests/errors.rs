@@ -202,8 +202,12 @@ fn a_template_error_is_one_error_at_its_line_and_check_finds_it_too() {
     let site = Site::sample();
     let template = site.path().join("themes/default/templates/page.html");
     let source = std::fs::read_to_string(&template).unwrap();
-    assert!(source.contains("{{ page.title }}"));
-    let broken = source.replacen("{{ page.title }}", "{{ page.titel }}", 1);
+    assert!(source.contains("{% block main %}\n"));
+    let broken = source.replacen(
+        "{% block main %}\n",
+        "{% block main %}\n<p>{{ page.titel }}</p>\n",
+        1,
+    );
     let line = broken[..broken.find("page.titel").unwrap()].lines().count();
     std::fs::write(&template, broken).unwrap();
     for command in ["build", "check"] {
