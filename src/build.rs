@@ -234,7 +234,7 @@ pub(crate) fn render_staged(
     staging: Staging,
     scope: Scope,
 ) -> Result<(Staging, Vec<String>), BuildFailure> {
-    let renderers: [&dyn Renderer; 3] = [html, &ManifestRenderer, &crate::search::IndexRenderer];
+    let renderers: [&dyn Renderer; 3] = [html, &ManifestRenderer, &crate::render::IndexRenderer];
     let results: Vec<Result<String, Vec<Diagnostic>>> = renderers
         .par_iter()
         .map(|r| {

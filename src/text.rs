@@ -1,4 +1,4 @@
-//! Small text utilities shared by the stages: edit distance and "did you mean".
+//! Small text utilities shared by the stages: edit distance, "did you mean", HTML escaping.
 
 /// Edits (insertions, deletions, substitutions of characters) between `a` and `b`.
 pub fn levenshtein(a: &str, b: &str) -> usize {
@@ -27,6 +27,28 @@ pub fn did_you_mean<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a s
     closest(wanted, candidates)
         .map(|near| format!("; did you mean `{near}`?"))
         .unwrap_or_default()
+}
+
+/// Append `text` to `out` with `& < > " '` escaped: the one HTML escaper (templates, search
+/// snippets).
+pub fn escape_html_into(out: &mut String, text: &str) {
+    // Bytes, copying the runs between special characters: these five are ASCII, so they
+    // never sit inside a multi-byte character and every slice falls on a boundary.
+    let mut copied = 0;
+    for (i, byte) in text.bytes().enumerate() {
+        let entity = match byte {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&text[copied..i]);
+        out.push_str(entity);
+        copied = i + 1;
+    }
+    out.push_str(&text[copied..]);
 }
 
 #[cfg(test)]

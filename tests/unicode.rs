@@ -7,8 +7,8 @@ use std::collections::HashSet;
 
 use proptest::prelude::*;
 
-use helpcenter::content::data::PhoneEntry;
 use helpcenter::content::phone::Phone;
+use helpcenter::content::phone::PhoneEntry;
 use helpcenter::markdown;
 use helpcenter::sanitize::RawHtml;
 use helpcenter::search::snippet::{Marks, snippet};

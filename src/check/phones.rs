@@ -10,7 +10,8 @@ use phonenumber::metadata::DATABASE;
 
 use super::{TableSource, contact_tables, display_location, levenshtein};
 use crate::content::Site;
-use crate::content::data::{ContactRow, ContactTable, PhoneEntry};
+use crate::content::data::{ContactRow, ContactTable};
+use crate::content::phone::PhoneEntry;
 use crate::content::phone::{Phone, digits};
 use crate::diagnostics::{Diagnostic, Location};
 use crate::yaml::Step;

@@ -73,32 +73,6 @@ impl ContactRow {
     }
 }
 
-/// A phone number as written, with an optional note ("option 4").
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(untagged)]
-pub enum PhoneEntry {
-    Plain(String),
-    #[serde(rename_all = "snake_case")]
-    WithNote {
-        number: String,
-        note: String,
-    },
-}
-
-impl PhoneEntry {
-    pub fn number(&self) -> &str {
-        match self {
-            PhoneEntry::Plain(n) | PhoneEntry::WithNote { number: n, .. } => n,
-        }
-    }
-    pub fn note(&self) -> Option<&str> {
-        match self {
-            PhoneEntry::Plain(_) => None,
-            PhoneEntry::WithNote { note, .. } => Some(note),
-        }
-    }
-}
-
 /// A service family (Core Network, CDN, …).
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]

@@ -3,10 +3,34 @@
 use phonenumber::{Mode, ParseError, country};
 use serde::{Deserialize, Serialize};
 
-use super::data::PhoneEntry;
-
 /// How many compiled patterns phonenumber may keep: enough for every country a site lists.
 const REGEX_CACHE: usize = 4096;
+
+/// A phone number as written, with an optional note ("option 4").
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(untagged)]
+pub enum PhoneEntry {
+    Plain(String),
+    #[serde(rename_all = "snake_case")]
+    WithNote {
+        number: String,
+        note: String,
+    },
+}
+
+impl PhoneEntry {
+    pub fn number(&self) -> &str {
+        match self {
+            PhoneEntry::Plain(n) | PhoneEntry::WithNote { number: n, .. } => n,
+        }
+    }
+    pub fn note(&self) -> Option<&str> {
+        match self {
+            PhoneEntry::Plain(_) => None,
+            PhoneEntry::WithNote { note, .. } => Some(note),
+        }
+    }
+}
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(from = "PhoneEntry")]

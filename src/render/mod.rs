@@ -4,6 +4,7 @@
 mod context;
 pub mod html;
 pub mod manifest;
+mod search_index;
 mod shortcodes;
 pub mod theme;
 
@@ -13,6 +14,7 @@ use crate::output::Staging;
 
 pub use html::HtmlRenderer;
 pub use manifest::ManifestRenderer;
+pub use search_index::IndexRenderer;
 pub use theme::Theme;
 
 pub trait Renderer: Sync {

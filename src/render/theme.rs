@@ -12,6 +12,7 @@ use tera::{Tera, Value};
 
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Location};
+use crate::text::escape_html_into;
 
 /// `(source file, output path)` of each static file, and logical path → output path.
 type StaticFiles = (Vec<(PathBuf, String)>, HashMap<String, String>);
@@ -152,28 +153,6 @@ fn escape_html(input: &str) -> String {
     let mut out = String::with_capacity(input.len());
     escape_html_into(&mut out, input);
     out
-}
-
-/// Append `text` to `out` with `& < > " '` escaped: the one HTML escaper (templates, search
-/// snippets).
-pub fn escape_html_into(out: &mut String, text: &str) {
-    // Bytes, copying the runs between special characters: these five are ASCII, so they
-    // never sit inside a multi-byte character and every slice falls on a boundary.
-    let mut copied = 0;
-    for (i, byte) in text.bytes().enumerate() {
-        let entity = match byte {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&#39;",
-            _ => continue,
-        };
-        out.push_str(&text[copied..i]);
-        out.push_str(entity);
-        copied = i + 1;
-    }
-    out.push_str(&text[copied..]);
 }
 
 /// `html` made ready to sit inside another document (the handbook stacks every page): each

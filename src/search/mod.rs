@@ -22,7 +22,7 @@ pub mod schema;
 pub mod snippet;
 pub mod static_index;
 pub mod tokenizers;
-mod writer;
+pub mod writer;
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -34,7 +34,7 @@ use tantivy::{Index, IndexReader, ReloadPolicy};
 use crate::output::META_DIR;
 
 use schema::{Fields, SCHEMA_VERSION};
-pub use writer::{IndexRenderer, index_meta, replace_documents, write};
+pub use writer::{index_meta, replace_documents, write};
 
 /// Folder of the tantivy index inside the build output (`public/.helpcenter/index`).
 pub const INDEX_DIR: &str = "index";

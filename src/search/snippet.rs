@@ -12,7 +12,7 @@ use tantivy::{DocAddress, Searcher, TantivyDocument};
 use super::Hit;
 use super::schema::Fields;
 use super::tokenizers::Analyzers;
-use crate::render::theme::escape_html_into;
+use crate::text::escape_html_into;
 
 /// Snippet length in characters.
 const SNIPPET_CHARS: usize = 200;

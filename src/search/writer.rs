@@ -12,71 +12,53 @@ use super::{INDEX_DIR, IndexMeta, META_FILE, index_dir, static_index, tokenizers
 use crate::content::Site;
 use crate::diagnostics::{Diagnostic, Location};
 use crate::output::{META_DIR, Staging};
-use crate::render::{Renderer, Scope};
 
-/// Writes the search index into the build output.
-pub struct IndexRenderer;
-
-impl Renderer for IndexRenderer {
-    fn name(&self) -> &'static str {
-        "search"
-    }
-
-    fn render(&self, site: &Site, out: &Staging, scope: Scope) -> Result<String, Vec<Diagnostic>> {
-        if let Scope::Edited { .. } = scope {
-            return Ok(String::new());
+/// Write the site's search indexes (tantivy and static, every language) into `out`. Returns a
+/// fragment for the build summary.
+pub fn write_site(site: &Site, out: &Staging) -> Result<String, Vec<Diagnostic>> {
+    let dir = out.dir().join(META_DIR).join(INDEX_DIR);
+    let fail = |e: String| {
+        vec![Diagnostic::error(
+            "search-index",
+            Location::file(&dir),
+            format!("cannot write the search index: {e}"),
+        )]
+    };
+    let docs = tracing::debug_span!("documents").in_scope(|| documents::documents(site));
+    // The tantivy index for `serve` and the static index for static hosts, from one set
+    // of documents.
+    let (sizes, static_index) = rayon::join(
+        || {
+            let _span = tracing::debug_span!("tantivy").entered();
+            write(
+                &out.dir().join(META_DIR),
+                &docs,
+                &index_meta(site, docs.len()),
+            )
+            .map_err(|e| fail(e.to_string()))
+        },
+        || {
+            let _span = tracing::debug_span!("static").entered();
+            static_index::write(site, &docs, out)
+        },
+    );
+    let sizes = sizes?;
+    let total = human_size(sizes.iter().map(|(_, size)| size).sum());
+    let index = match sizes.as_slice() {
+        [_] => format!("{total} index"),
+        languages => {
+            let each: Vec<String> = languages
+                .iter()
+                .map(|(lang, size)| format!("{lang} {}", human_size(*size)))
+                .collect();
+            format!("{total} index: {}", each.join(", "))
         }
-        if let Scope::Pages {
-            edited,
-            stale_documents,
-        } = scope
-        {
-            return update(site, out, edited, stale_documents);
-        }
-        let dir = out.dir().join(META_DIR).join(INDEX_DIR);
-        let fail = |e: String| {
-            vec![Diagnostic::error(
-                "search-index",
-                Location::file(&dir),
-                format!("cannot write the search index: {e}"),
-            )]
-        };
-        let docs = tracing::debug_span!("documents").in_scope(|| documents::documents(site));
-        // The tantivy index for `serve` and the static index for static hosts, from one set
-        // of documents.
-        let (sizes, static_index) = rayon::join(
-            || {
-                let _span = tracing::debug_span!("tantivy").entered();
-                write(
-                    &out.dir().join(META_DIR),
-                    &docs,
-                    &index_meta(site, docs.len()),
-                )
-                .map_err(|e| fail(e.to_string()))
-            },
-            || {
-                let _span = tracing::debug_span!("static").entered();
-                static_index::write(site, &docs, out)
-            },
-        );
-        let sizes = sizes?;
-        let total = human_size(sizes.iter().map(|(_, size)| size).sum());
-        let index = match sizes.as_slice() {
-            [_] => format!("{total} index"),
-            languages => {
-                let each: Vec<String> = languages
-                    .iter()
-                    .map(|(lang, size)| format!("{lang} {}", human_size(*size)))
-                    .collect();
-                format!("{total} index: {}", each.join(", "))
-            }
-        };
-        Ok(format!(
-            "{} search documents ({index}), {}",
-            docs.len(),
-            static_index?
-        ))
-    }
+    };
+    Ok(format!(
+        "{} search documents ({index}), {}",
+        docs.len(),
+        static_index?
+    ))
 }
 
 /// Write one index per language of `docs` and their [`IndexMeta`] into `meta_dir` (the
@@ -173,7 +155,7 @@ fn to_document(f: &Fields, d: &SearchDoc, site_language: &str) -> TantivyDocumen
 /// A live rebuild's search: the static index written again whole (its postings number
 /// documents by position; it is small), the edited pages' documents replaced in the tantivy
 /// index once the staged files are in place.
-fn update(
+pub fn update(
     site: &Site,
     out: &Staging,
     edited: &[usize],
