@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use super::{front_matter_location, page_file};
 use crate::content::{PageKind, Site};
 use crate::diagnostics::{Diagnostic, Location};
+use crate::render::theme_files::ThemeFiles;
 
 /// What concerns the site's shape: settings, URLs, reachability.
 pub fn check_site(site: &Site) -> Vec<Diagnostic> {
@@ -19,7 +20,6 @@ pub fn check_site(site: &Site) -> Vec<Diagnostic> {
 /// What concerns one page alone (a live rebuild checks the edited pages again).
 pub fn check_page(site: &Site, index: usize) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
-    let templates = site.config.theme_dir().join("templates");
     if let Some(page) = site
         .pages
         .get(index)
@@ -59,7 +59,7 @@ pub fn check_page(site: &Site, index: usize) -> Vec<Diagnostic> {
             );
         }
         if let Some(template) = &page.front.template
-            && !templates.join(template).is_file()
+            && !ThemeFiles::exists(&site.config, &format!("templates/{template}"))
         {
             diagnostics.push(
                 Diagnostic::error(
@@ -71,10 +71,10 @@ pub fn check_page(site: &Site, index: usize) -> Vec<Diagnostic> {
                     ),
                 )
                 .with_hint(format!(
-                    "use a file under {}, or remove `template:` for the default",
-                    templates
+                    "add it to {}/templates/ (or use one of the built-in templates), or remove `template:` for the default",
+                    site.config.theme_dir()
                         .strip_prefix(&site.config.root)
-                        .unwrap_or(&templates)
+                        .unwrap_or(&site.config.theme_dir())
                         .display()
                 )),
             );

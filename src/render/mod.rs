@@ -6,6 +6,7 @@ pub mod html;
 pub mod manifest;
 mod shortcodes;
 pub mod theme;
+pub mod theme_files;
 
 use crate::content::Site;
 use crate::diagnostics::Diagnostic;
