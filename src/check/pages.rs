@@ -99,6 +99,54 @@ fn config(site: &Site, diagnostics: &mut Vec<Diagnostic>) {
             .with_hint("write the address the site is published at, e.g. https://help.example.com"),
         );
     }
+    home_contacts(site, diagnostics);
+}
+
+/// `home_contacts` in `[extra]` (or a language's `extra`) names the contact table the home
+/// page shows: a misspelt one would show nothing, silently.
+fn home_contacts(site: &Site, diagnostics: &mut Vec<Diagnostic>) {
+    const KEY: &str = "home_contacts";
+    let config = &site.config;
+    let path = config.root.join(crate::config::CONFIG_FILE);
+    let text = std::fs::read_to_string(&path).unwrap_or_default();
+    let settings = std::iter::once(("extra".to_string(), &config.extra)).chain(
+        config
+            .languages
+            .iter()
+            .map(|(code, l)| (format!("languages.{code}.extra"), &l.extra)),
+    );
+    for (table, extra) in settings {
+        let Some(value) = extra.get(KEY) else {
+            continue;
+        };
+        // The key after its table's header (`[extra]`), else wherever it is written.
+        let after = text.find(&format!("[{table}]")).unwrap_or(0);
+        let location = match text[after..]
+            .find(KEY)
+            .map(|i| i + after)
+            .or_else(|| text.find(KEY))
+        {
+            Some(offset) => Location::at_offset(&path, &text, offset),
+            None => Location::file(&path),
+        };
+        let tables = &site.data.contacts;
+        let problem = match value.as_str() {
+            None => format!("`{KEY}` in [{table}] must be the id of a contact table, in quotes"),
+            Some(id)
+                if tables.contains_key(id)
+                    || site.data.unreadable.contains(&format!("contacts/{id}")) =>
+            {
+                continue;
+            }
+            Some(id) => format!(
+                "`{KEY}` in [{table}] names no contact table `{id}`{}",
+                crate::text::did_you_mean(id, tables.keys().map(String::as_str))
+            ),
+        };
+        diagnostics.push(Diagnostic::error("config", location, problem).with_hint(
+            "name a file of content/data/contacts/ without .yaml (home_contacts = \"support\" shows content/data/contacts/support.yaml), or remove the line",
+        ));
+    }
 }
 
 /// Two files published at the same URL: the second would overwrite the first.
