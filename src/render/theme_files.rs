@@ -170,3 +170,91 @@ fn shown(config: &Config, path: &Path) -> String {
         .display()
         .to_string()
 }
+
+#[derive(Debug, thiserror::Error)]
+pub enum EjectError {
+    #[error(
+        "there is no {CONFIG_FILE} in {0}: run `helpcenter theme eject` in the site's folder or pass --root DIR"
+    )]
+    NoSite(PathBuf),
+    #[error(
+        "{dir} already has {} of the built-in theme's files ({}); nothing was written: pass --force to overwrite them",
+        crate::diagnostics::plural(.files.len(), "file"),
+        listed(.files)
+    )]
+    Exists { dir: PathBuf, files: Vec<String> },
+    #[error("cannot write {0}: {1}")]
+    Io(PathBuf, std::io::Error),
+}
+
+/// What `helpcenter theme eject` wrote into `dir`.
+#[derive(Debug)]
+pub struct Ejected {
+    pub dir: PathBuf,
+    pub written: usize,
+    /// Files that were there and were overwritten (`--force`).
+    pub overwritten: Vec<String>,
+}
+
+/// Write every built-in theme file into `root/themes/default/`, to change it there. Files
+/// already there are a refusal (nothing is written) unless `force`; files the built-in theme
+/// lacks are left alone.
+pub fn eject(root: &Path, force: bool) -> Result<Ejected, EjectError> {
+    if !root.join(CONFIG_FILE).is_file() {
+        return Err(EjectError::NoSite(root.to_path_buf()));
+    }
+    let dir = root.join("themes").join(DEFAULT_THEME);
+    let names: Vec<_> = built_in_files().collect();
+    let existing: Vec<String> = names
+        .iter()
+        .filter(|rel| std::fs::symlink_metadata(dir.join(rel.as_ref())).is_ok())
+        .map(|rel| rel.to_string())
+        .collect();
+    if !existing.is_empty() && !force {
+        return Err(EjectError::Exists {
+            dir,
+            files: existing,
+        });
+    }
+    for rel in &names {
+        let path = dir.join(rel.as_ref());
+        let io = |e| EjectError::Io(path.clone(), e);
+        std::fs::create_dir_all(path.parent().unwrap_or(&dir)).map_err(io)?;
+        // Written beside and renamed over: a link in the way is replaced, never written through.
+        let temp = path.with_file_name(format!(".eject-{}.tmp", std::process::id()));
+        std::fs::write(&temp, built_in(rel).unwrap_or_default()).map_err(io)?;
+        std::fs::rename(&temp, &path).map_err(|e| {
+            let _ = std::fs::remove_file(&temp);
+            io(e)
+        })?;
+    }
+    Ok(Ejected {
+        dir,
+        written: names.len(),
+        overwritten: existing,
+    })
+}
+
+/// The first few names, and how many more.
+fn listed(files: &[String]) -> String {
+    let mut text = files.iter().take(3).cloned().collect::<Vec<_>>().join(", ");
+    if files.len() > 3 {
+        text.push_str(&format!(" and {} more", files.len() - 3));
+    }
+    text
+}
+
+impl Ejected {
+    pub fn summary(&self) -> String {
+        let mut text = format!(
+            "Wrote the built-in theme into {}: {}",
+            self.dir.display(),
+            crate::diagnostics::plural(self.written, "file")
+        );
+        if !self.overwritten.is_empty() {
+            text.push_str(&format!(", {} overwritten", self.overwritten.len()));
+        }
+        text.push_str(".\nThe site's files there win over the built-in ones; delete any you leave unchanged to keep getting the built-in version.\n");
+        text
+    }
+}
