@@ -2,7 +2,7 @@
 // versus helpcenter's static index, for the same queries. Usage:
 //   node bench/first-query-bytes.mjs HUGO_PUBLIC HELPCENTER_PUBLIC "query" ["query" …]
 // Pagefind runs its own pagefind.js under Node with fetch served from disk; helpcenter runs
-// themes/default/static/js/static-search.js the same way. Both load their top 5 results' data.
+// src/theme/static/js/static-search.js (the built-in theme's) the same way. Both load their top 5 results' data.
 // Pagefind's index files are stored compressed; helpcenter's JSON is counted raw and gzipped
 // (what a static host sends).
 import { readFileSync } from "node:fs";
@@ -32,10 +32,10 @@ async function pagefindBytes(query) {
 async function ourBytes(query) {
   let raw = 0;
   let gz = 0;
-  const script = readFileSync(join(root, "themes/default/static/js/static-search.js"));
+  const script = readFileSync(join(root, "src/theme/static/js/static-search.js"));
   raw += script.length;
   gz += gzipSync(script).length;
-  const { createStaticSearch } = await import(pathToFileURL(join(root, "themes/default/static/js/static-search.js")).href);
+  const { createStaticSearch } = await import(pathToFileURL(join(root, "src/theme/static/js/static-search.js")).href);
   const fetchJson = async (url) => {
     const body = readFileSync(join(ourPublic, url));
     raw += body.length;

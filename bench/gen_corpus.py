@@ -6,7 +6,7 @@
 writes two trees holding byte-identical Markdown:
 
     OUT/site/   a helpcenter site: site.toml, content/ (pages, _index.md per section,
-                data/contacts/*.yaml, synonyms.yaml) and themes/default (copied from the repo)
+                data/contacts/*.yaml, synonyms.yaml); it uses the built-in theme
     OUT/hugo/   a Hugo site: hugo.toml and layouts/ (copied from bench/hugo) and content/
 
 Pages are ~1.2 KB of Markdown: front matter (title, description, weight, tags), headings, a
@@ -316,7 +316,6 @@ def generate(pages, out, seed):
     tree = Tree([site / "content", hugo / "content", site / "themes", hugo / "layouts"])
     write = tree.write
     write(site / "site.toml", SITE_TOML.format(pages=pages))
-    tree.copy_tree(REPO / "themes" / "default", site / "themes" / "default")
     tree.copy_tree(REPO / "bench" / "hugo" / "layouts", hugo / "layouts")
     write(hugo / "hugo.toml", (REPO / "bench" / "hugo" / "hugo.toml").read_bytes())
 

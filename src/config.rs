@@ -31,7 +31,8 @@ pub struct Config {
     /// site.
     #[serde(default)]
     pub languages: BTreeMap<String, LanguageConfig>,
-    /// Folder name under `themes/`.
+    /// The theme: the built-in one, with the site's `themes/<theme>/` files over it (an
+    /// optional folder for `default`, a required one for any other name).
     #[serde(default = "default_theme")]
     pub theme: String,
     /// Publish raw HTML in Markdown as written, scripts included. Off by default: the HTML is
@@ -182,6 +183,7 @@ impl Config {
         self.root.join("content")
     }
 
+    /// The site's own theme folder, which holds only what it changes of the built-in theme.
     pub fn theme_dir(&self) -> PathBuf {
         self.root.join("themes").join(&self.theme)
     }

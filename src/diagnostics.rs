@@ -113,7 +113,8 @@ impl Diagnostic {
         self.severity == Severity::Error
     }
 
-    /// Render rustc-style. `root` is stripped from the path; the source line is read from disk.
+    /// Render rustc-style. `root` is stripped from the path; the source line is read from disk
+    /// (or from the binary, for a built-in theme file).
     pub fn render(&self, root: &Path, color: bool) -> String {
         let path = self
             .location
@@ -126,9 +127,12 @@ impl Diagnostic {
             Severity::Warning => Level::WARNING,
         };
         let source_line = self.location.line.and_then(|line| {
-            let bytes = std::fs::read(&self.location.file).ok()?;
-            let text = String::from_utf8_lossy(&bytes);
-            Some((line, text.lines().nth(line - 1)?.to_string()))
+            // A built-in theme file is in the binary, not on disk.
+            let text = match std::fs::read(&self.location.file) {
+                Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+                Err(_) => crate::render::theme_files::built_in_source(&self.location.file)?,
+            };
+            Some((line, text.lines().nth(line.checked_sub(1)?)?.to_string()))
         });
         let title = level.primary_title(&self.message).id(self.code);
         let mut group = match &source_line {

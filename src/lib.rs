@@ -9,6 +9,7 @@ pub mod config;
 pub mod content;
 pub mod diagnostics;
 pub mod feedback;
+pub mod init;
 pub mod live;
 pub mod markdown;
 pub mod output;

@@ -44,6 +44,33 @@ enum Command {
     /// Check the whole site (schemas, links, phone numbers, e-mails, review dates) without
     /// writing anything. Exits with 1 when there are errors.
     Check(CheckArgs),
+    /// Start a Help Center: write a small site that builds, serves and checks clean into DIR.
+    Init {
+        /// The folder to write into (created when missing).
+        #[arg(default_value = ".", value_name = "DIR")]
+        dir: PathBuf,
+        /// Write into a folder that is not empty; files already there are kept.
+        #[arg(long)]
+        force: bool,
+    },
+    /// The built-in theme.
+    Theme {
+        #[command(subcommand)]
+        command: ThemeCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ThemeCommand {
+    /// Write the whole built-in theme into ROOT/themes/default/, to change it there.
+    Eject {
+        /// The site's folder, holding site.toml.
+        #[arg(long, default_value = ".", value_name = "DIR")]
+        root: PathBuf,
+        /// Overwrite files already in themes/default/.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[derive(Args)]
@@ -226,6 +253,14 @@ fn main() -> ExitCode {
         Command::Serve(args) => run_serve(args),
         Command::Feedback { command } => run_feedback(&command),
         Command::Check(args) => run_check(&args),
+        Command::Init { dir, force } => helpcenter::init::init(&dir, force)
+            .map_err(anyhow::Error::from)
+            .and_then(|created| to_stdout(|out| write!(out, "{}", created.summary()))),
+        Command::Theme {
+            command: ThemeCommand::Eject { root, force },
+        } => helpcenter::render::theme_files::eject(&root, force)
+            .map_err(anyhow::Error::from)
+            .and_then(|ejected| to_stdout(|out| write!(out, "{}", ejected.summary()))),
     };
     // An error is trouble; the content's errors are an exit code the command chose.
     done.unwrap_or_else(|error| {
@@ -396,45 +431,8 @@ fn run_search(args: &SearchArgs) -> Result<ExitCode> {
             serde_json::to_writer(&mut *out, &response).map_err(std::io::Error::from)?;
             return writeln!(out);
         }
-        if response.hits.is_empty() {
-            return writeln!(out, "No results for \"{}\".", args.query);
-        }
-        for (i, hit) in response.hits.iter().enumerate() {
-            writeln!(out, "{:>2}. {}", i + 1, hit.title)?;
-            writeln!(out, "    {}", hit.url)?;
-            if !hit.section.is_empty() {
-                writeln!(out, "    {}", hit.section)?;
-            }
-            if !hit.snippet.is_empty() {
-                writeln!(out, "    {}", terminal_snippet(&hit.snippet, color))?;
-            }
-            writeln!(out)?;
-        }
-        writeln!(
-            out,
-            "{} of {} results in {:.2} ms",
-            response.hits.len(),
-            response.total,
-            response.took_ms
-        )
+        helpcenter::search::write_hits(out, &args.query, &response, color)
     })
-}
-
-/// A snippet for a terminal: marks in bold (or [brackets] when not a terminal), entities decoded.
-fn terminal_snippet(snippet: &str, color: bool) -> String {
-    let (open, close) = if color {
-        ("\x1b[1m", "\x1b[0m")
-    } else {
-        ("[", "]")
-    };
-    snippet
-        .replace("<mark>", open)
-        .replace("</mark>", close)
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&")
 }
 
 fn run_build(args: &BuildArgs) -> Result<ExitCode> {

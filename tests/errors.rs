@@ -200,15 +200,15 @@ fn serve_says_what_failed_and_why_and_exits_2() {
 #[test]
 fn a_template_error_is_one_error_at_its_line_and_check_finds_it_too() {
     let site = Site::sample();
-    let template = site.path().join("themes/default/templates/page.html");
-    let source = std::fs::read_to_string(&template).unwrap();
-    assert!(source.contains("{% block main %}\n"));
-    let broken = source.replacen(
-        "{% block main %}\n",
-        "{% block main %}\n<p>{{ page.titel }}</p>\n",
-        1,
-    );
+    // The site's own copy of a built-in template (included by page.html), with a typo.
+    let template = site
+        .path()
+        .join("themes/default/templates/partials/article.html");
+    let source = common::built_in_theme_file("templates/partials/article.html");
+    assert!(source.contains("{{ page.title }}"));
+    let broken = source.replacen("{{ page.title }}", "{{ page.titel }}", 1);
     let line = broken[..broken.find("page.titel").unwrap()].lines().count();
+    std::fs::create_dir_all(template.parent().unwrap()).unwrap();
     std::fs::write(&template, broken).unwrap();
     for command in ["build", "check"] {
         let out = site.run(&[command]);
@@ -220,7 +220,7 @@ fn a_template_error_is_one_error_at_its_line_and_check_finds_it_too() {
             "{command}: {all}"
         );
         assert!(
-            all.contains(&format!("templates/page.html:{line}:")),
+            all.contains(&format!("templates/partials/article.html:{line}:")),
             "{command}: {all}"
         );
         if command == "build" {

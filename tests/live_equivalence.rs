@@ -79,6 +79,11 @@ fn fixture() -> Site {
         PAGES[2],
         "---\ntitle: Beta\ndescription: B.\n---\n## Beta notes\n\nCall us.\n\n{{ contacts(table=\"help\") }}\n",
     );
+    // The site's own copy of one built-in template, which the `Template` edit changes.
+    site.write(
+        "themes/default/templates/page.html",
+        &common::built_in_theme_file("templates/page.html"),
+    );
     site.write(
         "content/data/contacts/help.yaml",
         "title: Help line\nrows:\n  - location: Brazil\n    countries: [BR]\n    local: [\"+55-11-3957-2288\"]\n",

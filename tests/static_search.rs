@@ -37,7 +37,7 @@ fn run_static_search_in(site: &Site, base: &str, queries: &[&str]) -> Vec<serde_
     let mut child = Command::new("node")
         .arg(repo_root().join("tests/static-search/relevance.mjs"))
         .arg(site.public())
-        .arg(repo_root().join("themes/default/static/js/static-search.js"))
+        .arg(repo_root().join("src/theme/static/js/static-search.js"))
         .arg(base)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

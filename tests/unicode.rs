@@ -337,7 +337,6 @@ fn build_and_search(title: &str, body: &str, queries: &[String]) -> Result<(), S
         "site.toml",
         "title = \"Test\"\nbase_url = \"https://help.test\"\nlanguage = \"en\"\ntheme = \"default\"\n",
     );
-    copy_theme(root);
     write(
         "content/_index.md",
         "---\ntitle: Welcome\ndescription: Home.\n---\nHello.\n",
@@ -383,21 +382,6 @@ fn check_marks_only(s: &str) -> Result<(), String> {
         return Err(format!("stray </mark> in {s:?}"));
     }
     Ok(())
-}
-
-fn copy_theme(root: &std::path::Path) {
-    let from = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default");
-    for entry in walkdir::WalkDir::new(&from) {
-        let entry = entry.unwrap();
-        let target = root
-            .join("themes/default")
-            .join(entry.path().strip_prefix(&from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 proptest! {

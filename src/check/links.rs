@@ -8,6 +8,7 @@ use std::collections::{HashMap, HashSet};
 use super::{closest, page_file};
 use crate::content::{self, DataRef, Page, Site};
 use crate::diagnostics::{Diagnostic, Location};
+use crate::render::theme_files::ThemeFiles;
 
 /// Everything a link can lead to.
 struct Targets<'a> {
@@ -95,16 +96,14 @@ impl<'a> Targets<'a> {
             .iter()
             .map(|a| format!("/{}", content::relative(&content, a)))
             .collect();
-        // Theme static files keep their path, except CSS and JS, which get a content hash.
-        let static_dir = site.config.theme_dir().join("static");
-        for entry in walkdir::WalkDir::new(&static_dir)
-            .into_iter()
-            .filter_map(Result::ok)
-        {
-            let path = entry.path();
-            let fingerprinted = path.extension().is_some_and(|e| e == "css" || e == "js");
-            if entry.file_type().is_file() && !fingerprinted {
-                files.insert(format!("/{}", content::relative(&static_dir, path)));
+        // Theme static files keep their path, except CSS and JS, which get a content hash. A
+        // theme that cannot be read is the build's error already.
+        let theme = ThemeFiles::load(&site.config).ok();
+        if let Some(theme) = &theme {
+            for (path, _) in theme.under("static/") {
+                if !(path.ends_with(".css") || path.ends_with(".js")) {
+                    files.insert(format!("/{path}"));
+                }
             }
         }
         files.insert("/404.html".into());
@@ -119,7 +118,7 @@ impl<'a> Targets<'a> {
             pages,
             anchors: (0..site.pages.len()).map(|_| OnceCell::new()).collect(),
             placed,
-            theme_ids: theme_ids(site),
+            theme_ids: theme.as_ref().map(theme_ids).unwrap_or_default(),
             files,
             drafts,
         }
@@ -163,15 +162,12 @@ impl<'a> Targets<'a> {
     }
 }
 
-/// Literal `id="…"` attributes in the theme's templates (`<main id="main">`).
-fn theme_ids(site: &Site) -> HashSet<String> {
+/// Literal `id="…"` attributes in the theme's templates (`<main id="main">`), the site's and the
+/// built-in ones.
+fn theme_ids(theme: &ThemeFiles) -> HashSet<String> {
     let mut ids = HashSet::new();
-    let templates = site.config.theme_dir().join("templates");
-    for entry in walkdir::WalkDir::new(templates)
-        .into_iter()
-        .filter_map(Result::ok)
-    {
-        let Ok(text) = std::fs::read_to_string(entry.path()) else {
+    for (name, _) in theme.under("templates/") {
+        let Ok(text) = theme.read_text(&format!("templates/{name}")) else {
             continue;
         };
         for part in text.split("id=\"").skip(1) {

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use super::{front_matter_location, page_file};
 use crate::content::{PageKind, Site};
 use crate::diagnostics::{Diagnostic, Location};
+use crate::render::theme_files::ThemeFiles;
 
 /// What concerns the site's shape: settings, URLs, reachability.
 pub fn check_site(site: &Site) -> Vec<Diagnostic> {
@@ -19,7 +20,6 @@ pub fn check_site(site: &Site) -> Vec<Diagnostic> {
 /// What concerns one page alone (a live rebuild checks the edited pages again).
 pub fn check_page(site: &Site, index: usize) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
-    let templates = site.config.theme_dir().join("templates");
     if let Some(page) = site
         .pages
         .get(index)
@@ -59,7 +59,7 @@ pub fn check_page(site: &Site, index: usize) -> Vec<Diagnostic> {
             );
         }
         if let Some(template) = &page.front.template
-            && !templates.join(template).is_file()
+            && !ThemeFiles::exists(&site.config, &format!("templates/{template}"))
         {
             diagnostics.push(
                 Diagnostic::error(
@@ -71,10 +71,10 @@ pub fn check_page(site: &Site, index: usize) -> Vec<Diagnostic> {
                     ),
                 )
                 .with_hint(format!(
-                    "use a file under {}, or remove `template:` for the default",
-                    templates
+                    "add it to {}/templates/ (or use one of the built-in templates), or remove `template:` for the default",
+                    site.config.theme_dir()
                         .strip_prefix(&site.config.root)
-                        .unwrap_or(&templates)
+                        .unwrap_or(&site.config.theme_dir())
                         .display()
                 )),
             );
@@ -98,6 +98,54 @@ fn config(site: &Site, diagnostics: &mut Vec<Diagnostic>) {
             )
             .with_hint("write the address the site is published at, e.g. https://help.example.com"),
         );
+    }
+    home_contacts(site, diagnostics);
+}
+
+/// `home_contacts` in `[extra]` (or a language's `extra`) names the contact table the home
+/// page shows: a misspelt one would show nothing, silently.
+fn home_contacts(site: &Site, diagnostics: &mut Vec<Diagnostic>) {
+    const KEY: &str = "home_contacts";
+    let config = &site.config;
+    let path = config.root.join(crate::config::CONFIG_FILE);
+    let text = std::fs::read_to_string(&path).unwrap_or_default();
+    let settings = std::iter::once(("extra".to_string(), &config.extra)).chain(
+        config
+            .languages
+            .iter()
+            .map(|(code, l)| (format!("languages.{code}.extra"), &l.extra)),
+    );
+    for (table, extra) in settings {
+        let Some(value) = extra.get(KEY) else {
+            continue;
+        };
+        // The key after its table's header (`[extra]`), else wherever it is written.
+        let after = text.find(&format!("[{table}]")).unwrap_or(0);
+        let location = match text[after..]
+            .find(KEY)
+            .map(|i| i + after)
+            .or_else(|| text.find(KEY))
+        {
+            Some(offset) => Location::at_offset(&path, &text, offset),
+            None => Location::file(&path),
+        };
+        let tables = &site.data.contacts;
+        let problem = match value.as_str() {
+            None => format!("`{KEY}` in [{table}] must be the id of a contact table, in quotes"),
+            Some(id)
+                if tables.contains_key(id)
+                    || site.data.unreadable.contains(&format!("contacts/{id}")) =>
+            {
+                continue;
+            }
+            Some(id) => format!(
+                "`{KEY}` in [{table}] names no contact table `{id}`{}",
+                crate::text::did_you_mean(id, tables.keys().map(String::as_str))
+            ),
+        };
+        diagnostics.push(Diagnostic::error("config", location, problem).with_hint(
+            "name a file of content/data/contacts/ without .yaml (home_contacts = \"support\" shows content/data/contacts/support.yaml), or remove the line",
+        ));
     }
 }
 

@@ -7,7 +7,7 @@ use tera::{Context, Value};
 
 use super::context::{FullPage, Languages, page_context, reading_order, summary};
 use super::shortcodes::add_tel_links;
-use super::theme::{Theme, template_error};
+use super::theme::Theme;
 use super::{Renderer, Scope};
 use crate::content::{PageKind, Site};
 use crate::diagnostics::{Diagnostic, Location};
@@ -104,7 +104,10 @@ impl Renderer for HtmlRenderer {
             .theme
             .static_files
             .par_iter()
-            .map(|(from, to)| out.copy(from, to).map_err(|e| io_error(to, e)))
+            .map(|file| {
+                file.publish(&self.theme.files, out)
+                    .map_err(|e| io_error(&file.out, e))
+            })
             .chain(site.assets.par_iter().map(|from| {
                 let rel = from.strip_prefix(site.config.content_dir()).unwrap_or(from);
                 let rel = rel.to_string_lossy().replace('\\', "/");
@@ -298,7 +301,7 @@ impl HtmlRenderer {
             .in_lang(lang)
             .tera
             .render(name, context)
-            .map_err(|e| template_error(&self.theme.dir.join("templates").join(name), &e))
+            .map_err(|e| self.theme.template_error(name, &e))
     }
 
     /// The theme's special pages (404, search, handbook, feed… in each language; the sitemap)
@@ -439,9 +442,7 @@ fn collect_errors<T>(results: Vec<Result<T, Diagnostic>>) -> Result<Vec<T>, Vec<
     for result in results {
         match result {
             Ok(v) => ok.push(v),
-            Err(e) => match errors.iter_mut().find(|(first, _)| {
-                (first.code, &first.message, &first.location) == (e.code, &e.message, &e.location)
-            }) {
+            Err(e) => match errors.iter_mut().find(|(first, _)| same_cause(first, &e)) {
                 Some((_, again)) => *again += 1,
                 None => errors.push((e, 0)),
             },
@@ -460,4 +461,13 @@ fn collect_errors<T>(results: Vec<Result<T, Diagnostic>>) -> Result<Vec<T>, Vec<
             d
         })
         .collect())
+}
+
+/// One mistake met again: the same message at the same place, or any message at the same line
+/// (a partial that page.html and section.html include fails as `Failed to render 'page.html'`
+/// and as `… 'section.html'`).
+fn same_cause(first: &Diagnostic, again: &Diagnostic) -> bool {
+    first.code == again.code
+        && first.location == again.location
+        && (first.message == again.message || first.location.line.is_some())
 }

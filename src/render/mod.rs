@@ -7,6 +7,7 @@ pub mod manifest;
 mod search_index;
 mod shortcodes;
 pub mod theme;
+pub mod theme_files;
 
 use crate::content::Site;
 use crate::diagnostics::Diagnostic;

@@ -1,26 +1,34 @@
 //! A theme: tera templates compiled once, static assets with fingerprinted names, and UI strings.
 //!
-//! Layout of `themes/<name>/`: `templates/**` (tera), `static/**` (copied; `.css` and `.js`
-//! files get a content hash in their name so they can be cached forever), `i18n/<lang>.toml`
-//! (flat `key = "text"` UI strings, `en` as the fallback).
+//! Layout of a theme (the built-in one is `src/theme/`; a site's `themes/<name>/` holds only the
+//! files it changes, see [`super::theme_files`]): `templates/**` (tera), `static/**` (copied;
+//! `.css` and `.js` files get a content hash in their name so they can be cached forever),
+//! `i18n/<lang>.toml` (flat `key = "text"` UI strings, `en` as the fallback).
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use tera::{Tera, Value};
 
+use super::theme_files::{Source, ThemeFiles};
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Location};
+use crate::output::Staging;
 use crate::text::escape_html_into;
 
-/// `(source file, output path)` of each static file, and logical path → output path.
-type StaticFiles = (Vec<(PathBuf, String)>, HashMap<String, String>);
+/// One static file of the theme and the output path it is published at.
+pub struct StaticFile {
+    /// Its path in the theme (`static/css/site.css`).
+    pub rel: String,
+    pub source: Source,
+    /// `css/site.1a2b3c4d5e.css`
+    pub out: String,
+}
 
 pub struct Theme {
-    pub dir: PathBuf,
-    /// `(source file, output path)` of every static file.
-    pub static_files: Vec<(PathBuf, String)>,
+    /// Every file of the theme: the built-in ones with the site's over them.
+    pub files: ThemeFiles,
+    pub static_files: Vec<StaticFile>,
     /// The templates once per language, each with its UI strings; the default language first.
     pub languages: Vec<ThemeLanguage>,
 }
@@ -39,28 +47,18 @@ pub struct ThemeLanguage {
 
 impl Theme {
     pub fn load(config: &Config) -> Result<Theme, Diagnostic> {
-        let dir = config.theme_dir();
-        let templates = dir.join("templates");
-        if !templates.is_dir() {
-            return Err(Diagnostic::error(
-                "theme",
-                Location::file(config.root.join(crate::config::CONFIG_FILE)),
-                format!(
-                    "theme `{}` has no templates folder at {}",
-                    config.theme,
-                    templates.display()
-                ),
-            )
-            .with_hint("set `theme` in site.toml to a folder under themes/"));
+        let files = ThemeFiles::load(config)?;
+        let mut templates = Vec::new();
+        for (name, _) in files.under("templates/") {
+            templates.push((name, files.read_text(&format!("templates/{name}"))?));
         }
-        let glob = format!("{}/**/*", templates.display());
-        let mut tera = Tera::new(&glob).map_err(|e| template_error(&templates, &e))?;
+        let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
         tera.set_escape_fn(escape_html);
+        tera.add_raw_templates(templates)
+            .map_err(|e| template_error(&files, None, &e))?;
 
-        let (static_files, assets) = fingerprint_static(&dir.join("static")).map_err(|e| {
-            Diagnostic::error("io", Location::file(dir.join("static")), e.to_string())
-        })?;
+        let (static_files, assets) = fingerprint_static(&files)?;
         let assets = Arc::new(assets);
         tera.register_function("asset", move |args: &HashMap<String, Value>| {
             let path = args
@@ -80,10 +78,10 @@ impl Theme {
         });
         let languages = config
             .language_codes()
-            .map(|code| ThemeLanguage::new(&tera, &dir, code, &config.prefix(code)))
+            .map(|code| ThemeLanguage::new(&tera, &files, code, &config.prefix(code)))
             .collect::<Result<_, _>>()?;
         Ok(Theme {
-            dir,
+            files,
             static_files,
             languages,
         })
@@ -104,11 +102,31 @@ impl Theme {
     pub fn has_template(&self, name: &str) -> bool {
         self.tera().get_template_names().any(|n| n == name)
     }
+
+    /// A tera error met while rendering `template`, at the line of the theme file it names.
+    pub fn template_error(&self, template: &str, error: &tera::Error) -> Diagnostic {
+        template_error(&self.files, Some(template), error)
+    }
+}
+
+impl StaticFile {
+    /// Put the file into the output: the site's is copied, a built-in one written.
+    pub fn publish(&self, files: &ThemeFiles, out: &Staging) -> std::io::Result<()> {
+        match &self.source {
+            Source::Site(path) => out.copy(path, &self.out),
+            Source::BuiltIn => out.write(&self.out, &files.read(&self.rel)?),
+        }
+    }
 }
 
 impl ThemeLanguage {
-    fn new(tera: &Tera, dir: &Path, code: &str, prefix: &str) -> Result<ThemeLanguage, Diagnostic> {
-        let strings = load_strings(&dir.join("i18n"), code)?;
+    fn new(
+        tera: &Tera,
+        files: &ThemeFiles,
+        code: &str,
+        prefix: &str,
+    ) -> Result<ThemeLanguage, Diagnostic> {
+        let strings = load_strings(files, code)?;
         let mut js: BTreeMap<&str, &str> = strings
             .iter()
             .filter(|(key, _)| key.starts_with("js_"))
@@ -199,8 +217,10 @@ pub fn embed_html(html: &str, prefix: &str, shift: u8) -> String {
     out
 }
 
-/// A tera error with its causes, which is where the useful part of the message usually is.
-pub fn template_error(templates: &Path, error: &tera::Error) -> Diagnostic {
+/// A tera error with its causes, which is where the useful part of the message usually is,
+/// at the line of the template it is about: `template` (the one rendered) or the one tera
+/// names (`Failed to parse 'partials/toc.html'`, `… while rendering 'base.html'`).
+fn template_error(files: &ThemeFiles, template: Option<&str>, error: &tera::Error) -> Diagnostic {
     let mut message = error.to_string();
     let mut source = std::error::Error::source(error);
     while let Some(cause) = source {
@@ -208,72 +228,117 @@ pub fn template_error(templates: &Path, error: &tera::Error) -> Diagnostic {
         message.push_str(&cause.to_string());
         source = cause.source();
     }
-    // tera says which variable or filter (`page.titel`) but not where: the first place the
-    // template's source names it is where the editor looks.
-    let location = std::fs::read_to_string(templates)
-        .ok()
-        .and_then(|source| {
-            let named = message.split('`').skip(1).step_by(2);
-            named
-                .filter(|name| !name.is_empty())
-                .find_map(|name| source.find(name))
-                .map(|offset| Location::at_offset(templates, &source, offset))
+    // The innermost template tera names first (an include fails inside the page rendering it).
+    let mut names: Vec<&str> = message.split('\'').skip(1).step_by(2).collect();
+    names.reverse();
+    names.extend(template);
+    names.retain(|name| files.source(&format!("templates/{name}")).is_some());
+    let location = names
+        .iter()
+        .find_map(|name| {
+            let rel = format!("templates/{name}");
+            let text = files.read_text(&rel).ok()?;
+            let offset = error_offset(&message, &text)?;
+            Some(Location::at_offset(files.path(&rel), &text, offset))
         })
-        .unwrap_or_else(|| Location::file(templates));
+        .or_else(|| {
+            let first = names.first()?;
+            Some(Location::file(files.path(&format!("templates/{first}"))))
+        })
+        .unwrap_or_else(|| Location::file(files.path("templates")));
     Diagnostic::error("template", location, message)
 }
 
-/// Walk `static/`, hashing `.css`/`.js` into their names. Returns the files to copy and the map
-/// from logical path (`css/site.css`) to output path (`css/site.1a2b3c4d5e.css`).
-fn fingerprint_static(dir: &Path) -> std::io::Result<StaticFiles> {
-    let mut files = Vec::new();
-    let mut map = HashMap::new();
-    if !dir.is_dir() {
-        return Ok((files, map));
-    }
-    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
-        let entry = entry?;
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let path = entry.into_path();
-        let rel = path
-            .strip_prefix(dir)
-            .unwrap_or(&path)
-            .to_string_lossy()
-            .replace('\\', "/");
-        let out = match path.extension().and_then(|e| e.to_str()) {
-            Some(ext @ ("css" | "js")) => {
-                let hash = blake3::hash(&std::fs::read(&path)?).to_hex();
-                let stem = rel.strip_suffix(&format!(".{ext}")).unwrap_or(&rel);
-                format!("{stem}.{}.{ext}", &hash[..10])
-            }
-            _ => rel.clone(),
-        };
-        map.insert(rel, out.clone());
-        files.push((path, out));
-    }
-    Ok((files, map))
+/// Where in `source` the error is: the `--> line:column` of a syntax error, else the first
+/// place the source names what tera says is wrong (`page.titel`), where the editor looks.
+fn error_offset(message: &str, source: &str) -> Option<usize> {
+    let syntax = message.split(" --> ").nth(1).and_then(|at| {
+        let mut numbers = at
+            .split(|c: char| !c.is_ascii_digit())
+            .filter(|s| !s.is_empty());
+        let line: usize = numbers.next()?.parse().ok()?;
+        let column: usize = numbers.next()?.parse().ok()?;
+        let start = source
+            .split_inclusive('\n')
+            .take(line.checked_sub(1)?)
+            .map(str::len)
+            .sum::<usize>();
+        let text = source[start..].lines().next().unwrap_or("");
+        Some(
+            start
+                + text
+                    .char_indices()
+                    .nth(column.saturating_sub(1))
+                    .map_or(text.len(), |(i, _)| i),
+        )
+    });
+    syntax.or_else(|| {
+        let named = message.split('`').skip(1).step_by(2);
+        named
+            .filter(|name| !name.is_empty())
+            .find_map(|name| source.find(name))
+    })
 }
 
-fn load_strings(dir: &Path, language: &str) -> Result<HashMap<String, String>, Diagnostic> {
+/// The theme's `static/` files, hashing `.css`/`.js` into their names, and the map from logical
+/// path (`css/site.css`) to output path (`css/site.1a2b3c4d5e.css`) for `asset()`.
+fn fingerprint_static(
+    files: &ThemeFiles,
+) -> Result<(Vec<StaticFile>, HashMap<String, String>), Diagnostic> {
+    let mut published = Vec::new();
+    let mut map = HashMap::new();
+    for (path, source) in files.under("static/") {
+        let rel = format!("static/{path}");
+        let out = match path.rsplit_once('.') {
+            Some((stem, ext @ ("css" | "js"))) => {
+                let bytes = files.read(&rel).map_err(|e| {
+                    Diagnostic::error("io", Location::file(files.path(&rel)), e.to_string())
+                })?;
+                let hash = blake3::hash(&bytes).to_hex();
+                format!("{stem}.{}.{ext}", &hash[..10])
+            }
+            _ => path.to_string(),
+        };
+        map.insert(path.to_string(), out.clone());
+        published.push(StaticFile {
+            rel,
+            source: source.clone(),
+            out,
+        });
+    }
+    Ok((published, map))
+}
+
+/// The UI strings of `language`, key by key: English, then the language's base (`pt` for
+/// `pt-BR`), then the language itself, each the built-in file first and the site's over it.
+fn load_strings(files: &ThemeFiles, language: &str) -> Result<HashMap<String, String>, Diagnostic> {
     let mut strings = HashMap::new();
-    // English first, then the site language (and its base, `pt` for `pt-BR`) overriding it.
     let base = language.split('-').next().unwrap_or(language);
+    let mut done = Vec::new();
     for lang in ["en", base, language] {
-        let path = dir.join(format!("{lang}.toml"));
-        if !path.is_file() {
+        if done.contains(&lang) {
             continue;
         }
-        let text = crate::diagnostics::read_text(&path)?;
-        let table: HashMap<String, String> = toml::from_str(&text).map_err(|e| {
-            let location = match e.span() {
-                Some(span) => Location::at_offset(&path, &text, span.start),
-                None => Location::file(&path),
-            };
-            Diagnostic::error("i18n", location, e.message().to_string())
-        })?;
-        strings.extend(table);
+        done.push(lang);
+        let rel = format!("i18n/{lang}.toml");
+        let mut layers = Vec::new();
+        if let Some(bytes) = super::theme_files::built_in(&rel) {
+            let path = std::path::Path::new(super::theme_files::BUILT_IN).join(&rel);
+            layers.push((path, String::from_utf8_lossy(&bytes).into_owned()));
+        }
+        if let Some(Source::Site(path)) = files.source(&rel) {
+            layers.push((path.clone(), crate::diagnostics::read_text(path)?));
+        }
+        for (path, text) in layers {
+            let table: HashMap<String, String> = toml::from_str(&text).map_err(|e| {
+                let location = match e.span() {
+                    Some(span) => Location::at_offset(&path, &text, span.start),
+                    None => Location::file(&path),
+                };
+                Diagnostic::error("i18n", location, e.message().to_string())
+            })?;
+            strings.extend(table);
+        }
     }
     Ok(strings)
 }

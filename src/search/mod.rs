@@ -243,6 +243,54 @@ impl Search {
     }
 }
 
+/// `helpcenter search` for people: numbered hits (title, URL, breadcrumbs, snippet), then how
+/// many and how fast.
+pub fn write_hits(
+    out: &mut dyn std::io::Write,
+    query: &str,
+    response: &SearchResponse,
+    color: bool,
+) -> std::io::Result<()> {
+    if response.hits.is_empty() {
+        return writeln!(out, "No results for \"{query}\".");
+    }
+    for (i, hit) in response.hits.iter().enumerate() {
+        writeln!(out, "{:>2}. {}", i + 1, hit.title)?;
+        writeln!(out, "    {}", hit.url)?;
+        if !hit.section.is_empty() {
+            writeln!(out, "    {}", hit.section)?;
+        }
+        if !hit.snippet.is_empty() {
+            writeln!(out, "    {}", terminal_snippet(&hit.snippet, color))?;
+        }
+        writeln!(out)?;
+    }
+    writeln!(
+        out,
+        "{} of {} results in {:.2} ms",
+        response.hits.len(),
+        response.total,
+        response.took_ms
+    )
+}
+
+/// A snippet for a terminal: marks in bold (or [brackets] when not a terminal), entities decoded.
+fn terminal_snippet(snippet: &str, color: bool) -> String {
+    let (open, close) = if color {
+        ("\x1b[1m", "\x1b[0m")
+    } else {
+        ("[", "]")
+    };
+    snippet
+        .replace("<mark>", open)
+        .replace("</mark>", close)
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
 #[cfg(test)]
 mod tests {
     fn assert_send_sync<T: Send + Sync>() {}

@@ -14,6 +14,12 @@ pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// The source of the built-in theme's file `rel` (`templates/page.html`).
+pub fn built_in_theme_file(rel: &str) -> String {
+    let path = repo_root().join("src/theme").join(rel);
+    fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+}
+
 pub fn binary() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_helpcenter"))
 }
@@ -24,7 +30,7 @@ pub struct Site {
 }
 
 impl Site {
-    /// A minimal valid site: `site.toml`, the default theme (copied), a home page.
+    /// A minimal valid site: `site.toml` and a home page (the theme is the built-in one).
     pub fn minimal() -> Site {
         Site::minimal_in(&std::env::temp_dir())
     }
@@ -39,10 +45,6 @@ impl Site {
             "site.toml",
             "title = \"Test Help Center\"\nbase_url = \"https://help.test\"\nlanguage = \"en\"\ntheme = \"default\"\n",
         );
-        copy_dir(
-            &repo_root().join("themes/default"),
-            &site.path().join("themes/default"),
-        );
         site.write(
             "content/_index.md",
             "---\ntitle: Welcome\ndescription: The home page.\n---\nHello.\n",
@@ -50,8 +52,8 @@ impl Site {
         site
     }
 
-    /// A copy of the fixture site `tests/fixtures/<name>/` (its own `site.toml` and
-    /// `content/`), with the default theme added when the fixture brings no `themes/`.
+    /// A copy of the fixture site `tests/fixtures/<name>/` (its own `site.toml`, `content/`
+    /// and, when it changes the built-in theme, `themes/`).
     pub fn fixture(name: &str) -> Site {
         let from = repo_root().join("tests/fixtures").join(name);
         assert!(
@@ -63,12 +65,6 @@ impl Site {
             dir: tempfile::tempdir().expect("tempdir"),
         };
         copy_dir(&from, site.path());
-        if !from.join("themes").exists() {
-            copy_dir(
-                &repo_root().join("themes/default"),
-                &site.path().join("themes/default"),
-            );
-        }
         // Outside git a page's date is its file's: one fixed time, so snapshots hold any day.
         let time = std::time::UNIX_EPOCH + std::time::Duration::from_secs(FIXTURE_TIME);
         for entry in walkdir::WalkDir::new(site.path().join("content")) {
@@ -94,14 +90,16 @@ impl Site {
         fingerprint.replace_all(&text, ".[hash].$1").into_owned()
     }
 
-    /// A copy of the repository's sample Help Center.
+    /// A copy of the repository's sample Help Center (with its few theme overrides).
     pub fn sample() -> Site {
         let site = Site {
             dir: tempfile::tempdir().expect("tempdir"),
         };
         fs::copy(repo_root().join("site.toml"), site.path().join("site.toml"))
             .expect("copy site.toml");
-        copy_dir(&repo_root().join("themes"), &site.path().join("themes"));
+        if repo_root().join("themes").is_dir() {
+            copy_dir(&repo_root().join("themes"), &site.path().join("themes"));
+        }
         copy_dir(&repo_root().join("content"), &site.path().join("content"));
         site
     }

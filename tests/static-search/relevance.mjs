@@ -1,4 +1,4 @@
-// Runs the browser's static search (themes/default/static/js/static-search.js) over a built
+// Runs the browser's static search (src/theme/static/js/static-search.js) over a built
 // site's /search-index/ (or a language's) from disk, for every query of tests/relevance.yaml given as JSON on
 // stdin. Prints one JSON line per query: {query, urls, bytes} (bytes: what a browser would
 // have fetched for that first query, index files only).
