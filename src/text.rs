@@ -1,4 +1,4 @@
-//! Small text utilities shared by the stages: edit distance, "did you mean", HTML escaping.
+//! Small text utilities shared by the stages: edit distance, "did you mean", HTML escaping, digits.
 
 /// Edits (insertions, deletions, substitutions of characters) between `a` and `b`.
 pub fn levenshtein(a: &str, b: &str) -> usize {
@@ -49,6 +49,12 @@ pub fn escape_html_into(out: &mut String, text: &str) {
         copied = i + 1;
     }
     out.push_str(&text[copied..]);
+}
+
+/// Only the ASCII digits of `text` (a phone number as written → what a `tel:` link and
+/// search compare).
+pub fn digits(text: &str) -> String {
+    text.chars().filter(char::is_ascii_digit).collect()
 }
 
 #[cfg(test)]

@@ -14,10 +14,11 @@ use helpcenter::sanitize::RawHtml;
 use helpcenter::search::snippet::{Marks, snippet};
 use helpcenter::search::static_index;
 use helpcenter::search::tokenizers::{
-    Analyzers, MIN_PHONE_DIGITS, MultiStemTokenizer, digit_runs, digits, phone_variants,
+    Analyzers, MIN_PHONE_DIGITS, MultiStemTokenizer, digit_runs, phone_variants,
 };
 use helpcenter::search::{Search, SearchResponse};
 use helpcenter::slug::slugify;
+use helpcenter::text::digits;
 use tantivy::tokenizer::{TextAnalyzer, TokenStream};
 
 /// Characters that have broken text code before: multi-byte letters, marks that combine,

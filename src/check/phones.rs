@@ -11,9 +11,9 @@ use phonenumber::metadata::DATABASE;
 use super::{TableSource, contact_tables, display_location, levenshtein};
 use crate::content::Site;
 use crate::content::data::{ContactRow, ContactTable};
-use crate::content::phone::PhoneEntry;
-use crate::content::phone::{Phone, digits};
+use crate::content::phone::{Phone, PhoneEntry};
 use crate::diagnostics::{Diagnostic, Location};
+use crate::text::digits;
 use crate::yaml::Step;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

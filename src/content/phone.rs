@@ -3,6 +3,8 @@
 use phonenumber::{Mode, ParseError, country};
 use serde::{Deserialize, Serialize};
 
+use crate::text::digits;
+
 /// How many compiled patterns phonenumber may keep: enough for every country a site lists.
 const REGEX_CACHE: usize = 4096;
 
@@ -111,11 +113,6 @@ impl Phone {
             None => format!("tel:{}", digits(&self.raw)),
         }
     }
-}
-
-/// Only the ASCII digits of `text`.
-pub fn digits(text: &str) -> String {
-    text.chars().filter(char::is_ascii_digit).collect()
 }
 
 #[cfg(test)]

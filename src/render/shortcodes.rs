@@ -117,7 +117,7 @@ pub(super) fn add_tel_links(value: &mut Value) {
                 Some(e164) => format!("tel:{e164}"),
                 None => format!(
                     "tel:{}",
-                    crate::content::phone::digits(map["raw"].as_str().unwrap_or_default())
+                    crate::text::digits(map["raw"].as_str().unwrap_or_default())
                 ),
             };
             map.insert("tel".into(), Value::String(tel));

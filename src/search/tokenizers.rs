@@ -14,6 +14,8 @@ use std::ops::Range;
 
 use rustc_hash::FxHashMap;
 
+use crate::text::digits;
+
 use tantivy::Index;
 use tantivy::tokenizer::{
     AsciiFoldingFilter, BoxTokenStream, Language, LowerCaser, RawTokenizer, RemoveLongFilter,
@@ -223,11 +225,6 @@ impl TokenStream for MultiStemTokenStream<'_> {
     fn token_mut(&mut self) -> &mut Token {
         &mut self.token
     }
-}
-
-/// Only the ASCII digits of `text`.
-pub fn digits(text: &str) -> String {
-    text.chars().filter(char::is_ascii_digit).collect()
 }
 
 /// The shortest digit string indexed or searched as a phone number.
