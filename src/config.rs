@@ -154,6 +154,20 @@ impl Config {
         }
     }
 
+    /// Where `lang`'s files go in the output: empty for the default, `es/` for Spanish.
+    pub fn folder(&self, lang: &str) -> String {
+        match self.prefix(lang).strip_prefix('/') {
+            Some(code) => format!("{code}/"),
+            None => String::new(),
+        }
+    }
+
+    /// A URL of `lang` without its language folder (`/es/billing/` → `/billing/`): the same
+    /// page's URL in every language once that language's prefix is put back.
+    pub fn unprefixed<'a>(&self, lang: &str, url: &'a str) -> &'a str {
+        &url[self.prefix(lang).len().min(url.len())..]
+    }
+
     /// The settings as seen from `lang`'s pages: its title, description and `extra`, and
     /// `language` set to it. The default language's own config is returned as it is.
     pub fn localized(&self, lang: &str) -> Config {

@@ -25,7 +25,7 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
         if page.lang == *default || page.path.is_empty() {
             continue;
         }
-        let key = &page.url[site.config.prefix(&page.lang).len()..];
+        let key = site.config.unprefixed(&page.lang, &page.url);
         let Some(&source) = sources.get(key) else {
             continue;
         };

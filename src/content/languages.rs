@@ -70,7 +70,7 @@ pub(super) fn arrange(
                 kept.push(i);
                 continue;
             }
-            let key = page.url[config.prefix(&page.lang).len()..].to_string();
+            let key = config.unprefixed(&page.lang, &page.url).to_string();
             if let Some(&source) = sources.get(&key) {
                 let front = pages[source].front.clone();
                 let page = &mut pages[i];

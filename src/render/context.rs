@@ -46,7 +46,7 @@ impl Languages {
         if self.by_url.is_empty() {
             return Vec::new();
         }
-        let key = &page.url[site.config.prefix(&page.lang).len()..];
+        let key = site.config.unprefixed(&page.lang, &page.url);
         self.names
             .iter()
             .filter_map(|(code, name)| {

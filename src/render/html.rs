@@ -325,16 +325,10 @@ impl HtmlRenderer {
     ) -> Result<Vec<(String, String)>, Vec<Diagnostic>> {
         let mut jobs: Vec<(&str, &str, String)> = Vec::new();
         for theme in &self.theme.languages {
-            let prefix = site.config.prefix(&theme.code);
-            let folder = prefix.trim_start_matches('/');
+            let folder = site.config.folder(&theme.code);
             for (template, path) in SPECIAL_TEMPLATES {
                 if self.theme.has_template(template) {
-                    let path = if folder.is_empty() {
-                        path.to_string()
-                    } else {
-                        format!("{folder}/{path}")
-                    };
-                    jobs.push((&theme.code, template, path));
+                    jobs.push((&theme.code, template, format!("{folder}{path}")));
                 }
             }
         }
@@ -384,6 +378,8 @@ fn special_context(
     limit: usize,
 ) -> Context {
     let mut context = shared.contexts(lang).1.clone();
+    // The depth of a page below its language's home (`/es/billing/` is 1, as `/billing/`).
+    let home_depth = site.config.folder(lang).matches('/').count() + 1;
     // Borrowed, so that the context holds the only copy of every page's content.
     let pages: Vec<FullPage> = reading_order(site, lang)
         .into_iter()
@@ -393,7 +389,7 @@ fn special_context(
             FullPage {
                 summary: summary(site, page),
                 content: &contents[index],
-                depth: page.url.matches('/').count() - site.config.prefix(lang).len().min(1) - 1,
+                depth: page.url.matches('/').count() - home_depth,
             }
         })
         .collect();

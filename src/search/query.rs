@@ -80,7 +80,8 @@ pub fn run(
     Ok((total, hits))
 }
 
-/// Whether each candidate's text is in `lang`.
+/// Whether each candidate's text is in `lang`: the term's postings read once per segment
+/// and walked forward over the candidates in document order.
 fn in_language(
     searcher: &Searcher,
     fields: &Fields,
@@ -88,17 +89,30 @@ fn in_language(
     scored: &[(f32, DocAddress)],
 ) -> tantivy::Result<Vec<bool>> {
     let term = Term::from_field_text(fields.language, lang);
-    scored
-        .iter()
-        .map(|(_, address)| {
-            let index = searcher
+    let mut order: Vec<usize> = (0..scored.len()).collect();
+    order.sort_unstable_by_key(|&i| scored[i].1);
+    let mut in_text = vec![false; scored.len()];
+    let mut postings = None;
+    let mut segment = None;
+    for i in order {
+        let address = scored[i].1;
+        if segment != Some(address.segment_ord) {
+            segment = Some(address.segment_ord);
+            postings = searcher
                 .segment_reader(address.segment_ord)
-                .inverted_index(fields.language)?;
-            Ok(index
-                .read_postings(&term, IndexRecordOption::Basic)?
-                .is_some_and(|mut postings| postings.seek(address.doc_id) == address.doc_id))
-        })
-        .collect()
+                .inverted_index(fields.language)?
+                .read_postings(&term, IndexRecordOption::Basic)?;
+        }
+        if let Some(postings) = postings.as_mut() {
+            let at = if postings.doc() < address.doc_id {
+                postings.seek(address.doc_id)
+            } else {
+                postings.doc()
+            };
+            in_text[i] = at == address.doc_id;
+        }
+    }
+    Ok(in_text)
 }
 
 /// Every variant of every unit as a boosted `Should` clause; `None` when there is none.

@@ -48,11 +48,7 @@ struct Meta {
 pub fn write(site: &Site, docs: &[SearchDoc], out: &Staging) -> Result<String, Vec<Diagnostic>> {
     let mut files = Vec::new();
     for lang in site.config.language_codes() {
-        let prefix = site.config.prefix(lang);
-        let dir = format!(
-            "{}{STATIC_DIR}",
-            prefix.trim_start_matches('/').to_string() + if prefix.is_empty() { "" } else { "/" }
-        );
+        let dir = format!("{}{STATIC_DIR}", site.config.folder(lang));
         let seen_by = |d: &&SearchDoc| d.seen_in(lang);
         let in_text = |d: &&SearchDoc| d.text_lang.is_empty() || d.text_lang == lang;
         let mine: Vec<&SearchDoc> = docs
