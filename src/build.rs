@@ -70,7 +70,7 @@ pub struct BuildFailure {
 fn load_content(options: &BuildOptions) -> Result<(Site, Vec<Diagnostic>), Diagnostic> {
     let mut config = Config::load(&options.root)?;
     if let Some(base_url) = &options.base_url {
-        config.base_url = base_url.trim_end_matches('/').to_string();
+        config.set_base_url(base_url);
     }
     Ok(content::load(
         &config,

@@ -19,6 +19,11 @@ pub struct Config {
     pub description: String,
     /// Absolute URL the site is published at, used for canonical links, the sitemap and feeds.
     pub base_url: String,
+    /// The path of `base_url` (`/help` for `https://example.com/help/`; empty at a host's
+    /// root): every link, asset and fetch of the site starts with it. Set with `base_url` by
+    /// [`Config::set_base_url`].
+    #[serde(skip_deserializing)]
+    pub base_path: String,
     /// BCP 47 tag of the default language (`en`, `es`, `pt-BR`): its pages are at `/`.
     /// `language` is the older name of the key.
     #[serde(default = "default_language", alias = "language")]
@@ -102,7 +107,7 @@ impl Config {
             Some(i) => Location::at_offset(&path, &text, i),
             None => Location::file(&path),
         };
-        config.base_url = config.base_url.trim_end_matches('/').to_string();
+        config.set_base_url(&config.base_url.clone());
         config.language = config.default_language.clone();
         config.check_languages(&path, &text)?;
         Ok(config)
@@ -202,8 +207,37 @@ impl Config {
         self.root.join("themes").join(&self.theme)
     }
 
+    /// Publish at `url`: `base_url` without its trailing `/`, and its path as `base_path`.
+    pub fn set_base_url(&mut self, url: &str) {
+        self.base_url = url.trim_end_matches('/').to_string();
+        self.base_path = base_path_of(&self.base_url);
+    }
+
+    /// The link to a site path such as `/billing/` from a page of the site: the path under
+    /// `base_path` (`/help/billing/`). Other URLs (`#row`, `https://…`) are returned as they are.
+    pub fn href<'a>(&self, url: &'a str) -> std::borrow::Cow<'a, str> {
+        if self.base_path.is_empty() || !url.starts_with('/') || url.starts_with("//") {
+            url.into()
+        } else {
+            format!("{}{url}", self.base_path).into()
+        }
+    }
+
     /// Absolute URL for a site path such as `/billing/`.
     pub fn permalink(&self, path: &str) -> String {
         format!("{}{path}", self.base_url)
     }
+}
+
+/// The path of a base URL, without its trailing `/`: `/help` for `https://example.com/help/`,
+/// empty for `https://example.com`.
+pub fn base_path_of(base_url: &str) -> String {
+    let base_url = base_url.trim_end_matches('/');
+    let path = match base_url.split_once("://") {
+        Some((_, rest)) => rest.find('/').map_or("", |slash| &rest[slash..]),
+        // Not an absolute URL (`check` says so): a path is still a path.
+        None if base_url.starts_with('/') => base_url,
+        None => "",
+    };
+    path.split(['?', '#']).next().unwrap_or("").to_string()
 }

@@ -100,7 +100,8 @@ struct SiteArgs {
     /// The site's folder, holding site.toml, content/ and themes/.
     #[arg(long, default_value = ".", value_name = "DIR")]
     root: PathBuf,
-    /// Where to write the site [default: ROOT/public].
+    /// The built site's folder: where `build` writes it and `search` and `serve` read it
+    /// [default: ROOT/public].
     #[arg(long, short, value_name = "DIR")]
     output: Option<PathBuf>,
 }
@@ -109,7 +110,8 @@ struct SiteArgs {
 struct BuildArgs {
     #[command(flatten)]
     site: SiteArgs,
-    /// Publish under this URL instead of base_url from site.toml (canonical links, sitemap).
+    /// Publish under this URL instead of base_url from site.toml: canonical links, the sitemap,
+    /// and with a path (`https://example.com/help/`) every link and asset under that path.
     #[arg(long, value_name = "URL")]
     base_url: Option<String>,
     /// Include pages marked `draft: true`.

@@ -64,13 +64,15 @@ fn options() -> Options {
 /// Convert Markdown to HTML and collect headings, text sections, links and shortcodes. Raw
 /// HTML is cleaned unless `raw_html` says to keep it.
 pub fn convert(source: &str, raw_html: RawHtml) -> Converted {
-    convert_in(source, raw_html, "")
+    convert_in(source, raw_html, "", "")
 }
 
 /// [`convert`] for a page under a language folder: links to the site's pages (`/billing/`)
 /// get `prefix` (`/es/billing/`), so that a reader stays in their language. Links to files
 /// (`/files/form.pdf`, a last segment with a dot) are shared by every language and stay.
-pub fn convert_in(source: &str, raw_html: RawHtml, prefix: &str) -> Converted {
+/// In the HTML, every root-relative link and image also gets `base_path` (`/help/es/billing/`);
+/// [`Converted::links`] keep the site's own paths, which is what `check` resolves.
+pub fn convert_in(source: &str, raw_html: RawHtml, prefix: &str, base_path: &str) -> Converted {
     let mut out = Converted {
         sections: vec![TextSection::default()],
         ..Default::default()
@@ -129,6 +131,14 @@ pub fn convert_in(source: &str, raw_html: RawHtml, prefix: &str) -> Converted {
                 sanitize::removed_from(raw, range.start, &mut out.removed);
             }
             _ => {}
+        }
+        if !base_path.is_empty()
+            && let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) =
+                &mut event
+            && dest_url.starts_with('/')
+            && !dest_url.starts_with("//")
+        {
+            *dest_url = format!("{base_path}{dest_url}").into();
         }
         // A heading's own words become its section's title, not body text.
         if !matches!(holding, Some((Tag::Heading { .. }, _))) {
@@ -358,6 +368,7 @@ mod tests {
             "[a](/billing/#x) [b](/files/f.pdf) [c](https://x.org/) [d](#top) [e](../up/) [f](/es/y/)",
             RawHtml::Sanitize,
             "/es",
+            "",
         );
         let urls: Vec<&str> = c.links.iter().map(|l| l.url.as_str()).collect();
         assert_eq!(
@@ -373,5 +384,26 @@ mod tests {
         );
         assert!(c.html.contains(r#"href="/es/billing/#x""#), "{}", c.html);
         assert_eq!(convert_default("[a](/billing/)").links[0].url, "/billing/");
+    }
+
+    #[test]
+    fn under_a_base_path_the_html_links_below_it_and_checks_see_the_site_paths() {
+        let c = convert_in(
+            "[a](/billing/#x) ![b](/files/f.png) [c](https://x.org/) [d](#top) [e](//cdn.x/)",
+            RawHtml::Sanitize,
+            "/es",
+            "/help",
+        );
+        assert!(
+            c.html.contains(r#"href="/help/es/billing/#x""#),
+            "{}",
+            c.html
+        );
+        assert!(c.html.contains(r#"src="/help/files/f.png""#), "{}", c.html);
+        assert!(c.html.contains(r#"href="https://x.org/""#));
+        assert!(c.html.contains(r##"href="#top""##));
+        assert!(c.html.contains(r#"href="//cdn.x/""#));
+        let urls: Vec<&str> = c.links.iter().map(|l| l.url.as_str()).collect();
+        assert_eq!(urls[..2], ["/es/billing/#x", "/files/f.png"]);
     }
 }

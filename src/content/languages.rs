@@ -142,6 +142,7 @@ fn untranslated_copy(config: &Config, source: &Page, lang: &str) -> Page {
             &source.source[source.body_offset..],
             config.raw_html(),
             &prefix,
+            &config.base_path,
         );
     }
     page

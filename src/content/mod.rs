@@ -315,8 +315,7 @@ pub fn load_page(
     let stem = rel.file_stem().and_then(|s| s.to_str()).unwrap_or("");
     let (base, lang) = languages::split_language(config, stem);
     let lang = lang.unwrap_or(&config.default_language).to_string();
-    let prefix = config.prefix(&lang);
-    let (front, body_offset, markdown) = page::parse(path, &source, config.raw_html(), &prefix)?;
+    let (front, body_offset, markdown) = page::parse(path, &source, config, &lang)?;
     if front.draft && !options.drafts {
         return Ok(None);
     }

@@ -5,9 +5,9 @@ use std::path::Path;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Location};
 use crate::markdown::{self, Converted};
-use crate::sanitize::RawHtml;
 use crate::yaml;
 
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
@@ -85,12 +85,12 @@ impl Page {
 }
 
 /// Split `---` front matter from the body and parse both. `path` is used in diagnostics.
-/// Links to the site's pages get `prefix`, the page's language folder (`/es`).
+/// Links to the site's pages get `lang`'s folder (`/es`), and all links the site's base path.
 pub fn parse(
     path: &Path,
     source: &str,
-    raw_html: RawHtml,
-    prefix: &str,
+    config: &Config,
+    lang: &str,
 ) -> Result<(FrontMatter, usize, Converted), Diagnostic> {
     let (front, body_offset) = split_front_matter(source).ok_or_else(|| {
         let opened = source.trim_start_matches('\u{feff}').starts_with("---");
@@ -124,7 +124,12 @@ pub fn parse(
     Ok((
         front,
         body_offset,
-        markdown::convert_in(&source[body_offset..], raw_html, prefix),
+        markdown::convert_in(
+            &source[body_offset..],
+            config.raw_html(),
+            &config.prefix(lang),
+            &config.base_path,
+        ),
     ))
 }
 
@@ -164,11 +169,12 @@ mod tests {
 
     #[test]
     fn front_matter_errors_use_file_lines() {
+        let config: Config = toml::from_str("title = 'T'\nbase_url = 'https://x.org'").unwrap();
         let err = parse(
             Path::new("x.md"),
             "---\ntitle: A\ntitel: B\n---\n",
-            RawHtml::Sanitize,
-            "",
+            &config,
+            "en",
         )
         .unwrap_err();
         assert_eq!(err.location.line, Some(3));
@@ -177,7 +183,7 @@ mod tests {
             "{}",
             err.message
         );
-        let err = parse(Path::new("x.md"), "no front matter", RawHtml::Sanitize, "").unwrap_err();
+        let err = parse(Path::new("x.md"), "no front matter", &config, "en").unwrap_err();
         assert_eq!(err.code, "front-matter");
     }
 }

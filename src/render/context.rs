@@ -1,6 +1,7 @@
 //! What templates see of a page: its summary, breadcrumbs, neighbours, sidebar and its
 //! translations.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use serde::Serialize;
@@ -56,7 +57,7 @@ impl Languages {
                 Some(Translation {
                     lang: code,
                     name,
-                    url: &other.url,
+                    url: site.config.href(&other.url),
                     permalink: site.config.permalink(&other.url),
                     current: *code == page.lang,
                 })
@@ -68,13 +69,22 @@ impl Languages {
 #[derive(Serialize)]
 pub(super) struct Link<'a> {
     title: &'a str,
-    url: &'a str,
+    url: Cow<'a, str>,
+}
+
+/// A link of the breadcrumbs, which structured data also gives as an absolute URL.
+#[derive(Serialize)]
+pub(super) struct Crumb<'a> {
+    title: &'a str,
+    url: Cow<'a, str>,
+    permalink: String,
 }
 
 #[derive(Serialize)]
 pub(super) struct Summary<'a> {
     title: &'a str,
-    url: &'a str,
+    /// The link to the page (under the site's base path); `permalink` is the absolute URL.
+    url: Cow<'a, str>,
     permalink: String,
     description: Option<&'a str>,
     kind: PageKind,
@@ -102,14 +112,14 @@ pub(super) struct PageContext<'a> {
     review_by: Option<chrono::NaiveDate>,
     content_hash: &'a str,
     /// From the home page down to the parent.
-    breadcrumbs: Vec<Link<'a>>,
+    breadcrumbs: Vec<Crumb<'a>>,
     children: Vec<Summary<'a>>,
     /// Whether some child page has no link in this page's content (sections then list them).
     children_unlinked: bool,
     prev: Option<Link<'a>>,
     next: Option<Link<'a>>,
     /// URL of the top-level section this page is in, for highlighting the navigation.
-    top_section: Option<&'a str>,
+    top_section: Option<Cow<'a, str>>,
     /// The sidebar: the section this page is in (a section's own pages for a section).
     section_nav: Option<SectionNav<'a>>,
     /// The language of the page's URL, and of its text (the default language's while the page
@@ -126,7 +136,7 @@ pub(super) struct Translation<'a> {
     pub(super) lang: &'a str,
     /// What the language calls itself ("Español").
     pub(super) name: &'a str,
-    pub(super) url: &'a str,
+    pub(super) url: Cow<'a, str>,
     pub(super) permalink: String,
     pub(super) current: bool,
 }
@@ -134,7 +144,7 @@ pub(super) struct Translation<'a> {
 #[derive(Serialize)]
 pub(super) struct SectionNav<'a> {
     title: &'a str,
-    url: &'a str,
+    url: Cow<'a, str>,
     /// Up to [`SECTION_NAV_LINKS`] of the section's pages, around the current one.
     links: Vec<Link<'a>>,
     /// How many pages the section has in all.
@@ -161,7 +171,7 @@ pub(super) fn reading_order(site: &Site, lang: &str) -> Vec<usize> {
 pub(super) fn summary<'a>(site: &'a Site, page: &'a Page) -> Summary<'a> {
     Summary {
         title: page.title(),
-        url: &page.url,
+        url: site.config.href(&page.url),
         permalink: site.config.permalink(&page.url),
         description: page.front.description.as_deref(),
         kind: page.kind,
@@ -180,9 +190,11 @@ pub(super) fn page_context<'a>(
     let mut breadcrumbs = Vec::new();
     let mut cursor = page.parent;
     while let Some(i) = cursor {
-        breadcrumbs.push(Link {
+        let url = &site.pages[i].url;
+        breadcrumbs.push(Crumb {
             title: site.pages[i].title(),
-            url: &site.pages[i].url,
+            url: site.config.href(url),
+            permalink: site.config.permalink(url),
         });
         cursor = site.pages[i].parent;
     }
@@ -194,13 +206,9 @@ pub(super) fn page_context<'a>(
                 .iter()
                 .position(|&i| i == index)
                 .expect("child of its parent");
-            let link = |i: usize| Link {
-                title: site.pages[i].title(),
-                url: &site.pages[i].url,
-            };
             (
-                at.checked_sub(1).map(|p| link(siblings[p])),
-                siblings.get(at + 1).map(|&n| link(n)),
+                at.checked_sub(1).map(|p| link(site, siblings[p])),
+                siblings.get(at + 1).map(|&n| link(site, n)),
             )
         }
         None => (None, None),
@@ -213,7 +221,7 @@ pub(super) fn page_context<'a>(
         while let Some(parent) = site.pages[top].parent.filter(|&p| p != home) {
             top = parent;
         }
-        Some(site.pages[top].url.as_str())
+        Some(site.config.href(&site.pages[top].url))
     };
     let section_nav = match page.kind {
         PageKind::Home => None,
@@ -236,10 +244,10 @@ pub(super) fn page_context<'a>(
             .iter()
             .map(|&c| summary(site, &site.pages[c]))
             .collect(),
-        children_unlinked: page
-            .children
-            .iter()
-            .any(|&c| !content.contains(&format!("href=\"{}\"", site.pages[c].url))),
+        children_unlinked: page.children.iter().any(|&c| {
+            let href = site.config.href(&site.pages[c].url);
+            !content.contains(&format!("href=\"{href}\""))
+        }),
         prev,
         next,
         top_section,
@@ -255,6 +263,14 @@ pub(super) fn page_context<'a>(
     }
 }
 
+fn link(site: &Site, index: usize) -> Link<'_> {
+    let page = &site.pages[index];
+    Link {
+        title: page.title(),
+        url: site.config.href(&page.url),
+    }
+}
+
 /// The sidebar of section `section`: a window of its pages around `current`.
 fn section_nav(site: &Site, section: usize, current: Option<usize>) -> SectionNav<'_> {
     let children = &site.pages[section].children;
@@ -266,14 +282,11 @@ fn section_nav(site: &Site, section: usize, current: Option<usize>) -> SectionNa
         .min(children.len().saturating_sub(SECTION_NAV_LINKS));
     SectionNav {
         title: site.pages[section].title(),
-        url: &site.pages[section].url,
+        url: site.config.href(&site.pages[section].url),
         links: children[start..]
             .iter()
             .take(SECTION_NAV_LINKS)
-            .map(|&i| Link {
-                title: site.pages[i].title(),
-                url: &site.pages[i].url,
-            })
+            .map(|&i| link(site, i))
             .collect(),
         total: children.len(),
     }

@@ -237,8 +237,13 @@ impl HtmlRenderer {
             .languages
             .iter()
             .map(|l| {
-                let home = site.home_of(&l.code);
-                serde_json::json!({ "lang": l.code, "name": l.name, "url": site.pages[home].url })
+                let home = &site.pages[site.home_of(&l.code)].url;
+                serde_json::json!({
+                    "lang": l.code,
+                    "name": l.name,
+                    "url": site.config.href(home),
+                    "permalink": site.config.permalink(home),
+                })
             })
             .collect();
         let contexts = self
@@ -249,7 +254,12 @@ impl HtmlRenderer {
                 let lang = theme.code.as_str();
                 let mut context = Context::new();
                 context.insert("site", &site.config.localized(lang));
-                context.insert("lang_prefix", &site.config.prefix(lang));
+                // Where the language's pages are: a path for links (`/help/es`), and the
+                // absolute URL for feeds and canonical links.
+                let prefix = site.config.prefix(lang);
+                context.insert("base_path", &site.config.base_path);
+                context.insert("lang_prefix", &format!("{}{prefix}", site.config.base_path));
+                context.insert("lang_url", &format!("{}{prefix}", site.config.base_url));
                 context.insert("languages", &switcher);
                 context.insert("js_strings", &theme.js_strings);
                 let home = &site.pages[site.home_of(lang)];
@@ -260,7 +270,7 @@ impl HtmlRenderer {
                         let section = &site.pages[i];
                         serde_json::json!({
                             "title": section.title(),
-                            "url": section.url,
+                            "url": site.config.href(&section.url),
                             "description": section.front.description,
                             "is_section": section.is_section(),
                         })
@@ -278,7 +288,8 @@ impl HtmlRenderer {
                     .keys()
                     .filter_map(|item| {
                         let anchor = item.anchor();
-                        Some((anchor.clone(), site.data_url(lang, item, &anchor)?))
+                        let url = site.data_url(lang, item, &anchor)?;
+                        Some((anchor, site.config.href(&url).into_owned()))
                     })
                     .collect();
                 context.insert("data_urls", &data_urls);

@@ -37,7 +37,7 @@ pub struct Theme {
 pub struct ThemeLanguage {
     pub code: String,
     pub tera: Tera,
-    /// The UI strings scripts need (keys starting with `js_`, plus `lang` and `prefix`) as JSON safe to put
+    /// The UI strings scripts need (keys starting with `js_`, plus `lang`, `base` and `prefix`) as JSON safe to put
     /// in a `<script>` element; templates get it as `js_strings`. Built once: rendering it
     /// with `t()` on every page was a tenth of a 10,000-page build.
     pub js_strings: String,
@@ -60,6 +60,7 @@ impl Theme {
 
         let (static_files, assets) = fingerprint_static(&files)?;
         let assets = Arc::new(assets);
+        let base_path = config.base_path.clone();
         tera.register_function("asset", move |args: &HashMap<String, Value>| {
             let path = args
                 .get("path")
@@ -68,7 +69,7 @@ impl Theme {
             let url = assets
                 .get(path.trim_start_matches('/'))
                 .ok_or_else(|| format!("no static file `{path}` in the theme"))?;
-            Ok(Value::String(format!("/{url}")))
+            Ok(Value::String(format!("{base_path}/{url}")))
         });
         tera.register_filter("embed", |value: &Value, args: &HashMap<String, Value>| {
             let html = value.as_str().ok_or("embed works on HTML text")?;
@@ -78,7 +79,7 @@ impl Theme {
         });
         let languages = config
             .language_codes()
-            .map(|code| ThemeLanguage::new(&tera, &files, code, &config.prefix(code)))
+            .map(|code| ThemeLanguage::new(&tera, &files, code, config))
             .collect::<Result<_, _>>()?;
         Ok(Theme {
             files,
@@ -124,7 +125,7 @@ impl ThemeLanguage {
         tera: &Tera,
         files: &ThemeFiles,
         code: &str,
-        prefix: &str,
+        config: &Config,
     ) -> Result<ThemeLanguage, Diagnostic> {
         let strings = load_strings(files, code)?;
         let mut js: BTreeMap<&str, &str> = strings
@@ -133,9 +134,14 @@ impl ThemeLanguage {
             .map(|(key, text)| (key.as_str(), text.as_str()))
             .collect();
         js.insert("lang", code);
-        // The language's folder (`/es`), where its search page and static index are.
+        // The site's base path (`/help`), under which the API and every page are, and the
+        // language's folder under it (`/help/es`), where its search page and static index are.
+        let prefix = format!("{}{}", config.base_path, config.prefix(code));
+        if !config.base_path.is_empty() {
+            js.insert("base", &config.base_path);
+        }
         if !prefix.is_empty() {
-            js.insert("prefix", prefix);
+            js.insert("prefix", &prefix);
         }
         let js_strings = serde_json::to_string(&js)
             .expect("serializable")

@@ -99,10 +99,17 @@ async fn accept(state: &Shared, peer: SocketAddr, request: Request) -> Result<Re
         return Err(too_large().into());
     }
     let body = read_body(request.into_body()).await?;
-    let input = match kind {
+    let mut input = match kind {
         Kind::Json => parse_json(&body)?,
         Kind::Form => parse_form(&body)?,
     };
+    // The page as linked (`/help/billing/`) or as the site names it (`/billing/`).
+    if let Some(path) = input.page.strip_prefix(state.base_path.as_str())
+        && !state.base_path.is_empty()
+        && path.starts_with('/')
+    {
+        input.page = path.to_string();
+    }
     if !input.honeypot {
         let content_hash = state
             .snapshot
@@ -147,7 +154,7 @@ async fn accept(state: &Shared, peer: SocketAddr, request: Request) -> Result<Re
             // Back to the page (a URL of the site; a honeypot post may name anything: home).
             let known = state.snapshot.load().pages.contains_key(&input.page);
             let page = if known { input.page.as_str() } else { "/" };
-            let location = format!("{page}?feedback=thanks#feedback");
+            let location = format!("{}{page}?feedback=thanks#feedback", state.base_path);
             let mut response = StatusCode::SEE_OTHER.into_response();
             if let Ok(value) = HeaderValue::from_str(&location) {
                 response.headers_mut().insert(header::LOCATION, value);

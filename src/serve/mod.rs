@@ -106,6 +106,9 @@ impl Snapshot {
 
 pub(crate) struct AppState {
     pub output: PathBuf,
+    /// The path of `base_url` (`/help`), which the site's links start with; requests under it
+    /// are served with it taken off, others as they are (a proxy may take it off already).
+    pub base_path: String,
     pub watch: bool,
     pub snapshot: ArcSwap<Snapshot>,
     pub feedback: Writer,
@@ -227,12 +230,16 @@ pub fn run(mut options: ServeOptions) -> Result<(), ServeError> {
             }
         },
     };
+    let base_path = base_url
+        .as_deref()
+        .map_or_else(String::new, crate::config::base_path_of);
     let addr = listener
         .local_addr()
         .map_err(|e| listen_error(&options, e))?;
     let (shutdown_tx, shutdown_rx) = watch::channel(false);
     let state = Arc::new(AppState {
         output,
+        base_path,
         watch: options.watch,
         snapshot: ArcSwap::from_pointee(snapshot),
         feedback: writer,
@@ -277,7 +284,11 @@ async fn serve(
     };
     let title = state.snapshot.load().title.clone();
     let mut stdout = std::io::stdout();
-    let _ = writeln!(stdout, "Serving {title} at http://{addr}/");
+    let _ = writeln!(
+        stdout,
+        "Serving {title} at http://{addr}{}/",
+        state.base_path
+    );
     let _ = stdout.flush();
 
     let sweeper = tokio::spawn(limit::sweep_forever(state.clone()));
@@ -321,6 +332,7 @@ async fn serve(
 }
 
 fn router(state: Shared, request_timeout: Duration) -> Router {
+    let state_base = state.base_path.clone();
     let app = Router::new()
         .route("/healthz", get(api::healthz))
         .route("/api/search", get(api::search))
@@ -349,11 +361,44 @@ fn router(state: Shared, request_timeout: Duration) -> Router {
             HeaderValue::from_static(value),
         ));
     }
-    app.layer(
+    let app = app.layer(
         TraceLayer::new_for_http()
             .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
             .on_response(DefaultOnResponse::new().level(Level::INFO)),
-    )
+    );
+    if state_base.is_empty() {
+        return app;
+    }
+    // Routing sees paths without the base path: taken off before the router runs.
+    let strip = tower::util::MapRequestLayer::new(move |request: axum::extract::Request| {
+        without_base_path(request, &state_base)
+    });
+    Router::new().fallback_service(tower::Layer::layer(&strip, app))
+}
+
+/// `request` with `base` (`/help`) taken off the front of its path: `/help/billing/?q` →
+/// `/billing/?q`, `/help` → `/`. Other paths stay.
+fn without_base_path(mut request: axum::extract::Request, base: &str) -> axum::extract::Request {
+    let uri = request.uri();
+    let Some(rest) = uri.path().strip_prefix(base) else {
+        return request;
+    };
+    if !(rest.is_empty() || rest.starts_with('/')) {
+        return request;
+    }
+    let path = if rest.is_empty() { "/" } else { rest };
+    let path_and_query = match uri.query() {
+        Some(query) => format!("{path}?{query}"),
+        None => path.to_string(),
+    };
+    let mut parts = uri.clone().into_parts();
+    if let Ok(stripped) = path_and_query.parse() {
+        parts.path_and_query = Some(stripped);
+        if let Ok(uri) = axum::http::Uri::from_parts(parts) {
+            *request.uri_mut() = uri;
+        }
+    }
+    request
 }
 
 async fn shutdown_signal() {

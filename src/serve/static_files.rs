@@ -83,7 +83,7 @@ pub async fn serve(
     if meta.is_dir() {
         if !slash {
             // `/billing` → `/billing/`, built from the clean segments (never `//host`).
-            let mut location = String::new();
+            let mut location = state.base_path.clone();
             for s in &segments {
                 location.push('/');
                 location.extend(percent_encoding::utf8_percent_encode(

@@ -53,7 +53,7 @@
     name: "api",
     search: function (query, signal) {
       var lang = S.lang ? "&lang=" + encodeURIComponent(S.lang) : "";
-      return fetch("/api/search?q=" + encodeURIComponent(query) + lang, {
+      return fetch((S.base || "") + "/api/search?q=" + encodeURIComponent(query) + lang, {
         signal: signal, headers: { Accept: "application/json" }
       }).then(function (r) {
         var type = r.headers.get("content-type") || "";
@@ -88,7 +88,13 @@
         return next(e);
       });
     }
-    return next();
+    // Hits name the site's paths (`/billing/`); a site under a base path links below it.
+    return next().then(function (resp) {
+      if (S.base && resp && resp.hits) resp.hits.forEach(function (hit) {
+        if (hit.url && hit.url.charAt(0) === "/" && hit.url.charAt(1) !== "/") hit.url = S.base + hit.url;
+      });
+      return resp;
+    });
   }
 
   /* ---------- Rendering results, grouped by kind ---------- */
