@@ -82,9 +82,9 @@ pub(super) struct Crumb<'a> {
 
 #[derive(Serialize)]
 pub(super) struct Summary<'a> {
-    title: &'a str,
+    pub(super) title: &'a str,
     /// The link to the page (under the site's base path); `permalink` is the absolute URL.
-    url: Cow<'a, str>,
+    pub(super) url: Cow<'a, str>,
     permalink: String,
     description: Option<&'a str>,
     kind: PageKind,

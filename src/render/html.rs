@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use rayon::prelude::*;
 use tera::{Context, Value};
 
-use super::context::{FullPage, Languages, page_context, reading_order, summary};
+use super::context::{Languages, page_context};
 use super::shortcodes::add_tel_links;
 use super::theme::Theme;
 use super::{Renderer, Scope};
@@ -13,33 +13,18 @@ use crate::content::{PageKind, Site};
 use crate::diagnostics::{Diagnostic, Location};
 use crate::output::{Staging, file_for_url};
 
-/// Templates rendered once per language when the theme has them, and where they are written
-/// (under the language's folder). The sitemap and robots.txt are one per site.
-const SPECIAL_TEMPLATES: &[(&str, &str)] = &[
-    ("404.html", "404.html"),
-    ("search.html", "search/index.html"),
-    ("handbook.html", "handbook/index.html"),
-    ("atom.xml", "atom.xml"),
-    ("opensearch.xml", "opensearch.xml"),
-];
-const SITE_TEMPLATES: &[(&str, &str)] =
-    &[("sitemap.xml", "sitemap.xml"), ("robots.txt", "robots.txt")];
-
 /// How many pages the special pages list when `check` renders them to find template errors.
 const CHECKED_PAGES: usize = 50;
-
-/// How many pages `recent` (the feed) holds.
-const RECENT_PAGES: usize = 20;
 
 /// Template contexts built once per build (one pair per language) and cloned per page.
 pub struct Shared {
     contexts: Vec<(String, Context, Context)>,
-    languages: Languages,
+    pub(super) languages: Languages,
 }
 
 impl Shared {
     /// `(plain, with data)` for `lang`.
-    fn contexts(&self, lang: &str) -> (&Context, &Context) {
+    pub(super) fn contexts(&self, lang: &str) -> (&Context, &Context) {
         let found = self
             .contexts
             .iter()
@@ -325,112 +310,6 @@ impl HtmlRenderer {
     ) -> Result<Vec<(String, String)>, Vec<Diagnostic>> {
         self.render_special_of(site, shared, contents, usize::MAX)
     }
-
-    /// [`Self::render_special`] listing at most `limit` pages per language.
-    fn render_special_of(
-        &self,
-        site: &Site,
-        shared: &Shared,
-        contents: &[Cow<str>],
-        limit: usize,
-    ) -> Result<Vec<(String, String)>, Vec<Diagnostic>> {
-        let mut jobs: Vec<(&str, &str, String)> = Vec::new();
-        for theme in &self.theme.languages {
-            let folder = site.config.folder(&theme.code);
-            for (template, path) in SPECIAL_TEMPLATES {
-                if self.theme.has_template(template) {
-                    jobs.push((&theme.code, template, format!("{folder}{path}")));
-                }
-            }
-        }
-        let default = site.config.default_language.as_str();
-        for (template, path) in SITE_TEMPLATES {
-            if self.theme.has_template(template) {
-                jobs.push((default, template, path.to_string()));
-            }
-        }
-        if jobs.is_empty() {
-            return Ok(Vec::new());
-        }
-        let contexts: Vec<(&str, Context)> = self
-            .theme
-            .languages
-            .iter()
-            .map(|l| {
-                (
-                    l.code.as_str(),
-                    special_context(site, shared, contents, &l.code, limit),
-                )
-            })
-            .collect();
-        let results: Vec<Result<(String, String), Diagnostic>> = jobs
-            .into_par_iter()
-            .map(|(lang, template, path)| {
-                let context = &contexts
-                    .iter()
-                    .find(|(code, _)| *code == lang)
-                    .expect("every language")
-                    .1;
-                Ok((path, self.render_template(template, lang, context)?))
-            })
-            .collect();
-        collect_errors(results)
-    }
-}
-
-/// What the special pages of `lang` see: the shared context with its data, its pages in
-/// reading order with their content (handbook), the most recent ones (feed), and every page
-/// of the site with its translations (sitemap).
-fn special_context(
-    site: &Site,
-    shared: &Shared,
-    contents: &[Cow<str>],
-    lang: &str,
-    limit: usize,
-) -> Context {
-    let mut context = shared.contexts(lang).1.clone();
-    // The depth of a page below its language's home (`/es/billing/` is 1, as `/billing/`).
-    let home_depth = site.config.folder(lang).matches('/').count() + 1;
-    // Borrowed, so that the context holds the only copy of every page's content.
-    let pages: Vec<FullPage> = reading_order(site, lang)
-        .into_iter()
-        .take(limit)
-        .map(|index| {
-            let page = &site.pages[index];
-            FullPage {
-                summary: summary(site, page),
-                content: &contents[index],
-                depth: page.url.matches('/').count() - home_depth,
-            }
-        })
-        .collect();
-    context.insert("pages", &pages);
-    // The most recently updated pages first, for feeds.
-    let mut recent: Vec<&FullPage> = pages
-        .iter()
-        .filter(|p| p.summary.updated.is_some())
-        .collect();
-    recent.sort_by_key(|p| std::cmp::Reverse(p.summary.updated));
-    recent.truncate(RECENT_PAGES);
-    context.insert("recent", &recent);
-    if lang == site.config.default_language {
-        let everywhere: Vec<Value> = site
-            .config
-            .language_codes()
-            .flat_map(|code| reading_order(site, code).into_iter().take(limit))
-            .map(|index| {
-                let page = &site.pages[index];
-                serde_json::json!({
-                    "permalink": site.config.permalink(&page.url),
-                    "updated": page.updated,
-                    "lang": page.lang,
-                    "translations": shared.languages.translations(site, index),
-                })
-            })
-            .collect();
-        context.insert("all_pages", &everywhere);
-    }
-    context
 }
 
 fn io_error(what: &str, e: std::io::Error) -> Diagnostic {
@@ -443,7 +322,9 @@ fn io_error(what: &str, e: std::io::Error) -> Diagnostic {
 
 /// The values, or every distinct error: a template error repeated on many pages is one
 /// error, whose hint names the first page and counts the others.
-fn collect_errors<T>(results: Vec<Result<T, Diagnostic>>) -> Result<Vec<T>, Vec<Diagnostic>> {
+pub(super) fn collect_errors<T>(
+    results: Vec<Result<T, Diagnostic>>,
+) -> Result<Vec<T>, Vec<Diagnostic>> {
     let mut ok = Vec::with_capacity(results.len());
     let mut errors: Vec<(Diagnostic, usize)> = Vec::new();
     for result in results {

@@ -6,6 +6,7 @@ pub mod html;
 pub mod manifest;
 mod search_index;
 mod shortcodes;
+mod special;
 pub mod theme;
 pub mod theme_files;
 

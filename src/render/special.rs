@@ -1,0 +1,339 @@
+//! The theme's special pages: 404, search, handbook, feed and OpenSearch description in each
+//! language; the sitemap and robots.txt once per site. Each file stays small enough for a
+//! phone and a crawler: a handbook beyond [`HANDBOOK_PART_BYTES`] is published in parts, a
+//! sitemap beyond [`SITEMAP_URLS`] as a sitemap index over several sitemaps.
+
+use std::borrow::Cow;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::{Context, Value};
+
+use super::context::{FullPage, reading_order, summary};
+use super::html::{HtmlRenderer, Shared, collect_errors};
+use crate::content::Site;
+use crate::diagnostics::Diagnostic;
+
+/// Templates rendered once per language when the theme has them, and where they are written
+/// (under the language's folder). The handbook may be several files (see [`handbook_parts`]).
+const LANGUAGE_TEMPLATES: &[(&str, &str)] = &[
+    ("404.html", "404.html"),
+    ("search.html", "search/index.html"),
+    ("atom.xml", "atom.xml"),
+    ("opensearch.xml", "opensearch.xml"),
+];
+
+/// Page HTML one handbook file holds at most (its markup comes on top): a part of a few
+/// megabytes still opens on a phone. A smaller handbook is one file, as it prints best.
+const HANDBOOK_PART_BYTES: usize = 4 << 20;
+
+/// URLs one sitemap lists at most. The protocol allows 50,000 (and 50 MB); with a page's
+/// alternates in two more languages 10,000 URLs are about 5 MB.
+const SITEMAP_URLS: usize = 10_000;
+
+/// How many pages `recent` (the feed) holds.
+const RECENT_PAGES: usize = 20;
+
+/// One file of the handbook: a top-level section's pages, or a stretch of them.
+#[derive(Serialize)]
+struct Part {
+    title: String,
+    /// `2` for the second file of one section's pages.
+    number: usize,
+    url: String,
+    permalink: String,
+    pages: usize,
+    #[serde(skip)]
+    range: std::ops::Range<usize>,
+    /// The section's URL, which parts of one section share.
+    #[serde(skip)]
+    section: String,
+    /// Where it is written, under the language's folder (`handbook/billing/index.html`).
+    #[serde(skip)]
+    file: String,
+}
+
+impl HtmlRenderer {
+    /// The special pages of every language and the site's, listing at most `limit` pages per
+    /// language, as `(path, text)`.
+    pub(super) fn render_special_of(
+        &self,
+        site: &Site,
+        shared: &Shared,
+        contents: &[Cow<str>],
+        limit: usize,
+    ) -> Result<Vec<(String, String)>, Vec<Diagnostic>> {
+        let mut jobs: Vec<(&str, &str, String, Context)> = Vec::new();
+        for theme in &self.theme.languages {
+            let lang = theme.code.as_str();
+            let folder = site.config.folder(lang);
+            let order: Vec<usize> = reading_order(site, lang).into_iter().take(limit).collect();
+            let pages = full_pages(site, lang, &order, contents);
+            let base = shared.contexts(lang).1;
+            for (template, path) in LANGUAGE_TEMPLATES {
+                if self.theme.has_template(template) {
+                    let mut context = base.clone();
+                    if *template == "atom.xml" {
+                        context.insert("recent", &recent(&pages));
+                    }
+                    jobs.push((lang, template, format!("{folder}{path}"), context));
+                }
+            }
+            if self.theme.has_template("handbook.html") {
+                for (path, context) in handbook(site, lang, base, &pages) {
+                    jobs.push((lang, "handbook.html", format!("{folder}{path}"), context));
+                }
+            }
+        }
+        let default = site.config.default_language.as_str();
+        let base = shared.contexts(default).1;
+        if self.theme.has_template("sitemap.xml") {
+            for (path, template, context) in sitemaps(site, shared, base, limit) {
+                jobs.push((default, template, path, context));
+            }
+        }
+        if self.theme.has_template("robots.txt") {
+            jobs.push((default, "robots.txt", "robots.txt".into(), base.clone()));
+        }
+        let results: Vec<Result<(String, String), Diagnostic>> = jobs
+            .into_par_iter()
+            .map(|(lang, template, path, context)| {
+                Ok((path, self.render_template(template, lang, &context)?))
+            })
+            .collect();
+        collect_errors(results)
+    }
+}
+
+/// The pages at `order` with their content. Borrowed, so that a context holds the only copy.
+fn full_pages<'a>(
+    site: &'a Site,
+    lang: &str,
+    order: &[usize],
+    contents: &'a [Cow<str>],
+) -> Vec<FullPage<'a>> {
+    // The depth of a page below its language's home (`/es/billing/` is 1, as `/billing/`).
+    let home_depth = site.config.folder(lang).matches('/').count() + 1;
+    order
+        .iter()
+        .map(|&index| {
+            let page = &site.pages[index];
+            FullPage {
+                summary: summary(site, page),
+                content: &contents[index],
+                depth: page.url.matches('/').count() - home_depth,
+            }
+        })
+        .collect()
+}
+
+/// The most recently updated pages first, for feeds.
+fn recent<'p, 'a>(pages: &'p [FullPage<'a>]) -> Vec<&'p FullPage<'a>> {
+    let mut recent: Vec<&FullPage> = pages
+        .iter()
+        .filter(|p| p.summary.updated.is_some())
+        .collect();
+    recent.sort_by_key(|p| std::cmp::Reverse(p.summary.updated));
+    recent.truncate(RECENT_PAGES);
+    recent
+}
+
+/// The handbook's files (path under the language's folder, context). One file with every
+/// page (`pages`) while they fit [`HANDBOOK_PART_BYTES`]; past it a contents file listing the
+/// parts (`parts`, `pages` empty) and one file per part (`part`, its `pages`, `parts`,
+/// `prev_part` and `next_part`).
+fn handbook(site: &Site, lang: &str, base: &Context, pages: &[FullPage]) -> Vec<(String, Context)> {
+    let mut context = base.clone();
+    let parts = handbook_parts(site, lang, pages);
+    if parts.len() <= 1 {
+        context.insert("pages", pages);
+        return vec![("handbook/index.html".into(), context)];
+    }
+    context.insert("pages", &[] as &[FullPage]);
+    context.insert("parts", &parts);
+    let mut files = vec![("handbook/index.html".to_string(), context)];
+    for (i, part) in parts.iter().enumerate() {
+        let mut context = base.clone();
+        context.insert("pages", &pages[part.range.clone()]);
+        context.insert("parts", &parts);
+        context.insert("part", part);
+        if let Some(prev) = i.checked_sub(1) {
+            context.insert("prev_part", &parts[prev]);
+        }
+        if let Some(next) = parts.get(i + 1) {
+            context.insert("next_part", next);
+        }
+        files.push((part.file.clone(), context));
+    }
+    files
+}
+
+/// `pages` (in reading order) cut into parts: each top-level section with its pages (the home
+/// page goes with the first), a section whose pages outgrow [`HANDBOOK_PART_BYTES`] cut into
+/// several parts. One part when everything fits.
+fn handbook_parts(site: &Site, lang: &str, pages: &[FullPage]) -> Vec<Part> {
+    let total: usize = pages.iter().map(|p| p.content.len()).sum();
+    if total <= HANDBOOK_PART_BYTES {
+        return Vec::new();
+    }
+    let prefix = site.config.prefix(lang);
+    let mut parts: Vec<Part> = Vec::new();
+    let (mut start, mut bytes) = (0, 0);
+    for (i, page) in pages.iter().enumerate() {
+        let starts_section = page.depth == 1;
+        let full = bytes + page.content.len() > HANDBOOK_PART_BYTES;
+        if i > start && (full || (starts_section && pages[start..i].iter().any(|p| p.depth >= 1))) {
+            parts.push(new_part(site, &prefix, pages, start..i, &parts));
+            (start, bytes) = (i, 0);
+        }
+        bytes += page.content.len();
+    }
+    parts.push(new_part(site, &prefix, pages, start..pages.len(), &parts));
+    parts
+}
+
+/// The part of `pages[range]`, named after the section its first page is in.
+fn new_part(
+    site: &Site,
+    prefix: &str,
+    pages: &[FullPage],
+    range: std::ops::Range<usize>,
+    before: &[Part],
+) -> Part {
+    // The section: the nearest page at depth 1 at or before the start, else (the home page
+    // starts the first part) the first in the part.
+    let section = pages[..=range.start]
+        .iter()
+        .rev()
+        .chain(&pages[range.clone()])
+        .find(|p| p.depth == 1)
+        .unwrap_or(&pages[range.start]);
+    let slug = section
+        .summary
+        .url
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .filter(|s| !s.is_empty())
+        .unwrap_or("home")
+        .to_string();
+    let number = 1 + before
+        .iter()
+        .filter(|p| p.section == section.summary.url)
+        .count();
+    let folder = if number == 1 {
+        slug
+    } else {
+        format!("{slug}-{number}")
+    };
+    let path = format!("{prefix}/handbook/{folder}/");
+    let file = format!("handbook/{folder}/index.html");
+    Part {
+        title: section.summary.title.to_string(),
+        number,
+        url: site.config.href(&path).into_owned(),
+        permalink: site.config.permalink(&path),
+        pages: range.len(),
+        range,
+        section: section.summary.url.to_string(),
+        file,
+    }
+}
+
+/// The sitemap files `(path, template, context)`: `sitemap.xml` listing every page of every
+/// language (`all_pages`) while they are at most [`SITEMAP_URLS`], else `sitemap.xml` as an
+/// index (`sitemap_index.xml`, listing `sitemaps`) of `sitemap-1.xml`, `sitemap-2.xml`, ….
+fn sitemaps(
+    site: &Site,
+    shared: &Shared,
+    base: &Context,
+    limit: usize,
+) -> Vec<(String, &'static str, Context)> {
+    let everywhere: Vec<Value> = site
+        .config
+        .language_codes()
+        .flat_map(|code| reading_order(site, code).into_iter().take(limit))
+        .map(|index| {
+            let page = &site.pages[index];
+            serde_json::json!({
+                "permalink": site.config.permalink(&page.url),
+                "updated": page.updated,
+                "lang": page.lang,
+                "translations": shared.languages.translations(site, index),
+            })
+        })
+        .collect();
+    sitemap_files(&site.config, base, &everywhere, SITEMAP_URLS)
+}
+
+/// The sitemap files of the entries `everywhere`, at most `per_file` in a sitemap.
+fn sitemap_files(
+    config: &crate::config::Config,
+    base: &Context,
+    everywhere: &[Value],
+    per_file: usize,
+) -> Vec<(String, &'static str, Context)> {
+    let chunks: Vec<&[Value]> = everywhere.chunks(per_file).collect();
+    if chunks.len() <= 1 {
+        let mut context = base.clone();
+        context.insert("all_pages", everywhere);
+        context.insert("handbooks", &true);
+        return vec![("sitemap.xml".into(), "sitemap.xml", context)];
+    }
+    let mut files = Vec::with_capacity(chunks.len() + 1);
+    let mut listed = Vec::with_capacity(chunks.len());
+    for (i, chunk) in chunks.iter().enumerate() {
+        let path = format!("sitemap-{}.xml", i + 1);
+        let mut context = base.clone();
+        context.insert("all_pages", chunk);
+        // The handbooks are listed once, in the first sitemap.
+        context.insert("handbooks", &(i == 0));
+        listed.push(config.permalink(&format!("/{path}")));
+        files.push((path, "sitemap.xml", context));
+    }
+    let mut context = base.clone();
+    context.insert("sitemaps", &listed);
+    files.push(("sitemap.xml".into(), "sitemap_index.xml", context));
+    files
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn past_its_limit_the_sitemap_is_an_index_of_sitemaps() {
+        let config: crate::config::Config =
+            toml::from_str("title = 'T'\nbase_url = 'https://x.org/help'").unwrap();
+        let mut config = config;
+        config.set_base_url("https://x.org/help/");
+        let entries: Vec<Value> = (0..25).map(|i| serde_json::json!({ "n": i })).collect();
+        let files = sitemap_files(&config, &Context::new(), &entries, 10);
+        let names: Vec<(&str, &str)> = files.iter().map(|(p, t, _)| (p.as_str(), *t)).collect();
+        assert_eq!(
+            names,
+            [
+                ("sitemap-1.xml", "sitemap.xml"),
+                ("sitemap-2.xml", "sitemap.xml"),
+                ("sitemap-3.xml", "sitemap.xml"),
+                ("sitemap.xml", "sitemap_index.xml"),
+            ]
+        );
+        let listed = |i: usize, key: &str| files[i].2.get(key).cloned().unwrap();
+        assert_eq!(listed(2, "all_pages").as_array().unwrap().len(), 5);
+        assert_eq!(listed(0, "handbooks"), true);
+        assert_eq!(listed(1, "handbooks"), false);
+        assert_eq!(
+            listed(3, "sitemaps")[2],
+            "https://x.org/help/sitemap-3.xml",
+            "the index lists absolute URLs"
+        );
+
+        let one = sitemap_files(&config, &Context::new(), &entries[..10], 10);
+        assert_eq!(one.len(), 1);
+        assert_eq!(
+            (one[0].0.as_str(), one[0].1),
+            ("sitemap.xml", "sitemap.xml")
+        );
+    }
+}
