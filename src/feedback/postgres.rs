@@ -154,6 +154,10 @@ async fn migrate(client: &mut Object, url: &PgUrl) -> Result<(), OpenError> {
         source,
     };
     let tx = client.transaction().await.map_err(error)?;
+    // No "relation already exists, skipping" notices on every start.
+    tx.batch_execute("SET LOCAL client_min_messages = warning")
+        .await
+        .map_err(error)?;
     tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
         .await
         .map_err(error)?;
