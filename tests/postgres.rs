@@ -12,8 +12,8 @@ use std::collections::HashMap;
 use std::net::IpAddr;
 use std::path::PathBuf;
 use std::process::Command;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use common::{Server, Site, http, text};
@@ -142,7 +142,17 @@ impl Pg {
 
     fn psql(&self, db: &str, sql: &str) -> String {
         let out = Command::new(self.bin.join("psql"))
-            .args(["-h", "127.0.0.1", "-U", "postgres", "-At", "-d", db, "-c", sql])
+            .args([
+                "-h",
+                "127.0.0.1",
+                "-U",
+                "postgres",
+                "-At",
+                "-d",
+                db,
+                "-c",
+                sql,
+            ])
             .arg("-p")
             .arg(self.port.to_string())
             .output()
@@ -187,7 +197,11 @@ fn export(site: &Site, db: &str) -> Vec<Value> {
     serde_json::from_str(&out).expect("export JSON")
 }
 
-fn post(client: &reqwest::blocking::Client, server: &Server, comment: &str) -> reqwest::Result<reqwest::blocking::Response> {
+fn post(
+    client: &reqwest::blocking::Client,
+    server: &Server,
+    comment: &str,
+) -> reqwest::Result<reqwest::blocking::Response> {
     client
         .post(server.at("api/feedback"))
         .json(&json!({"page": "/billing/", "helpful": true, "comment": comment}))
@@ -204,8 +218,13 @@ fn replicas_lose_no_acknowledged_post_through_a_kill_and_a_database_crash() {
     let pg = Pg::start();
     let site = built_site();
     let url = pg.url();
-    let mut replicas: Vec<Option<Server>> = (0..3).map(|_| Some(replica(&site, &url, &[]))).collect();
-    let targets: Vec<String> = replicas.iter().flatten().map(|s| s.at("api/feedback")).collect();
+    let mut replicas: Vec<Option<Server>> =
+        (0..3).map(|_| Some(replica(&site, &url, &[]))).collect();
+    let targets: Vec<String> = replicas
+        .iter()
+        .flatten()
+        .map(|s| s.at("api/feedback"))
+        .collect();
     let dead: Vec<AtomicBool> = (0..3).map(|_| AtomicBool::new(false)).collect();
     let stop = AtomicBool::new(false);
     let after_restart = AtomicBool::new(false);
@@ -270,7 +289,10 @@ fn replicas_lose_no_acknowledged_post_through_a_kill_and_a_database_crash() {
         after_restart.store(true, Ordering::Relaxed);
         std::thread::sleep(Duration::from_millis(3000));
         stop.store(true, Ordering::Relaxed);
-        assert!(before_kill > 0 && before_crash > before_kill, "{before_kill} {before_crash}");
+        assert!(
+            before_kill > 0 && before_crash > before_kill,
+            "{before_kill} {before_crash}"
+        );
     });
 
     let unexpected = unexpected.into_inner().unwrap();
@@ -283,17 +305,27 @@ fn replicas_lose_no_acknowledged_post_through_a_kill_and_a_database_crash() {
     let rows = export(&site, &url);
     let mut stored: HashMap<String, usize> = HashMap::new();
     for row in &rows {
-        *stored.entry(row["comment"].as_str().unwrap_or("").to_string()).or_default() += 1;
+        *stored
+            .entry(row["comment"].as_str().unwrap_or("").to_string())
+            .or_default() += 1;
     }
     let lost: Vec<&String> = acked.iter().filter(|c| !stored.contains_key(*c)).collect();
-    let doubled: Vec<&String> = acked.iter().filter(|c| stored.get(*c).copied().unwrap_or(0) > 1).collect();
+    let doubled: Vec<&String> = acked
+        .iter()
+        .filter(|c| stored.get(*c).copied().unwrap_or(0) > 1)
+        .collect();
     eprintln!(
         "fault test: {} acknowledged, {} stored, {} refused (503 or connection lost)",
         acked.len(),
         rows.len(),
         refused.load(Ordering::Relaxed)
     );
-    assert!(lost.is_empty(), "{} acknowledged posts lost: {:?}", lost.len(), &lost[..lost.len().min(5)]);
+    assert!(
+        lost.is_empty(),
+        "{} acknowledged posts lost: {:?}",
+        lost.len(),
+        &lost[..lost.len().min(5)]
+    );
     assert!(doubled.is_empty(), "stored twice: {doubled:?}");
     assert!(rows.len() >= acked.len());
     for r in replicas.iter().flatten() {
@@ -313,9 +345,17 @@ fn a_database_outage_is_503_and_the_server_reconnects() {
     let server = replica(&site, &pg.url(), &[]);
     let client = http();
     assert_eq!(post(&client, &server, "before").unwrap().status(), 201);
-    let health: Value = client.get(server.at("healthz")).send().unwrap().json().unwrap();
+    let health: Value = client
+        .get(server.at("healthz"))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
     assert_eq!(health["status"], "ok");
-    assert_eq!(health["feedback_store"], json!({"store": "postgres", "available": true}));
+    assert_eq!(
+        health["feedback_store"],
+        json!({"store": "postgres", "available": true})
+    );
 
     pg.stop("fast");
     for _ in 0..3 {
@@ -323,16 +363,34 @@ fn a_database_outage_is_503_and_the_server_reconnects() {
         assert_eq!(r.status(), 503);
         assert_eq!(r.headers()["retry-after"], "5");
         let body: Value = r.json().unwrap();
-        assert!(body["error"].as_str().unwrap().contains("unavailable"), "{body}");
+        assert!(
+            body["error"].as_str().unwrap().contains("unavailable"),
+            "{body}"
+        );
     }
     let r = client.get(server.at("healthz")).send().unwrap();
     assert_eq!(r.status(), 200);
     let health: Value = r.json().unwrap();
     assert_eq!(health["status"], "degraded", "{health}");
     assert_eq!(health["feedback_store"]["available"], false, "{health}");
-    assert!(health["feedback_store"]["error"].as_str().is_some_and(|e| !e.is_empty()), "{health}");
-    assert_eq!(client.get(server.at("billing/")).send().unwrap().status(), 200);
-    assert_eq!(client.get(server.at("api/search?q=billing")).send().unwrap().status(), 200);
+    assert!(
+        health["feedback_store"]["error"]
+            .as_str()
+            .is_some_and(|e| !e.is_empty()),
+        "{health}"
+    );
+    assert_eq!(
+        client.get(server.at("billing/")).send().unwrap().status(),
+        200
+    );
+    assert_eq!(
+        client
+            .get(server.at("api/search?q=billing"))
+            .send()
+            .unwrap()
+            .status(),
+        200
+    );
 
     pg.restart();
     let started = Instant::now();
@@ -342,12 +400,23 @@ fn a_database_outage_is_503_and_the_server_reconnects() {
             break;
         }
         assert_eq!(status, 503);
-        assert!(started.elapsed() < Duration::from_secs(20), "no reconnection");
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "no reconnection"
+        );
         std::thread::sleep(Duration::from_millis(100));
     }
-    let health: Value = client.get(server.at("healthz")).send().unwrap().json().unwrap();
+    let health: Value = client
+        .get(server.at("healthz"))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
     assert_eq!(health["status"], "ok", "{health}");
-    let comments: Vec<Value> = export(&site, &pg.url()).iter().map(|r| r["comment"].clone()).collect();
+    let comments: Vec<Value> = export(&site, &pg.url())
+        .iter()
+        .map(|r| r["comment"].clone())
+        .collect();
     assert_eq!(comments, vec![json!("before"), json!("after")]);
 }
 
@@ -364,7 +433,11 @@ fn feedback_commands_read_postgres_and_migrate_is_idempotent() {
     {
         let server = site.serve(&["--no-build", "--no-watch"]);
         let client = http();
-        for (page, helpful, comment) in [("/billing/", true, "clear"), ("/billing/", false, "=1+1"), ("/", false, "")] {
+        for (page, helpful, comment) in [
+            ("/billing/", true, "clear"),
+            ("/billing/", false, "=1+1"),
+            ("/", false, ""),
+        ] {
             let r = client
                 .post(server.at("api/feedback"))
                 .json(&json!({"page": page, "helpful": helpful, "comment": comment}))
@@ -376,9 +449,15 @@ fn feedback_commands_read_postgres_and_migrate_is_idempotent() {
     let url = pg.url();
     let db = sqlite.to_str().unwrap();
     let out = site.run_ok(&["feedback", "migrate", "--from", db, "--to", &url]);
-    assert!(out.contains("Copied 3 new feedback entries") && out.contains("0 of 3 were there already"), "{out}");
+    assert!(
+        out.contains("Copied 3 new feedback entries") && out.contains("0 of 3 were there already"),
+        "{out}"
+    );
     let out = site.run_ok(&["feedback", "migrate", "--to", &url]); // --from: ROOT/feedback.sqlite3
-    assert!(out.contains("Copied 0 new") && out.contains("3 of 3 were there already"), "{out}");
+    assert!(
+        out.contains("Copied 0 new") && out.contains("3 of 3 were there already"),
+        "{out}"
+    );
     assert_eq!(pg.psql("helpcenter", "SELECT count(*) FROM feedback"), "3");
 
     let strip_ids = |rows: Vec<Value>| -> Vec<Value> {
@@ -403,7 +482,13 @@ fn feedback_commands_read_postgres_and_migrate_is_idempotent() {
     let stats: Value = serde_json::from_slice(&out.stdout).expect("stats JSON");
     assert_eq!(stats[0]["page"], "/", "{stats}");
     // The same migrations on both: the two schema_migrations agree.
-    assert_eq!(pg.psql("helpcenter", "SELECT string_agg(version::text, ',' ORDER BY version) FROM schema_migrations"), "1,2");
+    assert_eq!(
+        pg.psql(
+            "helpcenter",
+            "SELECT string_agg(version::text, ',' ORDER BY version) FROM schema_migrations"
+        ),
+        "1,2"
+    );
 
     // Errors name the store and what to do; exit code 2; no password shown.
     let closed = free_port();
@@ -411,22 +496,44 @@ fn feedback_commands_read_postgres_and_migrate_is_idempotent() {
     for args in [
         vec!["feedback", "export", "--db", bad.as_str()],
         vec!["feedback", "migrate", "--from", db, "--to", bad.as_str()],
-        vec!["serve", "--no-build", "--no-watch", "--port", "0", "--feedback-db", bad.as_str()],
+        vec![
+            "serve",
+            "--no-build",
+            "--no-watch",
+            "--port",
+            "0",
+            "--feedback-db",
+            bad.as_str(),
+        ],
     ] {
         let out = site.run(&args);
         let message = text(&out);
         assert_eq!(out.status.code(), Some(2), "{args:?}: {message}");
-        assert!(message.contains("cannot reach the feedback database"), "{message}");
-        assert!(message.contains(&format!("127.0.0.1:{closed}")) && !message.contains("hunter2"), "{message}");
+        assert!(
+            message.contains("cannot reach the feedback database"),
+            "{message}"
+        );
+        assert!(
+            message.contains(&format!("127.0.0.1:{closed}")) && !message.contains("hunter2"),
+            "{message}"
+        );
         assert!(!message.contains("panicked"), "{message}");
     }
     let out = site.run(&["feedback", "export", "--db", "mysql://db/help"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out).contains("mysql:// is not a feedback store"), "{}", text(&out));
+    assert!(
+        text(&out).contains("mysql:// is not a feedback store"),
+        "{}",
+        text(&out)
+    );
     assert!(!site.path().join("mysql:").exists());
     let out = site.run(&["feedback", "migrate", "--from", &url, "--to", &url]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out).contains("--from must be a SQLite file"), "{}", text(&out));
+    assert!(
+        text(&out).contains("--from must be a SQLite file"),
+        "{}",
+        text(&out)
+    );
 }
 
 fn nginx() -> PathBuf {
@@ -446,7 +553,8 @@ struct Nginx {
 
 impl Nginx {
     fn start(upstreams: &[String]) -> Nginx {
-        let shipped = std::fs::read_to_string(common::repo_root().join("deploy/nginx.conf")).unwrap();
+        let shipped =
+            std::fs::read_to_string(common::repo_root().join("deploy/nginx.conf")).unwrap();
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join("logs")).unwrap();
         let port = free_port();
@@ -455,12 +563,22 @@ impl Nginx {
             .replace("worker_processes auto;", "worker_processes 1;");
         for (i, addr) in upstreams.iter().enumerate() {
             let example = format!("server 127.0.0.1:{} ", 8081 + i);
-            assert!(conf.contains(&example), "deploy/nginx.conf has no `{example}`");
+            assert!(
+                conf.contains(&example),
+                "deploy/nginx.conf has no `{example}`"
+            );
             conf = conf.replace(&example, &format!("server {addr} "));
         }
         let conf_path = dir.path().join("nginx.conf");
         std::fs::write(&conf_path, conf).unwrap();
-        let test = Command::new(nginx()).arg("-t").arg("-p").arg(dir.path()).arg("-c").arg(&conf_path).output().unwrap();
+        let test = Command::new(nginx())
+            .arg("-t")
+            .arg("-p")
+            .arg(dir.path())
+            .arg("-c")
+            .arg(&conf_path)
+            .output()
+            .unwrap();
         assert!(test.status.success(), "nginx -t: {}", text(&test));
         let child = Command::new(nginx())
             .arg("-p")
@@ -472,10 +590,17 @@ impl Nginx {
             .unwrap();
         let started = Instant::now();
         while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(started.elapsed() < Duration::from_secs(10), "nginx did not listen");
+            assert!(
+                started.elapsed() < Duration::from_secs(10),
+                "nginx did not listen"
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
-        Nginx { child, _dir: dir, port }
+        Nginx {
+            child,
+            _dir: dir,
+            port,
+        }
     }
 
     fn at(&self, path: &str) -> String {
@@ -484,7 +609,16 @@ impl Nginx {
 }
 
 impl Drop for Nginx {
+    /// SIGTERM: the master stops its workers (SIGKILL would leave them running).
     fn drop(&mut self) {
+        unsafe { libc::kill(self.child.id() as libc::pid_t, libc::SIGTERM) };
+        let started = Instant::now();
+        while started.elapsed() < Duration::from_secs(10) {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
@@ -512,15 +646,30 @@ fn nginx_spreads_requests_and_passes_the_client_address() {
     // The replicas must know nginx's authority (Host/Origin check): start nginx first on
     // ports that the replicas then take.
     let ports: Vec<u16> = (0..3).map(|_| free_port()).collect();
-    let nginx = Nginx::start(&ports.iter().map(|p| format!("127.0.0.1:{p}")).collect::<Vec<_>>());
+    let nginx = Nginx::start(
+        &ports
+            .iter()
+            .map(|p| format!("127.0.0.1:{p}"))
+            .collect::<Vec<_>>(),
+    );
     let allowed = format!("127.0.0.1:{}", nginx.port);
     let replicas: Vec<Server> = ports
         .iter()
         .map(|p| {
             let port = p.to_string();
             site.serve(&[
-                "--no-build", "--no-watch", "--feedback-db", &pg.url(), "--rate-limit", "3",
-                "--trusted-proxy", "127.0.0.1", "--allowed-host", &allowed, "--port", &port,
+                "--no-build",
+                "--no-watch",
+                "--feedback-db",
+                &pg.url(),
+                "--rate-limit",
+                "3",
+                "--trusted-proxy",
+                "127.0.0.1",
+                "--allowed-host",
+                &allowed,
+                "--port",
+                &port,
             ])
         })
         .collect();
@@ -539,10 +688,15 @@ fn nginx_spreads_requests_and_passes_the_client_address() {
         }
         request.send().unwrap().status().as_u16()
     };
-    let statuses: Vec<u16> = (0..12).map(|i| send(&reader, (i % 2 == 0).then_some("203.0.113.9"))).collect();
+    let statuses: Vec<u16> = (0..12)
+        .map(|i| send(&reader, (i % 2 == 0).then_some("203.0.113.9")))
+        .collect();
     let accepted = statuses.iter().filter(|s| **s == 201).count();
     assert_eq!(accepted, 9, "3 replicas × 3 a minute: {statuses:?}");
-    assert!(statuses.iter().all(|s| *s == 201 || *s == 429), "{statuses:?}");
+    assert!(
+        statuses.iter().all(|s| *s == 201 || *s == 429),
+        "{statuses:?}"
+    );
     // Another reader has its own allowance.
     assert_eq!(send(&client_from("127.0.0.3"), None), 201);
     assert_eq!(export(&site, &pg.url()).len(), 10);

@@ -129,7 +129,9 @@ impl Location {
         match text.split_once("://") {
             Some((scheme, _))
                 if !scheme.is_empty()
-                    && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+                    && scheme
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
                     && scheme.starts_with(|c: char| c.is_ascii_alphabetic()) =>
             {
                 match scheme.to_ascii_lowercase().as_str() {
@@ -181,7 +183,9 @@ pub enum OpenError {
         path: PathBuf,
         source: rusqlite::Error,
     },
-    #[error("{url} is not a valid PostgreSQL URL (postgres://user[:password]@host[:port]/database)")]
+    #[error(
+        "{url} is not a valid PostgreSQL URL (postgres://user[:password]@host[:port]/database)"
+    )]
     BadUrl {
         url: PgUrl,
         source: tokio_postgres::Error,
@@ -212,7 +216,9 @@ pub enum OpenError {
     },
     #[error("cannot start the database client's runtime")]
     Runtime(#[source] std::io::Error),
-    #[error("copy from SQLite into PostgreSQL: --from must be a SQLite file and --to a postgres:// URL")]
+    #[error(
+        "copy from SQLite into PostgreSQL: --from must be a SQLite file and --to a postgres:// URL"
+    )]
     WrongDirection,
 }
 

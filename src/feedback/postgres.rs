@@ -22,8 +22,8 @@ use tokio::time::timeout;
 use tokio_postgres::error::SqlState;
 
 use super::{
-    Feedback, Health, MIGRATIONS, NewFeedback, OpenError, StoreError, new_uid,
-    now_utc, schema_version,
+    Feedback, Health, MIGRATIONS, NewFeedback, OpenError, StoreError, new_uid, now_utc,
+    schema_version,
 };
 
 const QUEUE: usize = 4096;
@@ -84,11 +84,7 @@ impl fmt::Display for PgUrl {
             .map_or(url.len(), |i| start + i);
         let shown = match url[start..end].rfind('@') {
             Some(at) => match url[start..start + at].find(':') {
-                Some(colon) => format!(
-                    "{}***{}",
-                    &url[..start + colon + 1],
-                    &url[start + at..]
-                ),
+                Some(colon) => format!("{}***{}", &url[..start + colon + 1], &url[start + at..]),
                 None => url.clone(),
             },
             None => url.clone(),
@@ -248,10 +244,7 @@ pub async fn copy_in(url: &PgUrl, rows: &[Feedback]) -> Result<usize, OpenError>
         let comments: Vec<Option<String>> = chunk.iter().map(|r| r.comment.clone()).collect();
         let tx = client.transaction().await.map_err(error)?;
         let n = tx
-            .execute(
-                COPY,
-                &[&uids, &times, &pages, &hashes, &helpful, &comments],
-            )
+            .execute(COPY, &[&uids, &times, &pages, &hashes, &helpful, &comments])
             .await
             .map_err(error)?;
         tx.commit().await.map_err(error)?;
@@ -466,7 +459,10 @@ mod tests {
         for (url, shown) in [
             ("postgres://u:pw@h:5432/db", "postgres://u:***@h:5432/db"),
             ("postgres://u@h/db", "postgres://u@h/db"),
-            ("postgres://h/db?password=pw&x=1", "postgres://h/db?password=***&x=1"),
+            (
+                "postgres://h/db?password=pw&x=1",
+                "postgres://h/db?password=***&x=1",
+            ),
             ("postgres://u:p@ss@h/db", "postgres://u:***@h/db"),
         ] {
             assert_eq!(PgUrl::new(url).to_string(), shown);
@@ -477,6 +473,9 @@ mod tests {
     #[test]
     fn a_bad_url_is_an_error_not_a_panic() {
         let err = PgUrl::new("postgres://h:notaport/db").config().unwrap_err();
-        assert!(err.to_string().contains("not a valid PostgreSQL URL"), "{err}");
+        assert!(
+            err.to_string().contains("not a valid PostgreSQL URL"),
+            "{err}"
+        );
     }
 }

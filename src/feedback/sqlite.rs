@@ -388,6 +388,9 @@ mod tests {
         .unwrap();
         drop(conn);
         let err = open(&path).unwrap_err().to_string();
-        assert!(err.contains("schema version 99") && err.contains("upgrade"), "{err}");
+        assert!(
+            err.contains("schema version 99") && err.contains("upgrade"),
+            "{err}"
+        );
     }
 }
