@@ -254,7 +254,7 @@ fn replicas_lose_no_acknowledged_post_through_a_kill_and_a_database_crash() {
                     let restarted = after_restart.load(Ordering::Relaxed);
                     match client
                         .post(&targets[i])
-                        .json(&json!({"page": "/billing/", "helpful": n % 2 == 0, "comment": comment}))
+                        .json(&json!({"page": "/billing/", "helpful": n.is_multiple_of(2), "comment": comment}))
                         .send()
                     {
                         Ok(r) if r.status().is_success() => {
