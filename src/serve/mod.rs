@@ -159,8 +159,9 @@ pub enum ServeError {
         output: PathBuf,
         source: std::io::Error,
     },
-    #[error("cannot start the feedback store")]
-    FeedbackStore(#[source] OpenError),
+    /// Names the store and why (the database, the URL, the schema version).
+    #[error(transparent)]
+    FeedbackStore(OpenError),
     #[error("cannot watch the sources")]
     Watch(#[source] notify::Error),
 }
