@@ -653,26 +653,37 @@ fn nginx_spreads_requests_and_passes_the_client_address() {
             .collect::<Vec<_>>(),
     );
     let allowed = format!("127.0.0.1:{}", nginx.port);
-    let replicas: Vec<Server> = ports
-        .iter()
-        .map(|p| {
-            let port = p.to_string();
-            site.serve(&[
-                "--no-build",
-                "--no-watch",
-                "--feedback-db",
-                &pg.url(),
-                "--rate-limit",
-                "3",
-                "--trusted-proxy",
-                "127.0.0.1",
-                "--allowed-host",
-                &allowed,
-                "--port",
-                &port,
-            ])
-        })
-        .collect();
+    // Started together on an empty database: they take turns migrating it.
+    let url = pg.url();
+    let replicas: Vec<Server> = std::thread::scope(|scope| {
+        let starting: Vec<_> = ports
+            .iter()
+            .map(|p| {
+                let (port, site, url, allowed) = (p.to_string(), &site, &url, &allowed);
+                scope.spawn(move || {
+                    site.serve(&[
+                        "--no-build",
+                        "--no-watch",
+                        "--feedback-db",
+                        url,
+                        "--rate-limit",
+                        "3",
+                        "--trusted-proxy",
+                        "127.0.0.1",
+                        "--allowed-host",
+                        allowed,
+                        "--port",
+                        &port,
+                    ])
+                })
+            })
+            .collect();
+        starting.into_iter().map(|s| s.join().unwrap()).collect()
+    });
+    assert_eq!(
+        pg.psql("helpcenter", "SELECT count(*) FROM schema_migrations"),
+        "2"
+    );
     for (r, p) in replicas.iter().zip(&ports) {
         assert!(r.url.ends_with(&format!(":{p}/")), "{}", r.url);
     }
