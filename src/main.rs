@@ -5,7 +5,7 @@ use std::net::IpAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use helpcenter::build::{BuildFailure, BuildOptions, check_theme, load_and_check};
@@ -36,7 +36,7 @@ enum Command {
     /// Build, serve and (by default) rebuild on changes with live reload; also answers search
     /// and stores reader feedback.
     Serve(ServeArgs),
-    /// Read the feedback readers left (export, statistics).
+    /// Read the feedback readers left (export, statistics), or move it into PostgreSQL.
     Feedback {
         #[command(subcommand)]
         command: FeedbackCommand,
@@ -152,8 +152,9 @@ struct ServeArgs {
     /// Serve the existing build without building first.
     #[arg(long)]
     no_build: bool,
-    /// The feedback database [default: ROOT/feedback.sqlite3].
-    #[arg(long, value_name = "PATH")]
+    /// The feedback store: a SQLite file, or postgres://user@host:port/database for a
+    /// PostgreSQL shared by several servers [default: ROOT/feedback.sqlite3].
+    #[arg(long, value_name = "PATH|URL", env = "HELPCENTER_FEEDBACK_DB")]
     feedback_db: Option<PathBuf>,
     /// Feedback posts allowed per client per minute (0: no limit).
     #[arg(long, default_value_t = 30, value_name = "N")]
@@ -198,6 +199,19 @@ enum FeedbackCommand {
         #[arg(long, value_enum, default_value = "text")]
         format: StatsFormat,
     },
+    /// Copy every entry of a SQLite feedback file into PostgreSQL (times kept). Run again, it
+    /// adds only entries not copied before.
+    Migrate {
+        /// The site's folder (the default --from is ROOT/feedback.sqlite3).
+        #[arg(long, default_value = ".", value_name = "DIR")]
+        root: PathBuf,
+        /// The SQLite file [default: ROOT/feedback.sqlite3].
+        #[arg(long, value_name = "PATH")]
+        from: Option<PathBuf>,
+        /// The PostgreSQL database: postgres://user@host:port/database.
+        #[arg(long, value_name = "URL")]
+        to: PathBuf,
+    },
 }
 
 #[derive(Args)]
@@ -205,17 +219,26 @@ struct DbArgs {
     /// The site's folder (the default database is ROOT/feedback.sqlite3).
     #[arg(long, default_value = ".", value_name = "DIR")]
     root: PathBuf,
-    /// The feedback database.
-    #[arg(long, value_name = "PATH")]
+    /// The feedback store: a SQLite file or a postgres:// URL.
+    #[arg(long, value_name = "PATH|URL", env = "HELPCENTER_FEEDBACK_DB")]
     db: Option<PathBuf>,
 }
 
 impl DbArgs {
-    fn path(&self) -> PathBuf {
-        self.db
-            .clone()
-            .unwrap_or_else(|| self.root.join(helpcenter::feedback::DEFAULT_DB))
+    fn location(&self) -> Result<helpcenter::feedback::Location> {
+        store_location(self.db.as_ref(), &self.root)
     }
+}
+
+/// `--feedback-db`/`--db`, or ROOT/feedback.sqlite3.
+fn store_location(
+    arg: Option<&PathBuf>,
+    root: &std::path::Path,
+) -> Result<helpcenter::feedback::Location> {
+    let path = arg
+        .cloned()
+        .unwrap_or_else(|| root.join(helpcenter::feedback::DEFAULT_DB));
+    Ok(helpcenter::feedback::Location::parse(&path)?)
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -348,9 +371,7 @@ fn run_check(args: &CheckArgs) -> Result<ExitCode> {
 }
 
 fn run_serve(args: ServeArgs) -> Result<ExitCode> {
-    let feedback_db = args
-        .feedback_db
-        .unwrap_or_else(|| args.build.site.root.join(helpcenter::feedback::DEFAULT_DB));
+    let feedback_db = store_location(args.feedback_db.as_ref(), &args.build.site.root)?;
     let options = helpcenter::serve::ServeOptions {
         build: args.build.options(),
         bind: args.bind,
@@ -389,16 +410,24 @@ fn run_feedback(command: &FeedbackCommand) -> Result<ExitCode> {
             (db, since.as_deref().map(feedback::parse_since))
         }
         FeedbackCommand::Stats { db, .. } => (db, None),
+        FeedbackCommand::Migrate { root, from, to } => {
+            let from = store_location(from.as_ref(), root)?;
+            let to = feedback::Location::parse(to)?;
+            let copied = feedback::copy_to_postgres(&from, &to)?;
+            return to_stdout(|out| {
+                writeln!(
+                    out,
+                    "Copied {} new feedback entries from {from} to {to} ({} of {} were there already)",
+                    copied.inserted,
+                    copied.read - copied.inserted,
+                    copied.read
+                )
+            });
+        }
     };
     let since = since.transpose()?;
-    let path = db.path();
-    if !path.is_file() {
-        bail!("no feedback database at {}", path.display());
-    }
-    let conn = feedback::open(&path)
-        .with_context(|| format!("cannot open the feedback database {}", path.display()))?;
-    let rows = feedback::rows(&conn, since.as_deref())
-        .with_context(|| format!("cannot read the feedback in {}", path.display()))?;
+    let location = db.location()?;
+    let rows = feedback::read(&location, since.as_deref())?;
     to_stdout(|out| match command {
         FeedbackCommand::Export { format, .. } => {
             let format = match format {
@@ -407,6 +436,7 @@ fn run_feedback(command: &FeedbackCommand) -> Result<ExitCode> {
             };
             feedback::export(&rows, format, out)
         }
+        FeedbackCommand::Migrate { .. } => Ok(()),
         FeedbackCommand::Stats { format, .. } => {
             let stats = feedback::stats(&rows);
             match format {

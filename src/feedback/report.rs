@@ -143,6 +143,7 @@ mod tests {
     fn row(page: &str, helpful: bool, comment: Option<&str>) -> Feedback {
         Feedback {
             id: 1,
+            uid: String::new(),
             received_at: "2025-01-01T00:00:00.000Z".into(),
             page: page.into(),
             content_hash: "h".into(),

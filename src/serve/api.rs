@@ -66,9 +66,12 @@ pub async fn search(State(state): State<Shared>, RawQuery(raw): RawQuery) -> Res
 }
 
 pub async fn healthz(State(state): State<Shared>) -> Response {
+    let store = state.feedback.health().await;
     let snapshot = state.snapshot.load();
     Json(json!({
-        "status": "ok",
+        // Pages and search answer either way; "degraded": feedback cannot be stored now.
+        "status": if store.available { "ok" } else { "degraded" },
+        "feedback_store": store,
         "version": env!("CARGO_PKG_VERSION"),
         "pages": snapshot.pages.len(),
         "documents": snapshot.search.as_ref().map(|s| s.doc_count()).unwrap_or(0),

@@ -1,7 +1,8 @@
 //! `POST /api/feedback`: JSON for scripts, a plain form post for readers without JavaScript.
 //!
 //! Checks, in order: cross-site (403), rate limit (429), content type (415), size (413), syntax
-//! (400), fields (422); a full disk answers 507. A filled honeypot field (`website`) is answered like a success and
+//! (400), fields (422); a full disk answers 507, an unreachable database 503 (both with
+//! `Retry-After`; nothing is acknowledged that is not committed). A filled honeypot field (`website`) is answered like a success and
 //! dropped. Nothing about the reader is stored: no address, no cookie.
 
 use std::net::SocketAddr;
@@ -25,6 +26,10 @@ pub const MAX_BODY: usize = MAX_COMMENT_CHARS * 12 + 8 * 1024;
 const DRAIN: usize = 256 * 1024;
 /// Seconds a reader is told to wait when the disk is full.
 const FULL_RETRY_AFTER: u64 = 60;
+/// Seconds a reader is told to wait when the database is unreachable (restarting, failing
+/// over) or the writer's queue is full.
+const UNAVAILABLE_RETRY_AFTER: u64 = 5;
+const BUSY_RETRY_AFTER: u64 = 1;
 /// A field people do not see (hidden by the theme); bots fill it.
 pub const HONEYPOT: &str = "website";
 
@@ -133,9 +138,16 @@ async fn accept(state: &Shared, peer: SocketAddr, request: Request) -> Result<Re
             comment: input.comment,
         };
         state.feedback.insert(row).await.map_err(|e| match e {
-            StoreError::Busy | StoreError::Closed => {
-                Refusal(StatusCode::SERVICE_UNAVAILABLE, e.to_string(), None)
-            }
+            StoreError::Busy => Refusal(
+                StatusCode::SERVICE_UNAVAILABLE,
+                e.to_string(),
+                Some(BUSY_RETRY_AFTER),
+            ),
+            StoreError::Closed | StoreError::Unavailable(_) => Refusal(
+                StatusCode::SERVICE_UNAVAILABLE,
+                e.to_string(),
+                Some(UNAVAILABLE_RETRY_AFTER),
+            ),
             StoreError::Full => Refusal(
                 StatusCode::INSUFFICIENT_STORAGE,
                 e.to_string(),

@@ -36,7 +36,7 @@ use tracing::Level;
 pub use origin::{NotANet, parse_net};
 
 use crate::build::BuildOptions;
-use crate::feedback::Writer;
+use crate::feedback::{Location, OpenError, Store};
 use crate::render::manifest::Manifest;
 use crate::search::{Search, SearchError};
 
@@ -56,7 +56,8 @@ pub struct ServeOptions {
     pub watch: bool,
     /// Build once before serving.
     pub build_first: bool,
-    pub feedback_db: PathBuf,
+    /// The feedback store: a SQLite file or a PostgreSQL database.
+    pub feedback_db: Location,
     /// Feedback posts allowed per client per minute; 0 turns the limit off.
     pub rate_limit: u32,
     /// More `Host`/`Origin` authorities that are this site (`help.example.com`, `host:port`).
@@ -111,7 +112,7 @@ pub(crate) struct AppState {
     pub base_path: String,
     pub watch: bool,
     pub snapshot: ArcSwap<Snapshot>,
-    pub feedback: Writer,
+    pub feedback: Store,
     pub limiter: limit::RateLimiter,
     pub hosts: origin::Hosts,
     pub proxies: origin::Proxies,
@@ -161,11 +162,9 @@ pub enum ServeError {
         output: PathBuf,
         source: std::io::Error,
     },
-    #[error("cannot open the feedback database {}", .path.display())]
-    FeedbackDatabase {
-        path: PathBuf,
-        source: rusqlite::Error,
-    },
+    /// Names the store and why (the database, the URL, the schema version).
+    #[error(transparent)]
+    FeedbackStore(OpenError),
     #[error("cannot watch the sources")]
     Watch(#[source] notify::Error),
 }
@@ -213,11 +212,9 @@ pub fn run(mut options: ServeOptions) -> Result<(), ServeError> {
         output: output.clone(),
         source,
     })?;
-    let writer =
-        Writer::start(&options.feedback_db).map_err(|source| ServeError::FeedbackDatabase {
-            path: options.feedback_db.clone(),
-            source,
-        })?;
+    let store = runtime
+        .block_on(Store::open(&options.feedback_db))
+        .map_err(ServeError::FeedbackStore)?;
     let base_url = match &options.build.base_url {
         Some(url) => Some(url.clone()),
         None => match crate::config::Config::load(&options.build.root) {
@@ -242,7 +239,7 @@ pub fn run(mut options: ServeOptions) -> Result<(), ServeError> {
         base_path,
         watch: options.watch,
         snapshot: ArcSwap::from_pointee(snapshot),
-        feedback: writer,
+        feedback: store,
         limiter: limit::RateLimiter::new(options.rate_limit, Duration::from_secs(60)),
         hosts: origin::Hosts::new(base_url.as_deref(), addr, &options.allowed_hosts),
         proxies: origin::Proxies::new(options.trusted_proxies.clone()),
@@ -251,9 +248,12 @@ pub fn run(mut options: ServeOptions) -> Result<(), ServeError> {
         reload: reload::Hub::new(initial_error),
         shutdown: shutdown_rx,
     });
-    let result = runtime.block_on(serve(state.clone(), &options, listener, shutdown_tx, live));
+    let result = runtime.block_on(async {
+        let result = serve(state.clone(), &options, listener, shutdown_tx, live).await;
+        state.feedback.close().await;
+        result
+    });
     runtime.shutdown_timeout(Duration::from_secs(1));
-    state.feedback.close();
     result
 }
 

@@ -193,7 +193,8 @@ pub struct Server {
 }
 
 impl Site {
-    /// Start `helpcenter serve --root <site> --port 0 <args>` and wait for its URL line.
+    /// Start `helpcenter serve --root <site> --port 0 <args>` (no `--port 0` when `args` has a
+    /// `--port`) and wait for its URL line.
     pub fn serve(&self, args: &[&str]) -> Server {
         self.serve_with(args, None)
     }
@@ -224,7 +225,11 @@ impl Site {
             .arg("serve")
             .arg("--root")
             .arg(self.path())
-            .args(["--port", "0"])
+            .args(if args.contains(&"--port") {
+                &[][..]
+            } else {
+                &["--port", "0"][..]
+            })
             .args(args)
             .env("RUST_LOG", "warn")
             .stdout(Stdio::piped())
