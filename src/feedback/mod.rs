@@ -20,7 +20,8 @@ pub use writer::{StoreError, Writer};
 pub const DEFAULT_DB: &str = "feedback.sqlite3";
 
 /// Versioned schema: migration `i` brings `PRAGMA user_version` from `i` to `i + 1`.
-const MIGRATIONS: &[&str] = &["CREATE TABLE feedback (
+const MIGRATIONS: &[&str] = &[
+    "CREATE TABLE feedback (
         id           INTEGER PRIMARY KEY,
         received_at  TEXT    NOT NULL,
         page         TEXT    NOT NULL,
@@ -29,7 +30,27 @@ const MIGRATIONS: &[&str] = &["CREATE TABLE feedback (
         comment      TEXT
     );
     CREATE INDEX feedback_page ON feedback (page);
-    CREATE INDEX feedback_received_at ON feedback (received_at);"];
+    CREATE INDEX feedback_received_at ON feedback (received_at);",
+    // Search insights (`crate::insights`): per-day counts of each normalized query, and of the
+    // result positions readers opened. Plain SQL that PostgreSQL runs as it is.
+    "CREATE TABLE search_queries (
+        day       TEXT    NOT NULL,
+        lang      TEXT    NOT NULL,
+        query     TEXT    NOT NULL,
+        searches  INTEGER NOT NULL DEFAULT 0,
+        hits      INTEGER,
+        first_url TEXT,
+        PRIMARY KEY (day, lang, query)
+    );
+    CREATE TABLE search_clicks (
+        day      TEXT    NOT NULL,
+        lang     TEXT    NOT NULL,
+        query    TEXT    NOT NULL,
+        position INTEGER NOT NULL,
+        clicks   INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (day, lang, query, position)
+    );",
+];
 
 /// One reader's answer, as received (validated by the server).
 #[derive(Debug, Clone, PartialEq, Eq)]
