@@ -327,7 +327,7 @@ fn write_csv(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                 csv(q.first_url.as_deref().unwrap_or("")),
                 q.days,
                 csv(&q.last_day),
-                csv(q.suggestion.as_ref().map_or("", |s| s.line.as_str())),
+                csv(q.suggestion.as_ref().map_or("", |s| s.line.trim_start_matches("- "))),
             )?;
         }
     }
