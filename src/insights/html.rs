@@ -247,7 +247,7 @@ fn column_chart(
     let mut s = String::new();
     let _ = write!(
         s,
-        "<svg id=\"{id}\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" viewBox=\"0 0 {width} {height}\" xmlns=\"http://www.w3.org/2000/svg\">\
+        "<svg id=\"{id}\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" viewBox=\"0 0 {width} {height}\">\
          <title id=\"{id}-title\">{}</title><desc id=\"{id}-desc\">{}</desc>",
         esc(title),
         esc(desc)
@@ -454,7 +454,7 @@ fn pages_section(h: &mut String, report: &Report) {
     let plot_w = width - left - 110.0;
     let _ = write!(
         h,
-        "<svg id=\"chart-pages\" role=\"img\" aria-labelledby=\"chart-pages-title chart-pages-desc\" viewBox=\"0 0 {width} {height}\" xmlns=\"http://www.w3.org/2000/svg\">\
+        "<svg id=\"chart-pages\" role=\"img\" aria-labelledby=\"chart-pages-title chart-pages-desc\" viewBox=\"0 0 {width} {height}\">\
          <title id=\"chart-pages-title\">Helpfulness per page</title>\
          <desc id=\"chart-pages-desc\">Horizontal bars: the share of each page's votes that said helpful, from 0 to 100%. {} pages.</desc>",
         pages.len()
