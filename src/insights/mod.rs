@@ -133,7 +133,7 @@ mod tests {
             mask_emails("reset for Bob+x@mail.example.org, please."),
             "reset for [email], please."
         );
-        assert_eq!(mask_emails("a@b.com.and c@d.io"), "[email].and [email]");
+        assert_eq!(mask_emails("a@b.com. and c@d.io"), "[email]. and [email]");
         assert_eq!(mask_emails("@home"), "@home");
         assert_eq!(mask_emails("me@localhost"), "me@localhost");
         assert_eq!(mask_emails("call +55 11 5555 1234"), "call +55 11 5555 1234");

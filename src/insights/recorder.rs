@@ -281,6 +281,43 @@ mod tests {
         assert_eq!((rows[1].query.as_str(), rows[1].searches), ("refund [email]", 2));
     }
 
+    /// A store stuck in a write: the queue fills, further events are dropped and counted, and
+    /// no caller ever waits.
+    #[test]
+    fn a_full_queue_drops_and_never_blocks() {
+        use crate::feedback::Feedback;
+        use crate::insights::{QueryDay, StoreError};
+        struct Stuck(std::sync::mpsc::Receiver<()>);
+        impl Store for Stuck {
+            fn add(&mut self, _: &Counts) -> Result<(), StoreError> {
+                let _ = self.0.recv();
+                Ok(())
+            }
+            fn purge(&mut self, _: &str) -> Result<usize, StoreError> {
+                Ok(0)
+            }
+            fn queries(&self, _: Option<&str>) -> Result<Vec<QueryDay>, StoreError> {
+                Ok(Vec::new())
+            }
+            fn feedback(&self, _: Option<&str>) -> Result<Vec<Feedback>, StoreError> {
+                Ok(Vec::new())
+            }
+        }
+        let (release, stuck) = std::sync::mpsc::channel();
+        let recorder = Recorder::start(Box::new(Stuck(stuck)), &Settings::default());
+        let started = Instant::now();
+        let events = QUEUE + MAX_BATCH + 5000;
+        for i in 0..events {
+            recorder.searched(&format!("q{i}"), "en", 1, None);
+        }
+        assert!(started.elapsed() < Duration::from_secs(5));
+        let stats = recorder.stats();
+        assert!(stats.dropped > 0, "{stats:?}");
+        assert_eq!(stats.recorded + stats.dropped, events as u64);
+        drop(release);
+        recorder.close();
+    }
+
     #[test]
     fn off_records_nothing() {
         let recorder = Recorder::off();
