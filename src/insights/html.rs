@@ -269,15 +269,17 @@ fn column_chart(
     } else {
         nice_max(bars.iter().map(|b| b.value).fold(0.0, f64::max))
     };
-    for i in 0..=4 {
-        let v = max * f64::from(i) / 4.0;
-        let y = top + plot_h - plot_h * f64::from(i) / 4.0;
+    // Round steps: 10 → 0, 2, …, 10; 20 → 0, 5, …, 20.
+    let ticks: u32 = if ratio || (max / 4.0).fract() == 0.0 { 4 } else { 5 };
+    for i in 0..=ticks {
+        let v = max * f64::from(i) / f64::from(ticks);
+        let y = top + plot_h - plot_h * f64::from(i) / f64::from(ticks);
         let label = if ratio {
             percent(v)
-        } else if max < 4.0 {
-            format!("{v:.1}")
-        } else {
+        } else if v.fract() == 0.0 {
             format!("{v:.0}")
+        } else {
+            format!("{v:.1}")
         };
         let _ = write!(
             s,
