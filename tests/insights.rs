@@ -80,7 +80,10 @@ fn wait_for(site: &Site, db: &Path, searches: u64, clicks: u64) -> Value {
         if t["searches"] == searches && t["clicks"] == clicks {
             return report;
         }
-        assert!(Instant::now() < until, "never reached {searches}/{clicks}: {t}");
+        assert!(
+            Instant::now() < until,
+            "never reached {searches}/{clicks}: {t}"
+        );
         std::thread::sleep(Duration::from_millis(100));
     }
 }
@@ -111,7 +114,10 @@ fn searches_opens_gaps_and_suggestions_are_reported_without_the_reader() {
 
     let open = |q: &str, position: u32| json!({"q": q, "lang": "en", "url": "/billing/", "position": position});
     assert_eq!(click(&server, open("billing", 1), "application/json"), 204);
-    assert_eq!(click(&server, open("Billing", 1), "text/plain;charset=UTF-8"), 204);
+    assert_eq!(
+        click(&server, open("Billing", 1), "text/plain;charset=UTF-8"),
+        204
+    );
     assert_eq!(click(&server, open("billing", 2), "text/plain"), 204);
     // Refused: another site, a bad position, another type, an unknown language.
     let cross = http()
@@ -123,7 +129,14 @@ fn searches_opens_gaps_and_suggestions_are_reported_without_the_reader() {
         .unwrap();
     assert_eq!(cross.status(), 403);
     assert_eq!(click(&server, open("billing", 0), "application/json"), 422);
-    assert_eq!(click(&server, open("billing", 1), "application/x-www-form-urlencoded"), 415);
+    assert_eq!(
+        click(
+            &server,
+            open("billing", 1),
+            "application/x-www-form-urlencoded"
+        ),
+        415
+    );
     let unknown = json!({"q": "billing", "lang": "xx", "position": 1});
     assert_eq!(click(&server, unknown, "application/json"), 422);
     // A page's feedback, for the pages list.
@@ -136,7 +149,12 @@ fn searches_opens_gaps_and_suggestions_are_reported_without_the_reader() {
     assert_eq!(r.status(), 201);
 
     let report = wait_for(&site, &db, 8, 3);
-    let health: Value = http().get(server.at("healthz")).send().unwrap().json().unwrap();
+    let health: Value = http()
+        .get(server.at("healthz"))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
     assert_eq!(health["insights"]["enabled"], true);
     assert_eq!(health["insights"]["dropped"], 0);
 
@@ -149,11 +167,17 @@ fn searches_opens_gaps_and_suggestions_are_reported_without_the_reader() {
     assert_eq!(report["top_queries"][0]["query"], "billing");
 
     let gap = query(&report["no_results"], "pasward");
-    assert_eq!((gap["searches"].as_u64(), gap["hits"].as_u64()), (Some(2), Some(0)));
+    assert_eq!(
+        (gap["searches"].as_u64(), gap["hits"].as_u64()),
+        (Some(2), Some(0))
+    );
     assert_eq!(gap["suggestion"]["line"], "- [pasward, password]", "{gap}");
     assert_eq!(gap["suggestion"]["file"], "content/synonyms.yaml");
     assert!(gap["suggestion"]["hits"].as_u64().unwrap() > 0);
-    assert_eq!(report["totals"]["zero_result_searches"].as_u64(), Some(2 + count_zero(&report)));
+    assert_eq!(
+        report["totals"]["zero_result_searches"].as_u64(),
+        Some(2 + count_zero(&report))
+    );
 
     // E-mail addresses are masked; digits are kept.
     query(&report["top_queries"], "reset [email]");
@@ -175,12 +199,25 @@ fn searches_opens_gaps_and_suggestions_are_reported_without_the_reader() {
 
     // The HTML report: one file, charts as inline SVG, nothing fetched.
     let html_path = site.path().join("report.html");
-    site.run_ok(&["insights", "--db", db.to_str().unwrap(), "--html", html_path.to_str().unwrap()]);
+    site.run_ok(&[
+        "insights",
+        "--db",
+        db.to_str().unwrap(),
+        "--html",
+        html_path.to_str().unwrap(),
+    ]);
     let html = std::fs::read_to_string(&html_path).unwrap();
     assert!(html.starts_with("<!doctype html>\n<html lang=\"en\">"));
     assert!(html.matches("<svg ").count() >= 4, "charts");
     assert!(html.contains("<title id=\"chart-days-title\">"));
-    for external in ["http:", "https:", "<script", "<link rel=\"stylesheet\"", "@import", "url("] {
+    for external in [
+        "http:",
+        "https:",
+        "<script",
+        "<link rel=\"stylesheet\"",
+        "@import",
+        "url(",
+    ] {
         assert!(!html.contains(external), "{external} in the report");
     }
     assert!(html.contains("pasward") && html.contains("no refund info"));
@@ -210,7 +247,14 @@ fn searches_opens_gaps_and_suggestions_are_reported_without_the_reader() {
                     other => format!("{other:?}"),
                 };
                 cells += 1;
-                for secret in ["127.0.0.1", AGENT, "unique-ua-marker", "insights-test-agent", "Ana.Perez", "ana.perez"] {
+                for secret in [
+                    "127.0.0.1",
+                    AGENT,
+                    "unique-ua-marker",
+                    "insights-test-agent",
+                    "Ana.Perez",
+                    "ana.perez",
+                ] {
                     assert!(!cell.contains(secret), "{table}: {cell:?} holds {secret:?}");
                 }
             }
@@ -237,8 +281,20 @@ fn recording_off_records_nothing() {
     let server = serve(&site, &db);
     search(&server, "billing");
     search(&server, "pasward");
-    assert_eq!(click(&server, json!({"q": "billing", "position": 1}), "application/json"), 204);
-    let health: Value = http().get(server.at("healthz")).send().unwrap().json().unwrap();
+    assert_eq!(
+        click(
+            &server,
+            json!({"q": "billing", "position": 1}),
+            "application/json"
+        ),
+        204
+    );
+    let health: Value = http()
+        .get(server.at("healthz"))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
     assert_eq!(health["insights"]["enabled"], false);
     std::thread::sleep(Duration::from_millis(800)); // longer than a batch takes
     drop(server);
@@ -247,7 +303,11 @@ fn recording_off_records_nothing() {
     assert_eq!(report["totals"]["clicks"], 0);
     let conn = rusqlite::Connection::open(&db).unwrap();
     let rows: i64 = conn
-        .query_row("SELECT (SELECT COUNT(*) FROM search_queries) + (SELECT COUNT(*) FROM search_clicks)", [], |r| r.get(0))
+        .query_row(
+            "SELECT (SELECT COUNT(*) FROM search_queries) + (SELECT COUNT(*) FROM search_clicks)",
+            [],
+            |r| r.get(0),
+        )
         .unwrap();
     assert_eq!(rows, 0);
 }
@@ -265,7 +325,12 @@ fn retention_deletes_old_days_on_start() {
         use helpcenter::insights::{Counts, SqliteStore, Store};
         let mut store = SqliteStore::open(&db).unwrap();
         let mut counts = Counts::new();
-        for (back, q) in [(400, "ancient"), (31, "too old"), (29, "recent"), (0, "today")] {
+        for (back, q) in [
+            (400, "ancient"),
+            (31, "too old"),
+            (29, "recent"),
+            (0, "today"),
+        ] {
             let count = counts
                 .entry((day(back), "en".into(), q.into()))
                 .or_default();
@@ -286,7 +351,15 @@ fn retention_deletes_old_days_on_start() {
     assert_eq!(kept, ["recent", "today"], "{report:#}");
     assert_eq!(report["totals"]["clicks"], 2, "their opens went with them");
     // --since narrows the report.
-    let out = site.run_ok(&["insights", "--format", "json", "--db", db.to_str().unwrap(), "--since", &day(5)]);
+    let out = site.run_ok(&[
+        "insights",
+        "--format",
+        "json",
+        "--db",
+        db.to_str().unwrap(),
+        "--since",
+        &day(5),
+    ]);
     let since: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(since["totals"]["searches"], 1);
 }
@@ -296,5 +369,9 @@ fn insights_without_a_database_is_trouble() {
     let site = site("");
     let out = site.run(&["insights"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(common::text(&out).contains("no feedback database"), "{}", common::text(&out));
+    assert!(
+        common::text(&out).contains("no feedback database"),
+        "{}",
+        common::text(&out)
+    );
 }

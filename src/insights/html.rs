@@ -270,7 +270,11 @@ fn column_chart(
         nice_max(bars.iter().map(|b| b.value).fold(0.0, f64::max))
     };
     // Round steps: 10 → 0, 2, …, 10; 20 → 0, 5, …, 20.
-    let ticks: u32 = if ratio || (max / 4.0).fract() == 0.0 { 4 } else { 5 };
+    let ticks: u32 = if ratio || (max / 4.0).fract() == 0.0 {
+        4
+    } else {
+        5
+    };
     for i in 0..=ticks {
         let v = max * f64::from(i) / f64::from(ticks);
         let y = top + plot_h - plot_h * f64::from(i) / f64::from(ticks);
@@ -337,9 +341,9 @@ fn column_chart(
             );
         }
     }
-    let _ = write!(
+    let _ = writeln!(
         s,
-        "<line x1=\"{left}\" x2=\"{}\" y1=\"{}\" y2=\"{}\" stroke=\"{INK}\"/></svg>\n",
+        "<line x1=\"{left}\" x2=\"{}\" y1=\"{}\" y2=\"{}\" stroke=\"{INK}\"/></svg>",
         width - right,
         top + plot_h,
         top + plot_h
@@ -472,7 +476,17 @@ fn pages_section(h: &mut String, report: &Report) {
     for (i, p) in pages.iter().enumerate() {
         let y = top + row * i as f64;
         let label: String = if p.page.chars().count() > 40 {
-            format!("…{}", p.page.chars().rev().take(39).collect::<Vec<_>>().into_iter().rev().collect::<String>())
+            format!(
+                "…{}",
+                p.page
+                    .chars()
+                    .rev()
+                    .take(39)
+                    .collect::<Vec<_>>()
+                    .into_iter()
+                    .rev()
+                    .collect::<String>()
+            )
         } else {
             p.page.clone()
         };

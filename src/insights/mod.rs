@@ -87,12 +87,8 @@ pub fn mask_emails(text: &str) -> String {
             end -= 1;
         }
         let host: String = chars[i + 1..end].iter().map(|(_, c)| c).collect();
-        let dotted = host
-            .split('.')
-            .filter(|part| !part.is_empty())
-            .count()
-            >= 2
-            && !host.starts_with('.');
+        let dotted =
+            host.split('.').filter(|part| !part.is_empty()).count() >= 2 && !host.starts_with('.');
         if start < i && dotted {
             out.push_str(&text[copied..chars[start].0]);
             out.push_str("[email]");
@@ -108,7 +104,10 @@ pub fn mask_emails(text: &str) -> String {
 
 /// Today's date (UTC) as stored: `2025-01-31`.
 pub fn today() -> String {
-    chrono::Utc::now().date_naive().format("%Y-%m-%d").to_string()
+    chrono::Utc::now()
+        .date_naive()
+        .format("%Y-%m-%d")
+        .to_string()
 }
 
 /// The first day kept with `retention_days` of retention: today when 0 or 1.
@@ -136,13 +135,19 @@ mod tests {
         assert_eq!(mask_emails("a@b.com. and c@d.io"), "[email]. and [email]");
         assert_eq!(mask_emails("@home"), "@home");
         assert_eq!(mask_emails("me@localhost"), "me@localhost");
-        assert_eq!(mask_emails("call +55 11 5555 1234"), "call +55 11 5555 1234");
+        assert_eq!(
+            mask_emails("call +55 11 5555 1234"),
+            "call +55 11 5555 1234"
+        );
         assert_eq!(mask_emails("ñú@x.es"), "[email]");
     }
 
     #[test]
     fn normalizes_as_the_search_folds() {
-        assert_eq!(normalize("  Facturación   de\tSEÑAL "), "facturacion de senal");
+        assert_eq!(
+            normalize("  Facturación   de\tSEÑAL "),
+            "facturacion de senal"
+        );
         assert_eq!(
             normalize("Reset ANA@Example.com password"),
             "reset [email] password"

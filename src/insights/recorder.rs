@@ -278,7 +278,10 @@ mod tests {
         assert_eq!(rows.len(), 2, "{rows:?}");
         assert_eq!((rows[0].query.as_str(), rows[0].searches), ("billing", 1));
         assert_eq!(rows[0].clicks, [(2, 1)].into());
-        assert_eq!((rows[1].query.as_str(), rows[1].searches), ("refund [email]", 2));
+        assert_eq!(
+            (rows[1].query.as_str(), rows[1].searches),
+            ("refund [email]", 2)
+        );
     }
 
     /// A store stuck in a write: the queue fills, further events are dropped and counted, and

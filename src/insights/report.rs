@@ -215,10 +215,7 @@ fn assemble(
         week.zero_result_rate = rate(week.zero_result_searches, week.searches);
     }
 
-    let mut all: Vec<QueryStats> = queries
-        .into_values()
-        .filter(|q| q.searches > 0)
-        .collect();
+    let mut all: Vec<QueryStats> = queries.into_values().filter(|q| q.searches > 0).collect();
     all.sort_by(|a, b| {
         b.searches
             .cmp(&a.searches)
@@ -327,7 +324,10 @@ fn write_csv(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                 csv(q.first_url.as_deref().unwrap_or("")),
                 q.days,
                 csv(&q.last_day),
-                csv(q.suggestion.as_ref().map_or("", |s| s.line.trim_start_matches("- "))),
+                csv(q
+                    .suggestion
+                    .as_ref()
+                    .map_or("", |s| s.line.trim_start_matches("- "))),
             )?;
         }
     }
@@ -373,13 +373,13 @@ fn write_text(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         if list.is_empty() {
             return writeln!(out, "  (none)");
         }
-        let width = list.iter().map(|q| q.query.chars().count()).max().unwrap_or(5);
+        let width = list
+            .iter()
+            .map(|q| q.query.chars().count())
+            .max()
+            .unwrap_or(5);
         let width = width.clamp(5, 48);
-        writeln!(
-            out,
-            "  {:width$}  lang  searches  hits  opened",
-            "query"
-        )?;
+        writeln!(out, "  {:width$}  lang  searches  hits  opened", "query")?;
         for q in list {
             writeln!(
                 out,
@@ -420,11 +420,19 @@ fn write_text(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         )?;
         for c in &p.comments {
             let mark = if c.helpful { "+" } else { "-" };
-            writeln!(out, "    {mark} {}: {}", &c.received_at[..10.min(c.received_at.len())], c.text)?;
+            writeln!(
+                out,
+                "    {mark} {}: {}",
+                &c.received_at[..10.min(c.received_at.len())],
+                c.text
+            )?;
         }
     }
     writeln!(out, "\nPer week")?;
-    writeln!(out, "  week      searches  no results  opened  votes  helpful")?;
+    writeln!(
+        out,
+        "  week      searches  no results  opened  votes  helpful"
+    )?;
     for w in &report.weeks {
         writeln!(
             out,
@@ -475,7 +483,10 @@ mod tests {
         assert_eq!(r.no_clicks.len(), 1);
         assert_eq!(r.no_clicks[0].query, "vpn");
         assert_eq!(r.weeks.len(), 2);
-        assert_eq!((r.weeks[0].period.as_str(), r.weeks[0].start.as_str()), ("2025-W05", "2025-01-27"));
+        assert_eq!(
+            (r.weeks[0].period.as_str(), r.weeks[0].start.as_str()),
+            ("2025-W05", "2025-01-27")
+        );
         assert!((r.weeks[0].zero_result_rate - 0.4).abs() < 1e-9);
         let mut out = Vec::new();
         write(&r, Format::Text, &mut out).unwrap();

@@ -113,7 +113,10 @@ pub async fn click(
             ));
         }
     };
-    if !matches!(value.get("url"), None | Some(Value::Null | Value::String(_))) {
+    if !matches!(
+        value.get("url"),
+        None | Some(Value::Null | Value::String(_))
+    ) {
         return unprocessable("\"url\" must be a string");
     }
     let snapshot = state.snapshot.load();
