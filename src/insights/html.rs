@@ -356,7 +356,7 @@ fn period_table(h: &mut String, caption: &str, first: &str, periods: &[Period]) 
         h,
         "<details><summary>{}</summary>\n<table>\n<thead><tr><th scope=\"col\">{first}</th>\
          <th scope=\"col\">Searches</th><th scope=\"col\">No results</th><th scope=\"col\">No-result rate</th>\
-         <th scope=\"col\">Results opened</th><th scope=\"col\">Feedback votes</th><th scope=\"col\">Found helpful</th></tr></thead>\n<tbody>\n",
+         <th scope=\"col\">Results opened</th><th scope=\"col\">Feedback votes</th><th scope=\"col\">Helpful votes</th></tr></thead>\n<tbody>\n",
         esc(caption)
     );
     for p in periods {

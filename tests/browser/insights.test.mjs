@@ -7,11 +7,12 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { axe, binary, launch, newContext, startServer } from "./harness.mjs";
+import { axe, binary, launch, newContext, screenshots, startServer } from "./harness.mjs";
 
-const SHOT_DIR = process.env.INSIGHTS_SHOT_DIR || "/work/shots-19";
+// The screenshot: tests/output/screenshots/insights-report.png, or INSIGHTS_SHOT (a path).
+const SHOT = process.env.INSIGHTS_SHOT || join(screenshots, "insights-report.png");
 let server, browser;
 
 before(async () => {
@@ -90,7 +91,7 @@ test("the theme reports an opened result; the report opens from file:// clean, w
   assert.deepEqual(violations, [], "axe on the report");
   assert.deepEqual(requests.filter((r) => r !== url), [], "no request but the file itself");
   assert.deepEqual(report.problems, [], "no console errors");
-  mkdirSync(SHOT_DIR, { recursive: true });
-  await tab.screenshot({ path: join(SHOT_DIR, "report.png"), fullPage: true });
+  mkdirSync(dirname(SHOT), { recursive: true });
+  await tab.screenshot({ path: SHOT, fullPage: true });
   await report.context.close();
 });
