@@ -40,6 +40,13 @@ pub fn render(report: &Report, site: Option<&str>) -> String {
         (Some(a), Some(b)) => format!("Searches from {a} to {b} (UTC)."),
         _ => "No searches recorded yet.".to_string(),
     };
+    let period = match report.totals.unfinished_searches {
+        0 => period,
+        n => format!(
+            "{period} {n} searches of unfinished typing (a word that a later query of the day \
+             goes on with) are left out."
+        ),
+    };
     let _ = write!(
         h,
         "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\

@@ -57,6 +57,8 @@ pub struct Totals {
     pub clicks: u64,
     pub feedback_votes: usize,
     pub feedback_helpful: usize,
+    /// Searches left out as unfinished typing (see [`unfinished`]); not in the other counts.
+    pub unfinished_searches: u64,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -142,7 +144,12 @@ fn assemble(
     let mut totals = Totals::default();
     let mut queries: BTreeMap<(&str, &str), QueryStats> = BTreeMap::new();
     let mut days: BTreeMap<String, Period> = BTreeMap::new();
-    for row in rows {
+    let unfinished = unfinished(rows, search);
+    for (i, row) in rows.iter().enumerate() {
+        if unfinished.contains(&i) {
+            totals.unfinished_searches += row.searches;
+            continue;
+        }
         let clicks: u64 = row.clicks.values().sum();
         let zero = if row.hits == Some(0) { row.searches } else { 0 };
         totals.searches += row.searches;
@@ -254,6 +261,49 @@ fn assemble(
         weeks: weeks.into_values().collect(),
         suggestions_unavailable: None,
     }
+}
+
+/// The rows that are a search box's unfinished typing: the search dialog asks as the reader
+/// types, so `billing` also leaves `bil` and `billi`. A query is left out when, the same day
+/// and in the same language, another query continues its last word (`billi` → `billing`),
+/// nobody opened its results, and (with the built index) its last word is not a word of the
+/// site (`bill` stays).
+fn unfinished(rows: &[QueryDay], search: Option<&Search>) -> std::collections::HashSet<usize> {
+    let mut groups: BTreeMap<(&str, &str), Vec<(&str, usize)>> = BTreeMap::new();
+    for (i, row) in rows.iter().enumerate() {
+        groups
+            .entry((&row.day, &row.lang))
+            .or_default()
+            .push((&row.query, i));
+    }
+    let mut out = std::collections::HashSet::new();
+    for ((_, lang), mut queries) in groups {
+        queries.sort();
+        for (j, (query, i)) in queries.iter().enumerate() {
+            let continued = queries[j + 1..]
+                .iter()
+                .take_while(|(longer, _)| longer.starts_with(query))
+                .any(|(longer, _)| {
+                    longer[query.len()..]
+                        .chars()
+                        .next()
+                        .is_some_and(char::is_alphanumeric)
+                });
+            if !continued || !rows[*i].clicks.is_empty() {
+                continue;
+            }
+            let last = query.rsplit(' ').next().unwrap_or(query);
+            let word = search.is_some_and(|s| {
+                Search::folded_words(last)
+                    .iter()
+                    .all(|w| s.has_term(w, Some(lang)).unwrap_or(false))
+            });
+            if !word {
+                out.insert(*i);
+            }
+        }
+    }
+    out
 }
 
 fn pages(feedback: &[Feedback], limit: usize) -> Vec<PageInsight> {
@@ -368,6 +418,13 @@ fn write_text(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         t.clicks,
         t.feedback_votes
     )?;
+    if t.unfinished_searches > 0 {
+        writeln!(
+            out,
+            "({} searches of unfinished typing left out)",
+            t.unfinished_searches
+        )?;
+    }
     let table = |out: &mut dyn Write, title: &str, list: &[QueryStats]| -> io::Result<()> {
         writeln!(out, "\n{title}")?;
         if list.is_empty() {
@@ -465,6 +522,26 @@ mod tests {
     }
 
     #[test]
+    fn unfinished_typing_is_left_out() {
+        let rows = [
+            row("2025-01-27", "bil", 1, 9, &[]),
+            row("2025-01-27", "billi", 1, 9, &[]),
+            row("2025-01-27", "billing", 1, 9, &[]),
+            row("2025-01-27", "billing in", 1, 9, &[(1, 1)]),
+            row("2025-01-27", "billing invoice", 1, 9, &[]),
+            row("2025-01-28", "bil", 1, 9, &[]),
+        ];
+        let r = assemble(&rows, &[], None, None, 10);
+        let kept: Vec<&str> = r.top_queries.iter().map(|q| q.query.as_str()).collect();
+        // "billing" is continued by "billing in" only after a space; "billing in" was opened;
+        // "bil" on another day stands alone.
+        assert_eq!(kept, ["bil", "billing", "billing in", "billing invoice"]);
+        assert_eq!(r.top_queries[0].searches, 1);
+        assert_eq!(r.totals.unfinished_searches, 2);
+        assert_eq!(r.totals.searches, 4);
+    }
+
+    #[test]
     fn lists_and_weeks() {
         let rows = [
             row("2025-01-27", "billing", 3, 4, &[(1, 2)]),
@@ -488,6 +565,7 @@ mod tests {
             ("2025-W05", "2025-01-27")
         );
         assert!((r.weeks[0].zero_result_rate - 0.4).abs() < 1e-9);
+        assert_eq!(r.totals.unfinished_searches, 0);
         let mut out = Vec::new();
         write(&r, Format::Text, &mut out).unwrap();
         let text = String::from_utf8(out).unwrap();
