@@ -321,6 +321,25 @@ mod tests {
         recorder.close();
     }
 
+    /// What a search pays for recording: `cargo test --lib request_path_cost -- --ignored
+    /// --nocapture`.
+    #[test]
+    #[ignore]
+    fn request_path_cost() {
+        let tmp = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(&tmp.path().join("f.sqlite3")).unwrap();
+        let recorder = Recorder::start(Box::new(store), &Settings::default());
+        let n = 200_000;
+        let started = Instant::now();
+        for i in 0..n {
+            recorder.searched(&format!("billing {}", i % 500), "en", 34, Some("/billing/"));
+        }
+        let each = started.elapsed() / n;
+        recorder.close();
+        let stats = recorder.stats();
+        println!("{each:?} per recorded search; {stats:?}");
+    }
+
     #[test]
     fn off_records_nothing() {
         let recorder = Recorder::off();
