@@ -56,6 +56,16 @@ test("the theme reports an opened result; the report opens from file:// clean, w
   const sent = JSON.parse((await beacon).postData());
   assert.equal(sent.q, "invoice");
   assert.equal(sent.position, 1);
+  await page.waitForURL((u) => !u.pathname.startsWith("/search/"));
+  // …and one opens the first hit of the search dialog with Enter.
+  await page.goto(server.url + "/billing/");
+  await page.locator("[data-theme-toggle]").waitFor(); // site.js has run
+  await page.keyboard.press("Control+k");
+  await page.locator("#search-dialog-input").pressSequentially("invoice", { delay: 20 });
+  await page.locator("#search-dialog-results [role=option][aria-selected=true]").waitFor();
+  const fromDialog = page.waitForRequest((r) => r.url().endsWith("/api/search/click") && r.method() === "POST");
+  await page.keyboard.press("Enter");
+  assert.deepEqual(JSON.parse((await fromDialog).postData()).position, 1);
   await page.waitForLoadState("load");
   assert.deepEqual(ctx.problems, [], "the site: no console errors or failed requests");
   await ctx.context.close();
@@ -67,7 +77,7 @@ test("the theme reports an opened result; the report opens from file:// clean, w
   const json = JSON.parse(execFileSync(binary, ["insights", "--root", server.dir, "--db", server.db, "--format", "json", "--html", file], { encoding: "utf8" }));
   const invoice = json.top_queries.find((q) => q.query === "invoice");
   assert.ok(invoice, JSON.stringify(json.top_queries));
-  assert.equal(invoice.clicks_by_position["1"], 1);
+  assert.equal(invoice.clicks_by_position["1"], 2, JSON.stringify(invoice));
   const gap = json.no_results.find((q) => q.query === "pasward");
   assert.ok(gap && gap.searches === 2, JSON.stringify(json.no_results));
   assert.ok(json.top_queries.some((q) => q.query === "reset [email]"));
