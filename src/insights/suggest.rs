@@ -31,18 +31,25 @@ pub fn suggest(search: &Search, lang: &str, query: &str) -> Option<Suggestion> {
     let text = query.replace("[email]", " ");
     let words = Search::folded_words(&text);
     for (i, word) in words.iter().enumerate() {
+        // Shorter words are mostly acronyms (vpn, sla), too near too many others.
         let chars = word.chars().count();
-        if chars < 3 || !word.chars().all(char::is_alphabetic) {
+        if chars < 4 || !word.chars().all(char::is_alphabetic) {
             continue;
         }
         if search.has_term(word, Some(lang)).unwrap_or(true) {
             continue;
         }
-        let distance = if chars <= 4 { 1 } else { 2 };
+        // The search forgives one typo from 5 letters: two are left to suggest, from 6.
+        let distance = match chars {
+            4 => 1,
+            5 => continue,
+            _ => 2,
+        };
         let Ok(near) = search.near_terms(word, distance, Some(lang)) else {
             continue;
         };
-        for (existing, _) in near.into_iter().take(CANDIDATES) {
+        let near = near.into_iter().filter(|(t, _)| t.chars().count() >= 4);
+        for (existing, _) in near.take(CANDIDATES) {
             let mut replaced = words.clone();
             replaced[i] = existing.clone();
             let hits = search
