@@ -44,6 +44,10 @@ pub struct Config {
     /// cleaned (see [`crate::sanitize`]). Turn on only when every editor is trusted.
     #[serde(default)]
     pub allow_raw_html: bool,
+    /// Search insights recorded by `helpcenter serve` (`[insights]`: `enabled`,
+    /// `retention_days`).
+    #[serde(default)]
+    pub insights: crate::insights::Settings,
     /// Free-form values for the theme (`[extra]` in `site.toml`).
     #[serde(default)]
     pub extra: toml::Table,

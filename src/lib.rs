@@ -10,6 +10,7 @@ pub mod content;
 pub mod diagnostics;
 pub mod feedback;
 pub mod init;
+pub mod insights;
 pub mod live;
 pub mod markdown;
 pub mod output;

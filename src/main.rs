@@ -41,6 +41,9 @@ enum Command {
         #[command(subcommand)]
         command: FeedbackCommand,
     },
+    /// What readers looked for and did not find: top queries, queries with no results (with
+    /// synonym suggestions), results nobody opened, least helpful pages, trends per week.
+    Insights(InsightsArgs),
     /// Check the whole site (schemas, links, phone numbers, e-mails, review dates) without
     /// writing anything. Exits with 1 when there are errors.
     Check(CheckArgs),
@@ -215,6 +218,33 @@ enum FeedbackCommand {
 }
 
 #[derive(Args)]
+struct InsightsArgs {
+    #[command(flatten)]
+    db: DbArgs,
+    /// The built site, whose index checks the synonym suggestions [default: ROOT/public].
+    #[arg(long, short, value_name = "DIR")]
+    output: Option<PathBuf>,
+    /// Only days on or after this date (YYYY-MM-DD, UTC).
+    #[arg(long, value_name = "DATE")]
+    since: Option<String>,
+    #[arg(long, value_enum, default_value = "text")]
+    format: InsightsFormat,
+    /// Also write the report as one self-contained HTML page (charts as inline SVG).
+    #[arg(long, value_name = "FILE")]
+    html: Option<PathBuf>,
+    /// Queries and pages per list.
+    #[arg(long, default_value_t = 20, value_name = "N")]
+    limit: usize,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum InsightsFormat {
+    Text,
+    Json,
+    Csv,
+}
+
+#[derive(Args)]
 struct DbArgs {
     /// The site's folder (the default database is ROOT/feedback.sqlite3).
     #[arg(long, default_value = ".", value_name = "DIR")]
@@ -277,6 +307,7 @@ fn main() -> ExitCode {
         Command::Search(args) => run_search(&args),
         Command::Serve(args) => run_serve(args),
         Command::Feedback { command } => run_feedback(&command),
+        Command::Insights(args) => run_insights(&args),
         Command::Check(args) => run_check(&args),
         Command::Init { dir, force } => helpcenter::init::init(&dir, force)
             .map_err(anyhow::Error::from)
@@ -501,6 +532,49 @@ fn print_diagnostics(options: &BuildOptions, diagnostics: &[Diagnostic]) {
             diagnostic.render(&options.root, color)
         );
     }
+}
+
+fn run_insights(args: &InsightsArgs) -> Result<ExitCode> {
+    use helpcenter::insights;
+    let since = match args.since.as_deref() {
+        Some(text) => Some(helpcenter::feedback::parse_since(text)?[..10].to_string()),
+        None => None,
+    };
+    let path = match args.db.location()? {
+        helpcenter::feedback::Location::Sqlite(path) => path,
+        helpcenter::feedback::Location::Postgres(url) => {
+            anyhow::bail!("search insights are recorded in SQLite only, not in {url}")
+        }
+    };
+    if !path.is_file() {
+        anyhow::bail!("no feedback database at {}", path.display());
+    }
+    let store = insights::SqliteStore::open(&path)
+        .with_context(|| format!("cannot open the feedback database {}", path.display()))?;
+    let output = args
+        .output
+        .clone()
+        .unwrap_or_else(|| args.db.root.join("public"));
+    let search = helpcenter::search::Search::open(&output);
+    let mut report =
+        insights::report::build(&store, since.as_deref(), search.as_ref().ok(), args.limit)
+            .with_context(|| format!("cannot read the insights in {}", path.display()))?;
+    if let Err(e) = &search {
+        report.suggestions_unavailable = Some(e.to_string());
+    }
+    if let Some(file) = &args.html {
+        let title = helpcenter::config::Config::load(&args.db.root)
+            .ok()
+            .map(|c| c.title);
+        std::fs::write(file, insights::html::render(&report, title.as_deref()))
+            .with_context(|| format!("cannot write {}", file.display()))?;
+    }
+    let format = match args.format {
+        InsightsFormat::Text => insights::report::Format::Text,
+        InsightsFormat::Json => insights::report::Format::Json,
+        InsightsFormat::Csv => insights::report::Format::Csv,
+    };
+    to_stdout(|out| insights::report::write(&report, format, out))
 }
 
 #[cfg(test)]

@@ -71,6 +71,44 @@ pub const MIGRATIONS: &[Migration] = &[
         UPDATE feedback SET uid = md5(random()::text || id::text) WHERE uid IS NULL;
         CREATE UNIQUE INDEX feedback_uid ON feedback (uid);",
     },
+    Migration {
+        version: 3,
+        name: "search insights: per-day counts of each normalized query and of the result positions opened",
+        sqlite: "CREATE TABLE search_queries (
+            day       TEXT    NOT NULL,
+            lang      TEXT    NOT NULL,
+            query     TEXT    NOT NULL,
+            searches  INTEGER NOT NULL DEFAULT 0,
+            hits      INTEGER,
+            first_url TEXT,
+            PRIMARY KEY (day, lang, query)
+        );
+        CREATE TABLE search_clicks (
+            day      TEXT    NOT NULL,
+            lang     TEXT    NOT NULL,
+            query    TEXT    NOT NULL,
+            position INTEGER NOT NULL,
+            clicks   INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (day, lang, query, position)
+        );",
+        postgres: "CREATE TABLE search_queries (
+            day       TEXT    NOT NULL,
+            lang      TEXT    NOT NULL,
+            query     TEXT    NOT NULL,
+            searches  BIGINT  NOT NULL DEFAULT 0,
+            hits      BIGINT,
+            first_url TEXT,
+            PRIMARY KEY (day, lang, query)
+        );
+        CREATE TABLE search_clicks (
+            day      TEXT    NOT NULL,
+            lang     TEXT    NOT NULL,
+            query    TEXT    NOT NULL,
+            position BIGINT  NOT NULL,
+            clicks   BIGINT  NOT NULL DEFAULT 0,
+            PRIMARY KEY (day, lang, query, position)
+        );",
+    },
 ];
 
 /// The newest schema version this helpcenter knows.

@@ -14,6 +14,7 @@
 
 pub mod documents;
 mod expand;
+mod near;
 mod plan;
 pub mod query;
 mod query_words;

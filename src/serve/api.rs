@@ -51,7 +51,16 @@ pub async fn search(State(state): State<Shared>, RawQuery(raw): RawQuery) -> Res
         Ok(search) => search.clone(),
         Err(e) => return json_error(StatusCode::SERVICE_UNAVAILABLE, e.to_string()),
     };
-    match tokio::task::spawn_blocking(move || search.query_in(&q, limit, lang.as_deref())).await {
+    let recorder = state.clone();
+    let answer = move || {
+        let answer = search.query_in(&q, limit, lang.as_deref());
+        if let Ok(response) = &answer {
+            let lang = lang.as_deref().unwrap_or(search.language());
+            super::insights::searched(&recorder, &q, lang, response);
+        }
+        answer
+    };
+    match tokio::task::spawn_blocking(answer).await {
         Ok(Ok(response)) => Json(response).into_response(),
         Ok(Err(e @ SearchError::UnknownLanguage(..))) => {
             json_error(StatusCode::BAD_REQUEST, e.to_string())
@@ -80,6 +89,7 @@ pub async fn healthz(State(state): State<Shared>) -> Response {
             "shed": state.connections.shed.load(std::sync::atomic::Ordering::Relaxed),
         },
         "compression_cache": state.compressed.stats(),
+        "insights": state.insights.stats(),
     }))
     .into_response()
 }

@@ -9,6 +9,7 @@ mod api;
 mod compress;
 mod conn;
 mod feedback;
+mod insights;
 mod limit;
 mod origin;
 mod reload;
@@ -113,6 +114,8 @@ pub(crate) struct AppState {
     pub watch: bool,
     pub snapshot: ArcSwap<Snapshot>,
     pub feedback: Store,
+    /// Search insights (`crate::insights`); off when `site.toml` says so.
+    pub insights: crate::insights::Recorder,
     pub limiter: limit::RateLimiter,
     pub hosts: origin::Hosts,
     pub proxies: origin::Proxies,
@@ -215,6 +218,7 @@ pub fn run(mut options: ServeOptions) -> Result<(), ServeError> {
     let store = runtime
         .block_on(Store::open(&options.feedback_db))
         .map_err(ServeError::FeedbackStore)?;
+    let recorder = insights::recorder(&options)?;
     let base_url = match &options.build.base_url {
         Some(url) => Some(url.clone()),
         None => match crate::config::Config::load(&options.build.root) {
@@ -240,6 +244,7 @@ pub fn run(mut options: ServeOptions) -> Result<(), ServeError> {
         watch: options.watch,
         snapshot: ArcSwap::from_pointee(snapshot),
         feedback: store,
+        insights: recorder,
         limiter: limit::RateLimiter::new(options.rate_limit, Duration::from_secs(60)),
         hosts: origin::Hosts::new(base_url.as_deref(), addr, &options.allowed_hosts),
         proxies: origin::Proxies::new(options.trusted_proxies.clone()),
@@ -254,6 +259,7 @@ pub fn run(mut options: ServeOptions) -> Result<(), ServeError> {
         result
     });
     runtime.shutdown_timeout(Duration::from_secs(1));
+    state.insights.close();
     result
 }
 
@@ -337,6 +343,7 @@ fn router(state: Shared, request_timeout: Duration) -> Router {
         .route("/healthz", get(api::healthz))
         .route("/api/search", get(api::search))
         .route("/api/feedback", post(feedback::post))
+        .route("/api/search/click", post(insights::click))
         .fallback(static_files::serve)
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,

@@ -305,6 +305,29 @@
       }, function () { pageStatus.textContent = str("js_search_unavailable"); });
     }
   }
+  /* ---------- Search insights: which result of a search a reader opened ---------- */
+  // One beacon per open: the query, the language, the result and its place in the list; no
+  // identifier of any kind. Only when the server answered the search (a static host has none).
+  function reportOpen(q, url, position) {
+    if (!q || !position || !navigator.sendBeacon || backends[0].failed) return;
+    try {
+      navigator.sendBeacon((S.base || "") + "/api/search/click",
+        JSON.stringify({ q: q, lang: S.lang || null, url: url || null, position: position }));
+    } catch (e) { /* never in the way of opening the result */ }
+  }
+  doc.addEventListener("click", function (e) {
+    var hit = e.target && e.target.closest && e.target.closest(".search-hit");
+    var box = hit && hit.closest("#search-dialog-results, [data-search-page]");
+    if (!box) return;
+    var q = box.id === "search-dialog-results" ? lastQuery : (new URLSearchParams(location.search).get("q") || "").trim();
+    reportOpen(q, hit.dataset.url || hit.getAttribute("href"), $$(".search-hit", box).indexOf(hit) + 1);
+  }, true);
+  if (input) input.addEventListener("keydown", function (e) {
+    if (e.key === "Enter" && active >= 0 && options[active] && input.value.trim() === lastQuery) {
+      reportOpen(lastQuery, options[active].dataset.url, active + 1);
+    }
+  }, true);
+
   // On the 404 page, offer the words of the missing address as a search.
   if (doc.querySelector('meta[name="robots"][content="noindex"]') && !pageResults) {
     var missing = $("#q");
