@@ -280,7 +280,18 @@ fn contact_document(site: &Site, page: &Page, table: &ContactTable, row: &Contac
         for p in list {
             phones.push(PhoneDoc {
                 raw: p.raw.clone(),
-                variants: phone_variants(&p.raw, p.e164.as_deref()),
+                variants: {
+                    let mut variants = phone_variants(&p.raw, p.e164.as_deref());
+                    // The form that dials now (a number of an old plan): found by it too.
+                    if p.dial != p.e164 {
+                        for v in phone_variants("", p.dial.as_deref()) {
+                            if !variants.contains(&v) {
+                                variants.push(v);
+                            }
+                        }
+                    }
+                    variants
+                },
                 home: p
                     .region
                     .as_ref()
