@@ -81,3 +81,76 @@ fn numbers_of_old_plans_show_as_printed_and_dial_the_current_form() {
         assert!(html.contains("+212-204-9306"), "{lang}");
     }
 }
+
+/// Remarks about the document the Help Center was written from, in any language: customers
+/// read the Help Center, editors keep such remarks in `editor_note`.
+const SOURCE_REMARKS: &[&str] = &[
+    "the handbook does not",
+    "handbook prints",
+    "is listed as",
+    "does not list",
+    "does not give",
+    "el manual no",
+    "la guía no",
+    "o guia não",
+    "o manual não",
+    "source handbook",
+];
+
+#[test]
+fn no_page_speaks_of_the_source_document() {
+    let mut found = Vec::new();
+    for (path, html) in pages() {
+        let lower = html.to_lowercase();
+        for remark in SOURCE_REMARKS {
+            if lower.contains(remark) {
+                found.push(format!("{}: {remark:?}", path.display()));
+            }
+        }
+    }
+    assert!(found.is_empty(), "remarks about the source document:\n{}", found.join("\n"));
+}
+
+/// `editor_note` in front matter and in every kind of data file is loaded and never
+/// published: not in pages, the handbook, search indexes or feeds.
+#[test]
+fn editor_notes_never_reach_the_output() {
+    let site = Site::sample();
+    let marker = "EDITORS-ONLY-7f3a";
+    let add = |rel: &str, at: &str, text: &str| {
+        let path = site.path().join(rel);
+        let s = std::fs::read_to_string(&path).unwrap();
+        assert!(s.contains(at), "{rel} has {at:?}");
+        std::fs::write(&path, s.replacen(at, text, 1)).unwrap();
+    };
+    let note = format!("editor_note: {marker} front matter\n");
+    add("content/billing/_index.md", "draft: false\n", &format!("draft: false\n{note}"));
+    add(
+        "content/data/contacts/offices.yaml",
+        "rows:\n",
+        &format!("editor_note: {marker} table\nrows:\n"),
+    );
+    add(
+        "content/data/contacts/offices.yaml",
+        "    local: [\"+54-11 5170-0000\"]\n",
+        &format!("    local: [\"+54-11 5170-0000\"]\n    editor_note: {marker} row\n"),
+    );
+    add(
+        "content/data/procedures/standard-changes.yaml",
+        "title:",
+        &format!("editor_note: {marker} procedure\ntitle:"),
+    );
+    site.run_ok(&["build"]);
+    let check = site.run(&["check"]);
+    assert!(check.status.success(), "{}", common::text(&check));
+    for entry in walkdir::WalkDir::new(site.public()).into_iter().filter_map(Result::ok) {
+        if entry.file_type().is_file() {
+            let bytes = std::fs::read(entry.path()).unwrap();
+            assert!(
+                !String::from_utf8_lossy(&bytes).contains(marker),
+                "{} publishes an editor's note",
+                entry.path().display()
+            );
+        }
+    }
+}
