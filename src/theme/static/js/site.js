@@ -38,6 +38,17 @@
     });
   });
 
+  /* ---------- Menu (a <details>, works without this): close on Escape or a click elsewhere ---------- */
+  var wide = window.matchMedia ? window.matchMedia("(min-width: 62rem)") : { matches: false };
+  $$("[data-menu]").forEach(function (menu) {
+    // Wide screens show its content always (CSS ::details-content); older browsers: open it.
+    if (!(window.CSS && CSS.supports && CSS.supports("selector(::details-content)")) && wide.matches) menu.open = true;
+    doc.addEventListener("click", function (e) { if (menu.open && !wide.matches && !menu.contains(e.target)) menu.open = false; });
+    menu.addEventListener("keydown", function (e) {
+      if (e.key === "Escape" && menu.open && !wide.matches) { menu.open = false; $("summary", menu).focus(); }
+    });
+  });
+
   /* ---------- Language switcher: the same page, and the same row or heading ---------- */
   doc.querySelectorAll("[data-language-switch] a").forEach(function (a) {
     a.addEventListener("click", function () {
