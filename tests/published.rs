@@ -108,7 +108,11 @@ fn no_page_speaks_of_the_source_document() {
             }
         }
     }
-    assert!(found.is_empty(), "remarks about the source document:\n{}", found.join("\n"));
+    assert!(
+        found.is_empty(),
+        "remarks about the source document:\n{}",
+        found.join("\n")
+    );
 }
 
 /// `editor_note` in front matter and in every kind of data file is loaded and never
@@ -124,7 +128,11 @@ fn editor_notes_never_reach_the_output() {
         std::fs::write(&path, s.replacen(at, text, 1)).unwrap();
     };
     let note = format!("editor_note: {marker} front matter\n");
-    add("content/billing/_index.md", "draft: false\n", &format!("draft: false\n{note}"));
+    add(
+        "content/billing/_index.md",
+        "draft: false\n",
+        &format!("draft: false\n{note}"),
+    );
     add(
         "content/data/contacts/offices.yaml",
         "rows:\n",
@@ -143,7 +151,10 @@ fn editor_notes_never_reach_the_output() {
     site.run_ok(&["build"]);
     let check = site.run(&["check"]);
     assert!(check.status.success(), "{}", common::text(&check));
-    for entry in walkdir::WalkDir::new(site.public()).into_iter().filter_map(Result::ok) {
+    for entry in walkdir::WalkDir::new(site.public())
+        .into_iter()
+        .filter_map(Result::ok)
+    {
         if entry.file_type().is_file() {
             let bytes = std::fs::read(entry.path()).unwrap();
             assert!(

@@ -22,9 +22,12 @@ pub(super) fn outline(html: &str) -> Vec<Heading> {
                     title,
                 });
             }
-        } else if let Some(block) = ["<section class=\"service\" id=\"", "<section class=\"role\" id=\""]
-            .iter()
-            .find(|p| rest.starts_with(**p))
+        } else if let Some(block) = [
+            "<section class=\"service\" id=\"",
+            "<section class=\"role\" id=\"",
+        ]
+        .iter()
+        .find(|p| rest.starts_with(**p))
         {
             let after = &rest[block.len()..];
             if let Some(end) = after.find('"') {

@@ -33,6 +33,23 @@ pub struct SearchDoc {
     pub text_lang: String,
     /// Searched by every language's readers: a page that exists in its language only.
     pub everyone: bool,
+    /// A row of the site's primary contact table (`home_contacts` in `[extra]`): what a
+    /// query of only a country ("brasil", "chile phone") lands on first.
+    pub primary: bool,
+}
+
+/// The term that marks [`SearchDoc::primary`] documents in the `country` field and the static
+/// index: no country code or folded word has a `*`.
+pub const PRIMARY_TERM: &str = "*primary";
+
+/// The site's primary contact table as `lang`'s readers see it: `home_contacts`.
+fn primary_table<'a>(site: &'a Site, lang: &str) -> Option<&'a str> {
+    site.config
+        .languages
+        .get(lang)
+        .and_then(|l| l.extra.get("home_contacts"))
+        .or_else(|| site.config.extra.get("home_contacts"))
+        .and_then(|v| v.as_str())
 }
 
 impl SearchDoc {
@@ -334,6 +351,7 @@ fn contact_document(site: &Site, page: &Page, table: &ContactTable, row: &Contac
         body: lines.join(" · "),
         phones,
         countries: row.countries.clone(),
+        primary: primary_table(site, &page.lang) == Some(table.id.as_str()),
         ..Default::default()
     }
 }
