@@ -215,6 +215,7 @@
       if (!group[1].length) return;
       var g = el("ul", "search-group");
       g.setAttribute("role", "group");
+      g.dataset.start = group[0];
       var title = el("li", "search-group-title", str("js_search_" + group[0]));
       title.id = "search-group-" + group[0];
       title.setAttribute("role", "presentation");
@@ -236,7 +237,7 @@
     if (options.length) input.setAttribute("aria-expanded", "true");
   }
   function pick(o) {
-    if (o.dataset.query) { input.value = o.dataset.query; input.focus(); query(input.value); }
+    if (o.dataset.query) { input.value = o.dataset.query; input.focus(); list.textContent = ""; options = []; query(input.value); }
     else go(o.dataset.url);
   }
   function query(q) {
@@ -277,6 +278,8 @@
   }
   if (dialog) {
     input.addEventListener("input", function () {
+      // The suggestions go as soon as the reader types: only results are offered then.
+      if (list.querySelector("[data-start]")) { list.textContent = ""; options = []; setActive(-1); }
       clearTimeout(timer);
       timer = setTimeout(function () { query(input.value); }, 90);
     });
