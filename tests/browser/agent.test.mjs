@@ -127,7 +127,8 @@ describe("issue 18: the support agent's ten seconds", () => {
   });
 
   test("printed tables keep their cell padding and page margins", async () => {
-    await withPage(VIEWPORTS[1], async (page) => {
+    // An A4 page is about 700 CSS px wide between its margins: narrower than the tables' cards.
+    await withPage({ width: 700, height: 1000 }, async (page) => {
       await page.emulateMedia({ media: "print" });
       await page.goto(server.url + PHONES);
       const cells = await page.locator(".contacts tbody td, .contacts tbody th").evaluateAll((cs) => cs.slice(0, 12).map((c) => {
