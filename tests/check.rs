@@ -70,7 +70,7 @@ fn schema_errors_name_file_line_and_column() {
         (
             "content/a.md",
             "---\ntitle: A\ntitel: B\n---\n",
-            "content/a.md:3:1: error[yaml]: unknown field `titel`, expected one of `title`, `description`, `weight`, `tags`, `draft`, `review_by`, `template`",
+            "content/a.md:3:1: error[yaml]: unknown field `titel`, expected one of `title`, `description`, `weight`, `tags`, `draft`, `review_by`, `template`, `editor_note`",
         ),
         (
             "content/a.md",
@@ -95,7 +95,7 @@ fn schema_errors_name_file_line_and_column() {
         (
             "content/data/contacts/t.yaml",
             "title: T\nrows:\n  - location: Brazil\n    phone: [\"+55 11 3957 2288\"]\n",
-            "content/data/contacts/t.yaml:4:5: error[yaml]: rows[0]: unknown field `phone`, expected one of `id`, `location`, `countries`, `region`, `toll_free`, `local`, `emails`, `portal`, `services`, `notes`",
+            "content/data/contacts/t.yaml:4:5: error[yaml]: rows[0]: unknown field `phone`, expected one of `id`, `location`, `countries`, `region`, `toll_free`, `local`, `emails`, `portal`, `services`, `notes`, `editor_note`",
         ),
         (
             "content/data/contacts/t.yaml",
@@ -421,9 +421,9 @@ content/data/contacts/billing-sign-in.yaml:34:18: warning[phone-plan-changed]: `
 content/data/contacts/offices.yaml:24:14: warning[phone-plan-changed]: `+57-1 611-9000` follows CO's numbering plan before 2021-09-01 (Colombia's landlines gained 60 before their one-digit area code: Bogotá 1 became 601): today it dials as +57 601 6119000
 content/data/contacts/technical-support.yaml:21:14: warning[phone-plan-changed]: `+57(1)-611-9013` follows CO's numbering plan before 2021-09-01 (Colombia's landlines gained 60 before their one-digit area code: Bogotá 1 became 601): today it dials as +57 601 6119013
 content/data/contacts/technical-support.yaml:28:18: warning[phone-plan-changed]: `01-800-999-1422` follows MX's numbering plan before 2019-08-03 (Mexico dropped the long-distance prefixes 01, 044 and 045 and the mobile 1 after +52): today it dials as +52 800 999 1422
-content/data/contacts/technical-support.yaml:49:18: warning[phone-country]: `+55-11-3957-2288` is a number of BR (+55), but the row is for CR, PA, US
-content/data/contacts/technical-support.yaml:66:14: warning[phone-country-code]: `+212-204-9306` reads as a +212 number (MA, EH), but the row is for VE: it looks like it lost VE's country code +58; the site shows it without a `tel:` link
-content/data/contacts/technical-support.yaml:73:14: warning[phone-country]: `+55-11-3957-2288` is a number of BR (+55), but the row is for VE");
+content/data/contacts/technical-support.yaml:50:18: warning[phone-country]: `+55-11-3957-2288` is a number of BR (+55), but the row is for CR, PA, US
+content/data/contacts/technical-support.yaml:67:14: warning[phone-country-code]: `+212-204-9306` reads as a +212 number (MA, EH), but the row is for VE: it looks like it lost VE's country code +58; the site shows it without a `tel:` link
+content/data/contacts/technical-support.yaml:74:14: warning[phone-country]: `+55-11-3957-2288` is a number of BR (+55), but the row is for VE");
 }
 
 #[test]
