@@ -197,6 +197,24 @@ describe("issue 18: the support agent's ten seconds", () => {
     });
   });
 
+  test("the row's # stays beside the location; numbers and addresses have copy buttons for the mouse", async () => {
+    await withPage(VIEWPORTS[1], async (page, ctx) => {
+      await ctx.context.grantPermissions(["clipboard-read", "clipboard-write"]);
+      await page.goto(server.url + PHONES);
+      const wrapped = await page.locator(".row-head").evaluateAll((hs) => hs.filter((h) => {
+        const [where, link] = [h.querySelector(".where"), h.querySelector(".row-link")];
+        return link.getBoundingClientRect().top > where.getBoundingClientRect().bottom - 2;
+      }).length);
+      assert.equal(wrapped, 0, "no # on a line of its own");
+      const stops = await page.locator("#technical-support-brazil a, #technical-support-brazil button").evaluateAll((es) => es.filter((e) => e.tabIndex >= 0).length);
+      assert.equal(stops, 2, "one tab stop per number");
+      await page.locator("#technical-support-brazil").hover();
+      await page.locator("#technical-support-brazil .copy").first().click();
+      assert.equal(await page.evaluate(() => navigator.clipboard.readText()), "0800-887-3333");
+      assert.deepEqual(await axe(page), []);
+    });
+  });
+
   test("a No asks what was missing, and focus stays on the feedback", async () => {
     await withPage(VIEWPORTS[0], async (page) => {
       await page.goto(server.url + "/services/");

@@ -472,6 +472,28 @@
     if (wanted) choose(wanted, true);
     else if (codes[load("hc-country", "")]) choose(load("hc-country", ""), false);
   }
+  // Copy buttons for numbers and addresses, for mouse users (touch screens copy on a long
+  // press); out of the tab order, so that each row keeps one tab stop per number.
+  if (navigator.clipboard && window.matchMedia && matchMedia("(hover: hover) and (pointer: fine)").matches) {
+    $$("[data-contacts] td > .tel, [data-contacts] td > .mail").forEach(function (a) {
+      var text = a.textContent.trim();
+      var wrap = el("span", "copyable");
+      var b = el("button", "copy", str("js_copy"));
+      b.type = "button";
+      b.tabIndex = -1;
+      var label = function (key) { b.textContent = str(key); b.setAttribute("aria-label", str(key) + " " + text); };
+      label("js_copy");
+      b.addEventListener("click", function () {
+        navigator.clipboard.writeText(text).then(function () {
+          label("js_copied");
+          setTimeout(function () { label("js_copy"); }, 1500);
+        }, function () { /* not allowed here */ });
+      });
+      a.parentNode.insertBefore(wrap, a);
+      wrap.appendChild(a);
+      wrap.appendChild(b);
+    });
+  }
   // Landing on a row (from search or a shared link): make sure it is visible and highlighted.
   function revealTarget() {
     var id = decodeURIComponent(location.hash.slice(1));
