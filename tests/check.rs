@@ -70,7 +70,7 @@ fn schema_errors_name_file_line_and_column() {
         (
             "content/a.md",
             "---\ntitle: A\ntitel: B\n---\n",
-            "content/a.md:3:1: error[yaml]: unknown field `titel`, expected one of `title`, `description`, `weight`, `tags`, `draft`, `review_by`, `template`",
+            "content/a.md:3:1: error[yaml]: unknown field `titel`, expected one of `title`, `description`, `weight`, `tags`, `draft`, `review_by`, `template`, `editor_note`",
         ),
         (
             "content/a.md",
@@ -95,7 +95,7 @@ fn schema_errors_name_file_line_and_column() {
         (
             "content/data/contacts/t.yaml",
             "title: T\nrows:\n  - location: Brazil\n    phone: [\"+55 11 3957 2288\"]\n",
-            "content/data/contacts/t.yaml:4:5: error[yaml]: rows[0]: unknown field `phone`, expected one of `id`, `location`, `countries`, `region`, `toll_free`, `local`, `emails`, `portal`, `services`, `notes`",
+            "content/data/contacts/t.yaml:4:5: error[yaml]: rows[0]: unknown field `phone`, expected one of `id`, `location`, `countries`, `region`, `toll_free`, `local`, `emails`, `portal`, `services`, `notes`, `editor_note`",
         ),
         (
             "content/data/contacts/t.yaml",
@@ -140,7 +140,7 @@ fn schema_errors_name_file_line_and_column() {
         (
             "site.toml",
             "title = \"T\"\nbase_url = \"https://x.test\"\ncolour = \"red\"\n",
-            "site.toml:3:1: error[config]: unknown field `colour`, expected one of `title`, `description`, `base_url`, `default_language`, `language`, `languages`, `theme`, `allow_raw_html`, `extra`",
+            "site.toml:3:1: error[config]: unknown field `colour`, expected one of `title`, `description`, `base_url`, `default_language`, `language`, `languages`, `theme`, `allow_raw_html`, `insights`, `extra`",
         ),
         (
             "site.toml",
@@ -304,9 +304,9 @@ fn phone_numbers() {
     let site = Site::fixture("phones");
     assert_eq!(check(&site, &[]), (true, "\
 content/data/contacts/bad.yaml:5:18: warning[phone-unreadable]: cannot read the phone number `call us` (not a number)
-content/data/contacts/bad.yaml:6:14: warning[phone-invalid]: `+55-11-3957-22` is not a valid phone number of BR
-content/data/contacts/bad.yaml:6:32: warning[phone-country-code]: `+55-55-11-3957-2288` is not a valid number, but without its country code +55 it reads as the BR number +551139572288: it looks like it gained a country code
-content/data/contacts/bad.yaml:9:14: warning[phone-country-code]: `+212-204-9306` reads as a +212 number (MA, EH), but the row is for VE: it looks like it lost VE's country code +58
+content/data/contacts/bad.yaml:6:14: warning[phone-invalid]: `+55-11-3957-22` is not a valid phone number of BR; the site shows it without a `tel:` link
+content/data/contacts/bad.yaml:6:32: warning[phone-country-code]: `+55-55-11-3957-2288` is not a valid number, but without its country code +55 it reads as the BR number +551139572288: it looks like it gained a country code; the site shows it without a `tel:` link
+content/data/contacts/bad.yaml:9:14: warning[phone-country-code]: `+212-204-9306` reads as a +212 number (MA, EH), but the row is for VE: it looks like it lost VE's country code +58; the site shows it without a `tel:` link
 content/data/contacts/bad.yaml:9:31: warning[phone-country]: `+55-11-3957-2288` is a number of BR (+55), but the row is for VE".into()));
 }
 
@@ -416,14 +416,14 @@ fn sample_site_has_only_its_known_irregularities() {
     assert!(ok, "{lines}");
     assert_eq!(lines, "\
 content/data/contacts/billing-sign-in.yaml:7:18: warning[phone-typo]: `0800-800-5853` (AR, toll-free) differs by 2 digits from `0800-800-5383` for the same country in content/data/contacts/technical-support.yaml:8:18
-content/data/contacts/billing-sign-in.yaml:20:14: warning[phone-invalid]: `+57-1-611-9013` is not a valid phone number of CO
-content/data/contacts/billing-sign-in.yaml:34:18: warning[phone-invalid]: `01-800-999-1422` is not a valid phone number of MX
-content/data/contacts/offices.yaml:24:14: warning[phone-invalid]: `+57-1 611-9000` is not a valid phone number of CO
-content/data/contacts/technical-support.yaml:21:14: warning[phone-invalid]: `+57(1)-611-9013` is not a valid phone number of CO
-content/data/contacts/technical-support.yaml:28:18: warning[phone-invalid]: `01-800-999-1422` is not a valid phone number of MX
-content/data/contacts/technical-support.yaml:49:18: warning[phone-country]: `+55-11-3957-2288` is a number of BR (+55), but the row is for CR, PA, US
-content/data/contacts/technical-support.yaml:66:14: warning[phone-country-code]: `+212-204-9306` reads as a +212 number (MA, EH), but the row is for VE: it looks like it lost VE's country code +58
-content/data/contacts/technical-support.yaml:73:14: warning[phone-country]: `+55-11-3957-2288` is a number of BR (+55), but the row is for VE");
+content/data/contacts/billing-sign-in.yaml:20:14: warning[phone-plan-changed]: `+57-1-611-9013` follows CO's numbering plan before 2021-09-01 (Colombia's landlines gained 60 before their one-digit area code: Bogotá 1 became 601): today it dials as +57 601 6119013
+content/data/contacts/billing-sign-in.yaml:34:18: warning[phone-plan-changed]: `01-800-999-1422` follows MX's numbering plan before 2019-08-03 (Mexico dropped the long-distance prefixes 01, 044 and 045 and the mobile 1 after +52): today it dials as +52 800 999 1422
+content/data/contacts/offices.yaml:24:14: warning[phone-plan-changed]: `+57-1 611-9000` follows CO's numbering plan before 2021-09-01 (Colombia's landlines gained 60 before their one-digit area code: Bogotá 1 became 601): today it dials as +57 601 6119000
+content/data/contacts/technical-support.yaml:21:14: warning[phone-plan-changed]: `+57(1)-611-9013` follows CO's numbering plan before 2021-09-01 (Colombia's landlines gained 60 before their one-digit area code: Bogotá 1 became 601): today it dials as +57 601 6119013
+content/data/contacts/technical-support.yaml:28:18: warning[phone-plan-changed]: `01-800-999-1422` follows MX's numbering plan before 2019-08-03 (Mexico dropped the long-distance prefixes 01, 044 and 045 and the mobile 1 after +52): today it dials as +52 800 999 1422
+content/data/contacts/technical-support.yaml:50:18: warning[phone-country]: `+55-11-3957-2288` is a number of BR (+55), but the row is for CR, PA, US
+content/data/contacts/technical-support.yaml:67:14: warning[phone-country-code]: `+212-204-9306` reads as a +212 number (MA, EH), but the row is for VE: it looks like it lost VE's country code +58; the site shows it without a `tel:` link
+content/data/contacts/technical-support.yaml:74:14: warning[phone-country]: `+55-11-3957-2288` is a number of BR (+55), but the row is for VE");
 }
 
 #[test]

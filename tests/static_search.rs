@@ -158,3 +158,39 @@ fn static_search_folds_accents_marks_matches_and_handles_hostile_input() {
         );
     }
 }
+
+/// A country alone, or with a generic contact word, lands on the primary contact table's row
+/// (`home_contacts`: technical support) first, as on the server.
+#[test]
+fn static_search_puts_the_primary_contact_row_first_for_a_bare_country() {
+    let site = Site::sample();
+    site.run_ok(&["build"]);
+    for (base, prefix, queries) in [
+        (
+            "search-index/",
+            "",
+            &["brasil", "peru", "chile phone", "telefone brasil"][..],
+        ),
+        (
+            "es/search-index/",
+            "/es",
+            &["brasil", "teléfono perú", "chile teléfono"][..],
+        ),
+        (
+            "pt/search-index/",
+            "/pt",
+            &["brasil", "telefone brasil", "peru"][..],
+        ),
+    ] {
+        let results = run_static_search_in(&site, base, queries);
+        for (query, result) in queries.iter().zip(&results) {
+            let first = result["urls"][0].as_str().unwrap_or_default();
+            assert!(
+                first.starts_with(&format!(
+                    "{prefix}/technical-support/phone-numbers/#technical-support-"
+                )),
+                "{base} {query:?}: first hit {first}"
+            );
+        }
+    }
+}

@@ -216,7 +216,7 @@ fn the_sample_keeps_its_wording_and_the_built_in_theme_is_generic() {
     site.run_ok(&["build"]);
     let home = site.read_output("index.html");
     for wording in [
-        r#"placeholder="Search phone numbers, procedures, roles…""#,
+        r#"placeholder="Search numbers, topics…""#,
         "Type a country, a phone number in any format, a role or a question.",
         "<h2 id=\"support-title\">Contact technical support</h2>",
         "All technical support numbers",

@@ -264,8 +264,12 @@ proptest! {
                 "{raw:?} → {e164:?}"
             );
         }
-        let href = phone.tel_href();
-        prop_assert!(href.starts_with("tel:") && href.is_ascii(), "{href:?}");
+        // A link only for a number that dials: valid, or valid in its plan's current form.
+        if let Some(href) = phone.tel_href() {
+            prop_assert!(href.starts_with("tel:+") && href.is_ascii(), "{href:?}");
+            let dial = href.trim_start_matches("tel:");
+            prop_assert!(phonenumber::parse(None, dial).is_ok_and(|n| n.is_valid()), "{raw:?} → {href:?}");
+        }
         for variant in phone_variants(&raw, phone.e164.as_deref()) {
             prop_assert!(variant.bytes().all(|b| b.is_ascii_digit()), "{variant:?}");
         }

@@ -9,7 +9,7 @@
 //! | [`pages`] | `duplicate-url`, `html-removed`, `unreachable`, `empty-section`, `missing-description`, `missing-template`, `config` |
 //! | [`links`] | `broken-link`, `broken-anchor`, `draft-link` |
 //! | [`data`] | `duplicate-id`, `unplaced-data`, `email-invalid` |
-//! | [`phones`] | `phone-unreadable`, `phone-invalid`, `phone-country`, `phone-country-code`, `phone-typo` |
+//! | [`phones`] | `phone-unreadable`, `phone-plan-changed`, `phone-invalid`, `phone-country`, `phone-country-code`, `phone-typo` |
 //! | [`freshness`] | `review-overdue` |
 //! | [`translations`] | `translation-missing`, `translation-outdated` |
 //!

@@ -116,6 +116,20 @@ fn calling_code(region: &str) -> Option<u16> {
     DATABASE.by_id(region).map(|m| m.country_code())
 }
 
+/// `+52 800 999 1422`: the international format of a read number.
+fn international(phone: &Phone) -> String {
+    phone
+        .e164
+        .as_deref()
+        .and_then(|e| phonenumber::parse(None, e).ok())
+        .map(|n| {
+            n.format()
+                .mode(phonenumber::Mode::International)
+                .to_string()
+        })
+        .unwrap_or_default()
+}
+
 /// Read `text` (in `region` when it has no `+`): valid number and its region, E.164 form.
 fn read(text: &str, region: Option<&str>) -> Option<Phone> {
     let mut phone = Phone::from(PhoneEntry::Plain(text.to_string()));
@@ -124,6 +138,17 @@ fn read(text: &str, region: Option<&str>) -> Option<Phone> {
 }
 
 fn check_number(entry: &Entry) -> Option<Diagnostic> {
+    let mut diagnostic = check_reading(entry)?;
+    if entry.phone.dial.is_none() && entry.phone.e164.is_some() {
+        // The theme never links a number that cannot connect: say so, where it matters.
+        diagnostic
+            .message
+            .push_str("; the site shows it without a `tel:` link");
+    }
+    Some(diagnostic)
+}
+
+fn check_reading(entry: &Entry) -> Option<Diagnostic> {
     let phone = entry.phone;
     let raw = phone.raw.as_str();
     let countries = entry.countries();
@@ -143,6 +168,26 @@ fn check_number(entry: &Entry) -> Option<Diagnostic> {
             .with_hint("write the number with its country code, e.g. +55-11-3957-2288"),
         );
     };
+    if let (Some(rule), Some(dial)) = (phone.plan_change, phone.dial.as_deref()) {
+        // Printed before its country changed its numbering plan: the site dials the current
+        // form (and shows the number as written), the editor is told what to write.
+        let pretty = read(dial, None)
+            .map(|p| international(&p))
+            .unwrap_or_else(|| dial.to_string());
+        return Some(
+            Diagnostic::warning(
+                "phone-plan-changed",
+                location(),
+                format!(
+                    "`{raw}` follows {}'s numbering plan before {} ({}): today it dials as {pretty}",
+                    rule.country, rule.since, rule.what
+                ),
+            )
+            .with_hint(format!(
+                "write {pretty} (E.164 {dial}); until then its `tel:` link dials {dial}"
+            )),
+        );
+    }
     let explicit = raw.trim_start().starts_with('+');
     let all_digits = digits(raw);
     // The regions the number can belong to: its own, or when libphonenumber cannot tell (an

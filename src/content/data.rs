@@ -26,6 +26,10 @@ pub struct ContactTable {
     /// Remarks shown under the table.
     #[serde(default)]
     pub notes: Vec<String>,
+    /// For editors only (where a fact comes from, what the source lacks): loaded, checked as
+    /// text, never published.
+    #[serde(default, skip_serializing)]
+    pub editor_note: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -56,6 +60,10 @@ pub struct ContactRow {
     pub services: Option<String>,
     #[serde(default)]
     pub notes: Option<String>,
+    /// For editors only (where a fact comes from, what the source lacks): loaded, checked as
+    /// text, never published.
+    #[serde(default, skip_serializing)]
+    pub editor_note: Option<String>,
     /// Filled by the loader: the anchor id, unique within the site.
     #[serde(skip_deserializing)]
     pub anchor: String,
@@ -89,6 +97,9 @@ pub struct Service {
     /// Offerings named in the description ("SD-WAN", "Ethernet").
     #[serde(default)]
     pub offerings: Vec<String>,
+    /// For editors only, never published (see `ContactTable::editor_note`).
+    #[serde(default, skip_serializing)]
+    pub editor_note: Option<String>,
     /// Filled by the loader: where the service and its values are in `services.yaml`.
     #[serde(skip)]
     pub span: Span,
@@ -115,6 +126,9 @@ pub struct Role {
     /// Who gets this role ("every customer", "wholesale customers").
     #[serde(default)]
     pub assigned_to: Option<String>,
+    /// For editors only, never published (see `ContactTable::editor_note`).
+    #[serde(default, skip_serializing)]
+    pub editor_note: Option<String>,
     /// Filled by the loader: where the role and its values are in `roles.yaml`.
     #[serde(skip)]
     pub span: Span,
@@ -136,6 +150,10 @@ pub struct Procedure {
     pub deadlines: Vec<Deadline>,
     #[serde(default)]
     pub notes: Vec<String>,
+    /// For editors only (where a fact comes from, what the source lacks): loaded, checked as
+    /// text, never published.
+    #[serde(default, skip_serializing)]
+    pub editor_note: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

@@ -12,6 +12,7 @@ mod overlay;
 pub mod page;
 pub mod phone;
 mod placements;
+pub mod plan_changes;
 mod tree;
 
 use std::collections::{BTreeMap, HashMap};

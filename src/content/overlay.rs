@@ -25,6 +25,9 @@ struct TableText {
     /// By the row's id: its `id`, else its (source) `location` as a slug.
     #[serde(default)]
     rows: BTreeMap<String, RowText>,
+    /// For editors only, never published (see `ContactTable::editor_note`).
+    #[serde(default, rename = "editor_note")]
+    _editor_note: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -34,6 +37,9 @@ struct RowText {
     portal: Option<String>,
     services: Option<String>,
     notes: Option<String>,
+    /// For editors only, never published (see `ContactTable::editor_note`).
+    #[serde(default, rename = "editor_note")]
+    _editor_note: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -67,6 +73,9 @@ struct ProcedureText {
     rules: Option<Vec<String>>,
     deadlines: Option<Vec<DeadlineText>>,
     notes: Option<Vec<String>>,
+    /// For editors only, never published (see `ContactTable::editor_note`).
+    #[serde(default, rename = "editor_note")]
+    _editor_note: Option<String>,
 }
 
 #[derive(Deserialize)]

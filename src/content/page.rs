@@ -31,6 +31,10 @@ pub struct FrontMatter {
     /// Template to render with instead of `page.html` / `section.html`.
     #[serde(default)]
     pub template: Option<String>,
+    /// For editors only (where a fact comes from, what the source lacks): loaded, checked as
+    /// text, never published.
+    #[serde(default, skip_serializing)]
+    pub editor_note: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]

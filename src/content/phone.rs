@@ -3,7 +3,7 @@
 use phonenumber::{Mode, ParseError, country};
 use serde::{Deserialize, Serialize};
 
-use crate::text::digits;
+use super::plan_changes::{PlanChange, current_form};
 
 /// How many compiled patterns phonenumber may keep: enough for every country a site lists.
 const REGEX_CACHE: usize = 4096;
@@ -45,6 +45,13 @@ pub struct Phone {
     pub e164: Option<String>,
     /// Whether the number is a valid number of its country by libphonenumber's metadata.
     pub valid: bool,
+    /// The E.164 form to dial: `e164` when valid, the current form when a known change of
+    /// numbering plan (`plan_changes`) turns the invalid number written into a valid one,
+    /// else none (the theme then shows the number without a `tel:` link).
+    pub dial: Option<String>,
+    /// The change of numbering plan that gave `dial`, for `check` to report.
+    #[serde(skip)]
+    pub plan_change: Option<&'static PlanChange>,
     /// Region the number belongs to (`BR`), when known.
     pub region: Option<String>,
     /// Its country calling code (`55`), when the number could be read.
@@ -63,6 +70,8 @@ impl From<PhoneEntry> for Phone {
             note,
             e164: None,
             valid: false,
+            dial: None,
+            plan_change: None,
             region: None,
             country_code: None,
             unreadable: None,
@@ -98,20 +107,32 @@ impl Phone {
                 return Err(e);
             }
         };
-        self.e164 = Some(number.format().mode(Mode::E164).to_string());
+        let e164 = number.format().mode(Mode::E164).to_string();
+        let code = number.country().code();
         self.valid = number.is_valid();
         self.region = number.country().id().map(|id| id.as_ref().to_string());
-        self.country_code = Some(number.country().code());
+        self.country_code = Some(code);
         self.unreadable = None;
+        (self.dial, self.plan_change) = if self.valid {
+            (Some(e164.clone()), None)
+        } else {
+            let national = e164.strip_prefix(&format!("+{code}")).unwrap_or_default();
+            match current_form(code, national) {
+                Some((rule, current)) => {
+                    self.region = Some(rule.country.to_string());
+                    (Some(current), Some(rule))
+                }
+                None => (None, None),
+            }
+        };
+        self.e164 = Some(e164);
         Ok(())
     }
 
-    /// The `tel:` URL: E.164 when known, else the digits as written.
-    pub fn tel_href(&self) -> String {
-        match &self.e164 {
-            Some(e164) => format!("tel:{e164}"),
-            None => format!("tel:{}", digits(&self.raw)),
-        }
+    /// The `tel:` URL of the form that dials, if any: a number that is not valid in its
+    /// country's numbering plan and that no known plan change fixes gets no link.
+    pub fn tel_href(&self) -> Option<String> {
+        self.dial.as_ref().map(|d| format!("tel:{d}"))
     }
 }
 
@@ -135,7 +156,41 @@ mod tests {
         assert_eq!(p.region.as_deref(), Some("BR"));
         assert_eq!(p.country_code, Some(55));
         assert!(p.unreadable.is_none());
-        assert_eq!(p.tel_href(), "tel:+551139572288");
+        assert_eq!(p.tel_href().as_deref(), Some("tel:+551139572288"));
+    }
+
+    #[test]
+    fn numbers_of_an_old_plan_dial_their_current_form() {
+        // As the handbook prints them: Mexico's 01 prefix (gone in 2019) and Bogotá's
+        // one-digit area code (601 since 2021).
+        let p = phone("01-800-999-1422", "MX");
+        assert_eq!(p.e164.as_deref(), Some("+52018009991422"));
+        assert!(!p.valid);
+        assert_eq!(p.raw, "01-800-999-1422");
+        assert_eq!(p.tel_href().as_deref(), Some("tel:+528009991422"));
+        assert_eq!(p.plan_change.map(|r| r.country), Some("MX"));
+        for raw in ["+57-1-611-9013", "+57(1)-611-9013"] {
+            let p = phone(raw, "CO");
+            assert_eq!(p.tel_href().as_deref(), Some("tel:+576016119013"), "{raw}");
+        }
+        assert_eq!(
+            phone("+57-1 611-9000", "CO").dial.as_deref(),
+            Some("+576016119000")
+        );
+        // A number that is valid as written is dialled as written.
+        let p = phone("01-8000-117997", "CO");
+        assert!(p.valid);
+        assert!(p.plan_change.is_none());
+        assert_eq!(p.dial, p.e164);
+    }
+
+    #[test]
+    fn invalid_numbers_without_a_known_fix_get_no_link() {
+        // Venezuela's +212 reads as Morocco: no plan change explains it.
+        let p = phone("+212-204-9306", "VE");
+        assert!(!p.valid);
+        assert_eq!(p.tel_href(), None);
+        assert!(p.plan_change.is_none());
     }
 
     #[test]
@@ -149,6 +204,6 @@ mod tests {
         );
         assert_eq!(p.raw, "call us");
         assert_eq!(p.e164, None);
-        assert_eq!(p.tel_href(), "tel:");
+        assert_eq!(p.tel_href(), None);
     }
 }

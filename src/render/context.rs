@@ -107,7 +107,8 @@ pub(super) struct PageContext<'a> {
     #[serde(flatten)]
     pub(super) summary: Summary<'a>,
     content: &'a str,
-    toc: &'a [crate::markdown::Heading],
+    /// "On this page": the rendered headings, data blocks' included (`outline`).
+    toc: Vec<crate::markdown::Heading>,
     tags: &'a [String],
     review_by: Option<chrono::NaiveDate>,
     content_hash: &'a str,
@@ -234,7 +235,7 @@ pub(super) fn page_context<'a>(
     PageContext {
         summary: summary(site, page),
         content,
-        toc: &page.markdown.headings,
+        toc: super::outline::outline(content),
         tags: &page.front.tags,
         review_by: page.front.review_by,
         content_hash: &page.content_hash,

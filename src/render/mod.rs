@@ -4,6 +4,7 @@
 mod context;
 pub mod html;
 pub mod manifest;
+mod outline;
 mod search_index;
 mod shortcodes;
 mod special;

@@ -108,19 +108,17 @@ impl HtmlRenderer {
     }
 }
 
-/// Give every phone number in `value` (an object with `raw` and `e164`) a `tel` field: the
-/// `tel:` URL of its E.164 form, or of the digits as written when it could not be read.
+/// Give every phone number in `value` (an object with `raw` and `dial`) a `tel` field: the
+/// `tel:` URL of the form that dials, or none for a number that is not valid in its country's
+/// numbering plan (and that no known plan change fixes): the theme shows it as text.
 pub(super) fn add_tel_links(value: &mut Value) {
     match value {
-        Value::Object(map) if map.contains_key("raw") && map.contains_key("e164") => {
-            let tel = match map["e164"].as_str() {
-                Some(e164) => format!("tel:{e164}"),
-                None => format!(
-                    "tel:{}",
-                    crate::text::digits(map["raw"].as_str().unwrap_or_default())
-                ),
+        Value::Object(map) if map.contains_key("raw") && map.contains_key("dial") => {
+            let tel = match map["dial"].as_str() {
+                Some(dial) => Value::String(format!("tel:{dial}")),
+                None => Value::Null,
             };
-            map.insert("tel".into(), Value::String(tel));
+            map.insert("tel".into(), tel);
         }
         Value::Object(map) => map.values_mut().for_each(add_tel_links),
         Value::Array(items) => items.iter_mut().for_each(add_tel_links),
@@ -143,17 +141,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn phones_get_tel_links_e164_or_digits() {
+    fn phones_get_tel_links_only_when_they_dial() {
         let mut value = serde_json::json!({
             "rows": [{
-                "toll_free": [{"raw": "0800-887-3333", "e164": "+558008873333"}],
-                "local": [{"raw": "ext. (12) 34", "e164": null}],
+                "toll_free": [{"raw": "0800-887-3333", "e164": "+558008873333", "dial": "+558008873333"}],
+                "local": [{"raw": "ext. (12) 34", "e164": null, "dial": null}],
                 "location": "Brazil"
             }]
         });
         add_tel_links(&mut value);
         assert_eq!(value["rows"][0]["toll_free"][0]["tel"], "tel:+558008873333");
-        assert_eq!(value["rows"][0]["local"][0]["tel"], "tel:1234");
+        assert_eq!(value["rows"][0]["local"][0]["tel"], Value::Null);
         assert!(value["rows"][0].get("tel").is_none());
     }
 }

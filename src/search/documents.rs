@@ -33,6 +33,23 @@ pub struct SearchDoc {
     pub text_lang: String,
     /// Searched by every language's readers: a page that exists in its language only.
     pub everyone: bool,
+    /// A row of the site's primary contact table (`home_contacts` in `[extra]`): what a
+    /// query of only a country ("brasil", "chile phone") lands on first.
+    pub primary: bool,
+}
+
+/// The term that marks [`SearchDoc::primary`] documents in the `country` field and the static
+/// index: no country code or folded word has a `*`.
+pub const PRIMARY_TERM: &str = "*primary";
+
+/// The site's primary contact table as `lang`'s readers see it: `home_contacts`.
+fn primary_table<'a>(site: &'a Site, lang: &str) -> Option<&'a str> {
+    site.config
+        .languages
+        .get(lang)
+        .and_then(|l| l.extra.get("home_contacts"))
+        .or_else(|| site.config.extra.get("home_contacts"))
+        .and_then(|v| v.as_str())
 }
 
 impl SearchDoc {
@@ -280,7 +297,18 @@ fn contact_document(site: &Site, page: &Page, table: &ContactTable, row: &Contac
         for p in list {
             phones.push(PhoneDoc {
                 raw: p.raw.clone(),
-                variants: phone_variants(&p.raw, p.e164.as_deref()),
+                variants: {
+                    let mut variants = phone_variants(&p.raw, p.e164.as_deref());
+                    // The form that dials now (a number of an old plan): found by it too.
+                    if p.dial != p.e164 {
+                        for v in phone_variants("", p.dial.as_deref()) {
+                            if !variants.contains(&v) {
+                                variants.push(v);
+                            }
+                        }
+                    }
+                    variants
+                },
                 home: p
                     .region
                     .as_ref()
@@ -323,6 +351,7 @@ fn contact_document(site: &Site, page: &Page, table: &ContactTable, row: &Contac
         body: lines.join(" · "),
         phones,
         countries: row.countries.clone(),
+        primary: primary_table(site, &page.lang) == Some(table.id.as_str()),
         ..Default::default()
     }
 }

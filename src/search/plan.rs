@@ -8,7 +8,7 @@ use tantivy::schema::Field;
 
 use super::documents::{COUNTRY_CODES, country_names};
 use super::expand::{expandable, fuzzy_terms, prefix_terms};
-use super::query_words::{CONTACT_NEEDS, is_stop};
+use super::query_words::{CONTACT_NEEDS, GENERIC_CONTACT, is_stop};
 use super::schema::Fields;
 use super::snippet::Marks;
 use super::tokenizers::{Analyzers, Word, digit_runs};
@@ -111,6 +111,10 @@ pub(super) struct Plan {
     pub(super) marks: Marks,
     /// Lowercase ISO codes of the countries the query names, when it also names a contact need.
     pub(super) contact_countries: Vec<String>,
+    /// Lowercase ISO codes of the countries the query names when it names nothing else (but
+    /// contact needs and stop words): "brasil", "chile phone". Their primary contact rows
+    /// come first.
+    pub(super) only_countries: Vec<String>,
     /// Adjacent query words, as phrases per field: a document holding one earns proximity.
     pub(super) phrases: Vec<Vec<Term>>,
     /// How many adjacent pairs of words the query has.
@@ -286,6 +290,36 @@ pub(super) fn plan(
             }
         }
     }
+    // Only countries (and contact needs): the primary table's rows for them come first.
+    let mut covered = vec![false; folded.len()];
+    let mut only_countries = Vec::new();
+    for (name, code) in &prepared.countries {
+        if name.is_empty() || name.len() > folded.len() {
+            continue;
+        }
+        for start in 0..=folded.len() - name.len() {
+            if folded[start..start + name.len()]
+                .iter()
+                .zip(name)
+                .all(|(a, b)| a == b)
+            {
+                covered[start..start + name.len()].fill(true);
+                if !only_countries.contains(code) {
+                    only_countries.push(code.clone());
+                }
+            }
+        }
+    }
+    let only_countries = if runs.is_empty()
+        && folded
+            .iter()
+            .zip(&covered)
+            .all(|(w, &c)| c || GENERIC_CONTACT.contains(w) || is_stop(w))
+    {
+        only_countries
+    } else {
+        Vec::new()
+    };
     // Proximity: consecutive words (not stop words) side by side in one field.
     let mut phrases = Vec::new();
     let mut pairs = 0;
@@ -312,6 +346,7 @@ pub(super) fn plan(
         units,
         marks,
         contact_countries,
+        only_countries,
         phrases,
         pairs,
     }))

@@ -2,7 +2,7 @@
 //! (articles, prepositions, question words, possessives: weighed little, never highlighted)
 //! and the words that say the reader wants to reach someone (the contact boost).
 
-pub(super) const STOP_WORDS: &[&str] = &[
+pub(crate) const STOP_WORDS: &[&str] = &[
     "a", "al", "an", "and", "ao", "aos", "are", "as", "at", "be", "by", "can", "com", "como",
     "con", "cual", "cuales", "cuanta", "cuanto", "da", "das", "de", "del", "do", "does", "donde",
     "dos", "e", "el", "ella", "em", "en", "es", "esa", "ese", "essa", "esse", "esta", "este", "eu",
@@ -68,6 +68,45 @@ pub(super) const CONTACT_NEEDS: &[&str] = &[
     "escritorio",
     "reach",
     "dial",
+];
+
+/// Contact needs that name no particular kind of contact ("phone", "telefone", "call"): a
+/// query of a country and these only wants the primary contact row (the primary table's,
+/// see `SearchDoc::primary`). "billing", "office" or "portal" name another table's rows.
+pub(crate) const GENERIC_CONTACT: &[&str] = &[
+    "call",
+    "calling",
+    "phone",
+    "phones",
+    "telephone",
+    "number",
+    "numbers",
+    "numero",
+    "numeros",
+    "telefono",
+    "telefonos",
+    "telefone",
+    "telefones",
+    "tel",
+    "fone",
+    "contact",
+    "contacts",
+    "contacto",
+    "contato",
+    "support",
+    "soporte",
+    "suporte",
+    "helpdesk",
+    "toll",
+    "free",
+    "tollfree",
+    "gratuito",
+    "ligar",
+    "llamar",
+    "hotline",
+    "reach",
+    "dial",
+    "tsc",
 ];
 
 pub(super) fn is_stop(word: &str) -> bool {

@@ -26,6 +26,7 @@ pub(super) fn rescore(
     let n_units = plan.units.len();
     let mut best = vec![0f32; candidates.len() * n_units];
     let mut contact_boost = vec![false; candidates.len()];
+    let mut primary_boost = vec![false; candidates.len()];
     let mut in_name = vec![false; candidates.len() * n_units];
     let mut name_len = vec![0u32; candidates.len()];
     let mut proximity = vec![0usize; candidates.len()];
@@ -129,6 +130,21 @@ pub(super) fn rescore(
                 }
             }
         }
+        if !plan.only_countries.is_empty() {
+            let primary: HashSet<usize> = present(&[Term::from_field_text(
+                f.country,
+                super::documents::PRIMARY_TERM,
+            )])?
+            .into_iter()
+            .collect();
+            for code in &plan.only_countries {
+                for i in present(&[Term::from_field_text(f.country, code)])? {
+                    if primary.contains(&i) {
+                        primary_boost[i] = true;
+                    }
+                }
+            }
+        }
     }
     let total_weight: f32 = plan
         .units
@@ -173,6 +189,9 @@ pub(super) fn rescore(
             }
             if contact_boost[i] {
                 score += 1.5;
+            }
+            if primary_boost[i] {
+                score += 2.0;
             }
             (score, address)
         })

@@ -40,6 +40,10 @@ struct Meta {
     c: usize,
     /// Synonym groups, folded.
     syn: Vec<Vec<String>>,
+    /// Folded words of country names, and the generic contact words and stop words: a query
+    /// of these only (naming a country) ranks the primary contact rows first.
+    cn: Vec<String>,
+    nd: Vec<&'static str>,
 }
 
 /// Write the static index of `docs` (the site's search documents) into `out`: one per
@@ -123,6 +127,12 @@ fn language_files(
         s: shards,
         c: CHUNK,
         syn,
+        cn: country_words(),
+        nd: super::query_words::GENERIC_CONTACT
+            .iter()
+            .chain(super::query_words::STOP_WORDS)
+            .copied()
+            .collect(),
     };
     files.push((format!("{dir}/meta.json"), to_json(&meta)));
     files
@@ -205,7 +215,22 @@ fn doc_terms(doc: &SearchDoc) -> HashMap<String, u32> {
         let w = terms.entry(fold(country)).or_default();
         *w = (*w).max(6);
     }
+    if doc.primary {
+        terms.insert(super::documents::PRIMARY_TERM.to_string(), 1);
+    }
     terms
+}
+
+/// Every folded word of every country name the search knows.
+fn country_words() -> Vec<String> {
+    let mut out: Vec<String> = super::documents::COUNTRY_CODES
+        .iter()
+        .flat_map(|c| super::documents::country_names(c))
+        .flat_map(|name| words(name))
+        .collect();
+    out.sort();
+    out.dedup();
+    out
 }
 
 /// Lowercase, accents removed, split on anything that is not a letter or digit.

@@ -149,6 +149,9 @@ fn to_document(f: &Fields, d: &SearchDoc, site_language: &str) -> TantivyDocumen
     for country in &d.countries {
         doc.add_text(f.country, country.to_ascii_lowercase());
     }
+    if d.primary {
+        doc.add_text(f.country, super::documents::PRIMARY_TERM);
+    }
     doc
 }
 

@@ -70,6 +70,9 @@ for (const viewport of VIEWPORTS) {
       await withPage(viewport, async (page) => {
         await page.goto(server.url + "/technical-support/phone-numbers/#technical-support-brazil");
         assert.equal(await page.getAttribute("html", "lang"), "en");
+        // On narrow screens the languages are in the menu.
+        const menu = async () => { if (viewport.width < 992) await page.locator(".menu > summary").click(); };
+        await menu();
         await page.locator("[data-language-switch] a[hreflang=es]").click();
         await page.waitForURL("**/es/technical-support/phone-numbers/#technical-support-brazil");
         assert.equal(await page.getAttribute("html", "lang"), "es");
@@ -78,6 +81,7 @@ for (const viewport of VIEWPORTS) {
         assert.ok(await row.evaluate((el) => el.matches(":target")), "the row is the target");
         const box = await row.boundingBox();
         assert.ok(box && box.y >= 0 && box.y < viewport.height, `row in view at y=${box?.y}`);
+        await menu();
         await page.locator("[data-language-switch] a[hreflang=pt]").click();
         await page.waitForURL("**/pt/technical-support/phone-numbers/#technical-support-brazil");
         assert.equal(await page.getAttribute("html", "lang"), "pt");
@@ -280,10 +284,12 @@ describe("was this helpful?", () => {
   test("with JavaScript: posted as JSON, thanked inline", async () => {
     await withPage(VIEWPORTS[0], async (page) => {
       await page.goto(server.url + page_);
+      // "No" asks what was missing first; "Send" posts the answer with the comment.
+      await page.getByRole("button", { name: "No", exact: true }).click();
       await page.fill("#feedback-comment", comments.js);
       const [response] = await Promise.all([
         page.waitForResponse((r) => r.url().endsWith("/api/feedback")),
-        page.getByRole("button", { name: "No", exact: true }).click(),
+        page.getByRole("button", { name: "Send", exact: true }).click(),
       ]);
       assert.ok(response.ok(), `feedback answered ${response.status()}`);
       assert.equal(response.request().headers()["content-type"], "application/json");

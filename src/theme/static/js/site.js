@@ -8,6 +8,9 @@
   function str(key, n) { var s = S[key] || key; return n === undefined ? s : s.replace("{n}", n); }
   function $(sel, root) { return (root || doc).querySelector(sel); }
   function $$(sel, root) { return Array.prototype.slice.call((root || doc).querySelectorAll(sel)); }
+  function load(key, fallback) { try { var v = JSON.parse(localStorage.getItem(key)); return v === null ? fallback : v; } catch (e) { return fallback; } }
+  function save(key, value) { try { if (value === null) localStorage.removeItem(key); else localStorage.setItem(key, JSON.stringify(value)); } catch (e) { /* not kept */ } }
+  var isMac = /Mac|iPhone|iPad/.test((navigator.userAgentData && navigator.userAgentData.platform) || navigator.platform || "");
   function el(tag, cls, text) {
     var e = doc.createElement(tag);
     if (cls) e.className = cls;
@@ -37,6 +40,28 @@
       sync();
     });
   });
+
+  /* ---------- Menu (a <details>, works without this): close on Escape or a click elsewhere ---------- */
+  var wide = window.matchMedia ? window.matchMedia("(min-width: 62rem)") : { matches: false };
+  $$("[data-menu]").forEach(function (menu) {
+    // Wide screens show its content always (CSS ::details-content); older browsers: open it.
+    if (!(window.CSS && CSS.supports && CSS.supports("selector(::details-content)")) && wide.matches) menu.open = true;
+    doc.addEventListener("click", function (e) { if (menu.open && !wide.matches && !menu.contains(e.target)) menu.open = false; });
+    menu.addEventListener("keydown", function (e) {
+      if (e.key === "Escape" && menu.open && !wide.matches) { menu.open = false; $("summary", menu).focus(); }
+    });
+  });
+
+  /* ---------- The search shortcut as this keyboard has it; recently opened pages ---------- */
+  if (isMac) $$(".search-trigger kbd").forEach(function (k) { k.textContent = str("js_search_shortcut_mac"); });
+  var canonical = $('link[rel="canonical"]');
+  var h1 = $("main h1");
+  if (canonical && h1 && !$('meta[name="robots"][content="noindex"]')) {
+    var here = location.pathname;
+    var recent = load("hc-recent", []).filter(function (r) { return r && r.url !== here; });
+    recent.unshift({ url: here, title: h1.textContent.trim() });
+    save("hc-recent", recent.slice(0, 5));
+  }
 
   /* ---------- Language switcher: the same page, and the same row or heading ---------- */
   doc.querySelectorAll("[data-language-switch] a").forEach(function (a) {
@@ -144,10 +169,14 @@
   function go(url) {
     if (dialog.open) dialog.close();
     var target = new URL(url, location.href);
+    var words = (input && input.value.trim()) || "";
     if (target.pathname === location.pathname && target.hash) {
+      highlight(words);
       if (location.hash === target.hash) revealTarget();
       else location.hash = target.hash;
     } else {
+      // The page reached marks the words searched for (?hl=, read by highlight()).
+      if (words) target.searchParams.set("hl", words);
       location.href = target.href;
     }
   }
@@ -182,6 +211,41 @@
     setActive(0);
     status.textContent = options.length ? countText(resp.total || options.length) : str("js_search_no_results");
   }
+  // The empty dialog offers the site's suggested searches and the pages opened lately.
+  function renderStart() {
+    var suggested = (S.js_search_suggestions || "").split("|").map(function (s) { return s.trim(); }).filter(Boolean);
+    var recent = load("hc-recent", []).filter(function (r) { return r && r.url && r.url !== location.pathname; });
+    var n = 0;
+    [["suggested", suggested.map(function (s) { return { title: s, query: s }; })],
+     ["recent", recent.map(function (r) { return { title: r.title, url: r.url }; })]].forEach(function (group) {
+      if (!group[1].length) return;
+      var g = el("ul", "search-group");
+      g.setAttribute("role", "group");
+      g.dataset.start = group[0];
+      var title = el("li", "search-group-title", str("js_search_" + group[0]));
+      title.id = "search-group-" + group[0];
+      title.setAttribute("role", "presentation");
+      g.setAttribute("aria-labelledby", title.id);
+      g.appendChild(title);
+      group[1].forEach(function (item) {
+        var o = el("li", "search-hit");
+        o.id = "search-hit-" + (n++);
+        o.setAttribute("role", "option");
+        o.setAttribute("aria-selected", "false");
+        o.appendChild(el("span", "search-hit-title", item.title));
+        if (item.url) o.dataset.url = item.url; else o.dataset.query = item.query;
+        o.addEventListener("click", function () { pick(o); });
+        g.appendChild(o);
+        options.push(o);
+      });
+      list.appendChild(g);
+    });
+    if (options.length) input.setAttribute("aria-expanded", "true");
+  }
+  function pick(o) {
+    if (o.dataset.query) { input.value = o.dataset.query; input.focus(); list.textContent = ""; options = []; query(input.value); }
+    else go(o.dataset.url);
+  }
   function query(q) {
     q = q.trim();
     if (q === lastQuery) return;
@@ -191,6 +255,7 @@
       list.textContent = ""; options = []; setActive(-1);
       input.setAttribute("aria-expanded", "false");
       status.textContent = str("js_search_type");
+      renderStart();
       return;
     }
     var controller = window.AbortController ? new AbortController() : null;
@@ -219,6 +284,8 @@
   }
   if (dialog) {
     input.addEventListener("input", function () {
+      // The suggestions go as soon as the reader types: only results are offered then.
+      if (list.querySelector("[data-start]")) { list.textContent = ""; options = []; setActive(-1); }
       clearTimeout(timer);
       timer = setTimeout(function () { query(input.value); }, 90);
     });
@@ -234,7 +301,7 @@
           runSearch(q).then(function (resp) {
             if (resp.hits && resp.hits.length) go(groupHits(resp.hits)[0].hits[0].url);
           }, function () { location.href = (S.prefix || "") + "/search/?q=" + encodeURIComponent(q); });
-        } else if (active >= 0) go(options[active].dataset.url);
+        } else if (active >= 0) pick(options[active]);
         else if (input.value.trim()) location.href = (S.prefix || "") + "/search/?q=" + encodeURIComponent(input.value.trim());
       }
     });
@@ -294,7 +361,9 @@
           group.hits.forEach(function (hit) {
             var li = el("li");
             var a = el("a", "search-hit");
-            a.href = hit.url;
+            var to = new URL(hit.url, location.href);
+            to.searchParams.set("hl", q);
+            a.href = to.pathname + to.search + to.hash;
             hitContent(a, hit);
             li.appendChild(a);
             ul.appendChild(li);
@@ -335,6 +404,39 @@
       missing.value = decodeURIComponent(location.pathname).replace(/\.html?$/, "").split(/[\/\-_.]+/).filter(Boolean).join(" ");
     }
   }
+
+  /* ---------- The words searched for, marked on the page reached (?hl=) ---------- */
+  function fold(s) { return s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase(); }
+  function highlight(text) {
+    $$("mark.hl").forEach(function (m) { m.replaceWith(doc.createTextNode(m.textContent)); });
+    var scope = $("main .prose") || $("main");
+    var words = fold(text || "").split(/[^\p{L}\p{N}]+/u).filter(function (w) { return w.length > 1; });
+    if (!scope || !words.length) return;
+    var re = new RegExp("(" + words.map(function (w) { return w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); }).join("|") + ")", "g");
+    var walker = doc.createTreeWalker(scope, NodeFilter.SHOW_TEXT, {
+      acceptNode: function (n) { return n.parentNode.closest("mark, script, style, h1, .visually-hidden, .row-link") ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT; }
+    });
+    var nodes = [];
+    while (walker.nextNode()) nodes.push(walker.currentNode);
+    nodes.forEach(function (node) {
+      var original = node.nodeValue, folded = fold(original);
+      if (folded.length !== original.length) return;
+      var parts = [], last = 0, m;
+      re.lastIndex = 0;
+      while ((m = re.exec(folded))) {
+        if (m.index > last) parts.push(doc.createTextNode(original.slice(last, m.index)));
+        parts.push(el("mark", "hl", original.slice(m.index, m.index + m[0].length)));
+        last = m.index + m[0].length;
+      }
+      if (!parts.length) return;
+      if (last < original.length) parts.push(doc.createTextNode(original.slice(last)));
+      var frag = doc.createDocumentFragment();
+      parts.forEach(function (p) { frag.appendChild(p); });
+      node.parentNode.replaceChild(frag, node);
+    });
+  }
+  var hl = new URLSearchParams(location.search).get("hl");
+  if (hl && !pageResults) highlight(hl);
 
   /* ---------- Country filter: one select narrows every contact table on the page ---------- */
   var tables = $$("[data-contacts]");
@@ -383,9 +485,43 @@
         if (msg) msg.hidden = any;
         $("table", t).hidden = !any;
       });
-      out.textContent = c ? str("js_filter_status", shown) : "";
+      out.textContent = c ? (shown === 1 ? str("js_filter_status_one") : str("js_filter_status", shown)) : "";
     };
-    select.addEventListener("change", apply);
+    // The choice is in the address (?country=BR, to share) and remembered for the next page.
+    var choose = function (c, remember) {
+      select.value = codes[c] ? c : "";
+      apply();
+      var url = new URL(location.href);
+      if (select.value) url.searchParams.set("country", select.value); else url.searchParams.delete("country");
+      history.replaceState(history.state, "", url.pathname + url.search + url.hash);
+      if (remember) save("hc-country", select.value || null);
+    };
+    select.addEventListener("change", function () { choose(select.value, true); });
+    var wanted = (new URLSearchParams(location.search).get("country") || "").toUpperCase();
+    if (wanted) choose(wanted, true);
+    else if (codes[load("hc-country", "")]) choose(load("hc-country", ""), false);
+  }
+  // Copy buttons for numbers and addresses, for mouse users (touch screens copy on a long
+  // press); out of the tab order, so that each row keeps one tab stop per number.
+  if (navigator.clipboard && window.matchMedia && matchMedia("(hover: hover) and (pointer: fine)").matches) {
+    $$("[data-contacts] td > .tel, [data-contacts] td > .mail").forEach(function (a) {
+      var text = a.textContent.trim();
+      var wrap = el("span", "copyable");
+      var b = el("button", "copy", str("js_copy"));
+      b.type = "button";
+      b.tabIndex = -1;
+      var label = function (key) { b.textContent = str(key); b.setAttribute("aria-label", str(key) + " " + text); };
+      label("js_copy");
+      b.addEventListener("click", function () {
+        navigator.clipboard.writeText(text).then(function () {
+          label("js_copied");
+          setTimeout(function () { label("js_copy"); }, 1500);
+        }, function () { /* not allowed here */ });
+      });
+      a.parentNode.insertBefore(wrap, a);
+      wrap.appendChild(a);
+      wrap.appendChild(b);
+    });
   }
   // Landing on a row (from search or a shared link): make sure it is visible and highlighted.
   function revealTarget() {
@@ -405,10 +541,30 @@
     var section = form.closest(".feedback");
     if (new URLSearchParams(location.search).get("feedback") === "thanks") section.classList.add("is-sent");
     var error = $(".feedback-error", form);
+    // With JavaScript the comment box comes after a "No": what was missing?
+    var comment = $(".feedback-comment", form);
+    var send = null;
+    if (comment) {
+      comment.hidden = true;
+      send = el("button", "feedback-send", str("js_feedback_send"));
+      send.type = "submit"; send.name = "helpful"; send.value = "false"; send.hidden = true;
+      $(".feedback-buttons", form).appendChild(send);
+    }
+    var thanks = $(".feedback-thanks", section);
+    thanks.tabIndex = -1;
     form.addEventListener("submit", function (e) {
       e.preventDefault();
       var helpful = e.submitter ? e.submitter.value : "true";
-      var done = function () { section.classList.add("is-sent"); $(".feedback-thanks", section).focus && section.focus(); };
+      if (comment && comment.hidden && helpful === "false") {
+        comment.hidden = false;
+        $("label", comment).textContent = str("js_feedback_missing");
+        $$(".feedback-buttons button", form).forEach(function (b) { b.hidden = b !== send; });
+        send.hidden = false;
+        $("textarea", comment).focus();
+        return;
+      }
+      // Focus stays in the feedback area: on the thanks.
+      var done = function () { section.classList.add("is-sent"); thanks.focus(); };
       if (form.elements.website.value) { done(); return; } // a bot filled the honeypot
       var buttons = $$("button", form);
       buttons.forEach(function (b) { b.disabled = true; });

@@ -147,8 +147,18 @@ export function createStaticSearch(base = "/search-index/", fetchJson = defaultF
         scores.set(doc, entry);
       }
     }
+    // Only a country (and generic contact words, "chile phone"): the primary contact rows
+    // (the site's `home_contacts` table) first, as the server ranks them.
+    const cn = meta.cn || [], nd = meta.nd || [];
+    const onlyCountry = parts.length === qwords.length && qwords.some((w) => cn.includes(w))
+      && qwords.every((w) => cn.includes(w) || nd.includes(w));
+    const primary = new Set();
+    if (onlyCountry) {
+      const list = (await shard(meta, "*primary"))["*primary"] || [];
+      for (let i = 0; i < list.length; i += 2) primary.add(list[i]);
+    }
     const ranked = [...scores.entries()]
-      .map(([doc, e]) => [doc, e.score * (e.parts / parts.length) ** 2])
+      .map(([doc, e]) => [doc, e.score * (e.parts / parts.length) ** 2 * (primary.has(doc) && e.parts === parts.length ? 2.5 : 1)])
       .sort((a, b) => b[1] - a[1] || a[0] - b[0]);
     const top = ranked.slice(0, Math.max(0, Math.min(limit, 50)));
     const matched = parts.flatMap((p) => p.show);
