@@ -541,20 +541,21 @@ fn run_insights(args: &InsightsArgs) -> Result<ExitCode> {
         None => None,
     };
     let location = args.db.location()?;
-    let store: Box<dyn insights::Store> = match &location {
-        helpcenter::feedback::Location::Sqlite(path) => {
-            if !path.is_file() {
-                anyhow::bail!("no feedback database at {}", path.display());
-            }
-            Box::new(
-                insights::SqliteStore::open(path).with_context(|| {
+    let store: Box<dyn insights::Store> =
+        match &location {
+            helpcenter::feedback::Location::Sqlite(path) => {
+                if !path.is_file() {
+                    anyhow::bail!("no feedback database at {}", path.display());
+                }
+                Box::new(insights::SqliteStore::open(path).with_context(|| {
                     format!("cannot open the feedback database {}", path.display())
-                })?,
-            )
-        }
-        // Not inside a runtime here: the store runs its own.
-        helpcenter::feedback::Location::Postgres(url) => Box::new(insights::PostgresStore::open(url)?),
-    };
+                })?)
+            }
+            // Not inside a runtime here: the store runs its own.
+            helpcenter::feedback::Location::Postgres(url) => {
+                Box::new(insights::PostgresStore::open(url)?)
+            }
+        };
     let output = args
         .output
         .clone()

@@ -529,7 +529,11 @@ fn search_insights_are_recorded_in_postgres_without_the_reader() {
         (Some(2), Some(0))
     );
     assert_eq!(report["totals"]["zero_result_searches"], 2);
-    assert_eq!(report["pages"][0]["page"], "/billing/", "{}", report["pages"]);
+    assert_eq!(
+        report["pages"][0]["page"], "/billing/",
+        "{}",
+        report["pages"]
+    );
     assert_eq!(report["pages"][0]["comments"][0]["text"], "no refund info");
     for server in [&a, &b] {
         let health = healthz(&client, server);

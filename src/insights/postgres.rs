@@ -16,7 +16,8 @@ use super::store::{Counts, Key, QueryDay, Store, StoreError};
 use crate::feedback::postgres::{BATCH_TIMEOUT, connect, describe, describe_pool, migrate, pool};
 use crate::feedback::{Feedback, OpenError, PgUrl};
 
-const UPSERT_QUERIES: &str = "INSERT INTO search_queries (day, lang, query, searches, hits, first_url)
+const UPSERT_QUERIES: &str =
+    "INSERT INTO search_queries (day, lang, query, searches, hits, first_url)
     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::text[])
     ON CONFLICT (day, lang, query) DO UPDATE SET
       searches = search_queries.searches + excluded.searches,
@@ -122,7 +123,10 @@ async fn write(client: &mut Object, counts: &Counts) -> Result<(), tokio_postgre
     tx.commit().await
 }
 
-async fn delete_before(client: &mut Object, first_kept: &str) -> Result<u64, tokio_postgres::Error> {
+async fn delete_before(
+    client: &mut Object,
+    first_kept: &str,
+) -> Result<u64, tokio_postgres::Error> {
     let tx = client.transaction().await?;
     tx.execute("DELETE FROM search_clicks WHERE day < $1", &[&first_kept])
         .await?;
@@ -209,5 +213,25 @@ impl Store for PostgresStore {
             .await;
             settle(client, result)
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Blocking inside the server's runtime would stall it (or panic): refused, before any
+    /// connection is tried.
+    #[test]
+    fn refuses_to_open_inside_an_async_runtime() {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let url = PgUrl::new("postgres://nobody@127.0.0.1:1/none");
+        let err = runtime
+            .block_on(async { PostgresStore::open(&url) })
+            .err()
+            .expect("an error");
+        assert!(matches!(err, OpenError::Runtime(_)), "{err}");
     }
 }

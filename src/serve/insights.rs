@@ -34,7 +34,9 @@ pub(super) fn recorder(options: &ServeOptions) -> Result<Recorder, ServeError> {
     // Called outside the server's runtime: the PostgreSQL store blocks on its own, and the
     // recorder writes on its own thread.
     let store: Box<dyn Store> = match &options.feedback_db {
-        Location::Sqlite(path) => Box::new(SqliteStore::open(path).map_err(ServeError::FeedbackStore)?),
+        Location::Sqlite(path) => {
+            Box::new(SqliteStore::open(path).map_err(ServeError::FeedbackStore)?)
+        }
         Location::Postgres(url) => {
             Box::new(PostgresStore::open(url).map_err(ServeError::FeedbackStore)?)
         }
