@@ -540,25 +540,30 @@ fn run_insights(args: &InsightsArgs) -> Result<ExitCode> {
         Some(text) => Some(helpcenter::feedback::parse_since(text)?[..10].to_string()),
         None => None,
     };
-    let path = match args.db.location()? {
-        helpcenter::feedback::Location::Sqlite(path) => path,
-        helpcenter::feedback::Location::Postgres(url) => {
-            anyhow::bail!("search insights are recorded in SQLite only, not in {url}")
-        }
-    };
-    if !path.is_file() {
-        anyhow::bail!("no feedback database at {}", path.display());
-    }
-    let store = insights::SqliteStore::open(&path)
-        .with_context(|| format!("cannot open the feedback database {}", path.display()))?;
+    let location = args.db.location()?;
+    let store: Box<dyn insights::Store> =
+        match &location {
+            helpcenter::feedback::Location::Sqlite(path) => {
+                if !path.is_file() {
+                    anyhow::bail!("no feedback database at {}", path.display());
+                }
+                Box::new(insights::SqliteStore::open(path).with_context(|| {
+                    format!("cannot open the feedback database {}", path.display())
+                })?)
+            }
+            // Not inside a runtime here: the store runs its own.
+            helpcenter::feedback::Location::Postgres(url) => {
+                Box::new(insights::PostgresStore::open(url)?)
+            }
+        };
     let output = args
         .output
         .clone()
         .unwrap_or_else(|| args.db.root.join("public"));
     let search = helpcenter::search::Search::open(&output);
     let mut report =
-        insights::report::build(&store, since.as_deref(), search.as_ref().ok(), args.limit)
-            .with_context(|| format!("cannot read the insights in {}", path.display()))?;
+        insights::report::build(&*store, since.as_deref(), search.as_ref().ok(), args.limit)
+            .with_context(|| format!("cannot read the insights in {location}"))?;
     if let Err(e) = &search {
         report.suggestions_unavailable = Some(e.to_string());
     }

@@ -208,6 +208,44 @@ fn post(
         .send()
 }
 
+fn search(client: &reqwest::blocking::Client, server: &Server, q: &str) -> u64 {
+    let r = client
+        .get(server.at("api/search"))
+        .query(&[("q", q)])
+        .send()
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    r.json::<Value>().unwrap()["total"].as_u64().unwrap()
+}
+
+fn insights(site: &Site, db: &str) -> Value {
+    let out = site.run_ok(&["insights", "--format", "json", "--db", db]);
+    serde_json::from_str(&out).expect("insights JSON")
+}
+
+/// The report once `ready` holds for it (the recorder writes in batches, off the request
+/// path).
+fn wait_for_insights(site: &Site, db: &str, ready: impl Fn(&Value) -> bool) -> Value {
+    let until = Instant::now() + Duration::from_secs(20);
+    loop {
+        let report = insights(site, db);
+        if ready(&report) {
+            return report;
+        }
+        assert!(Instant::now() < until, "never ready: {}", report["totals"]);
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+fn healthz(client: &reqwest::blocking::Client, server: &Server) -> Value {
+    client
+        .get(server.at("healthz"))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap()
+}
+
 /// Three replicas under concurrent load; one is SIGKILLed, then PostgreSQL crashes and comes
 /// back, all mid-load. Every acknowledged post is stored, once.
 #[test]
@@ -391,6 +429,12 @@ fn a_database_outage_is_503_and_the_server_reconnects() {
             .status(),
         200
     );
+    // The insights batch holding that search fails; the recorder goes on.
+    let until = Instant::now() + Duration::from_secs(20);
+    while healthz(&client, &server)["insights"]["failed_batches"] == 0 {
+        assert!(Instant::now() < until, "no failed insights batch");
+        std::thread::sleep(Duration::from_millis(100));
+    }
 
     pg.restart();
     let started = Instant::now();
@@ -418,6 +462,99 @@ fn a_database_outage_is_503_and_the_server_reconnects() {
         .map(|r| r["comment"].clone())
         .collect();
     assert_eq!(comments, vec![json!("before"), json!("after")]);
+    // Recording resumed on a new connection.
+    search(&client, &server, "reconnected billing");
+    wait_for_insights(&site, &pg.url(), |r| {
+        r["top_queries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|q| q["query"] == "reconnected billing")
+    });
+}
+
+/// Searches and opens through two replicas sharing PostgreSQL add up in `helpcenter insights
+/// --db postgres://…`, with the zero-result queries and the least helpful pages; no column
+/// holds the reader's address.
+#[test]
+fn search_insights_are_recorded_in_postgres_without_the_reader() {
+    if skip() {
+        return;
+    }
+    let pg = Pg::start();
+    let site = built_site();
+    let url = pg.url();
+    let (a, b) = (replica(&site, &url, &[]), replica(&site, &url, &[]));
+    let client = http();
+    for server in [&a, &a, &b] {
+        assert!(search(&client, server, "Billing") > 0);
+    }
+    for server in [&a, &b] {
+        assert_eq!(search(&client, server, "zzqxv wqvkz"), 0);
+    }
+    let r = client
+        .post(a.at("api/search/click"))
+        .header("Content-Type", "application/json")
+        .header("Origin", a.url.trim_end_matches('/'))
+        .body(json!({"q": "billing", "url": "/billing/", "position": 1}).to_string())
+        .send()
+        .unwrap();
+    assert_eq!(r.status(), 204);
+    let r = client
+        .post(b.at("api/feedback"))
+        .json(&json!({"page": "/billing/", "helpful": false, "comment": "no refund info"}))
+        .send()
+        .unwrap();
+    assert_eq!(r.status(), 201);
+
+    let report = wait_for_insights(&site, &url, |r| {
+        r["totals"]["searches"] == 5 && r["totals"]["clicks"] == 1
+    });
+    let find = |list: &str, q: &str| -> Value {
+        report[list]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["query"] == q)
+            .unwrap_or_else(|| panic!("no {q:?} in {}", report[list]))
+            .clone()
+    };
+    let billing = find("top_queries", "billing");
+    assert_eq!(billing["searches"], 3, "{billing}");
+    assert_eq!(billing["clicks_by_position"], json!({"1": 1}), "{billing}");
+    assert!(billing["hits"].as_u64().unwrap() > 0, "{billing}");
+    let gap = find("no_results", "zzqxv wqvkz");
+    assert_eq!(
+        (gap["searches"].as_u64(), gap["hits"].as_u64()),
+        (Some(2), Some(0))
+    );
+    assert_eq!(report["totals"]["zero_result_searches"], 2);
+    assert_eq!(
+        report["pages"][0]["page"], "/billing/",
+        "{}",
+        report["pages"]
+    );
+    assert_eq!(report["pages"][0]["comments"][0]["text"], "no refund info");
+    for server in [&a, &b] {
+        let health = healthz(&client, server);
+        assert_eq!(health["insights"]["enabled"], true, "{health}");
+        assert_eq!(health["insights"]["failed_batches"], 0, "{health}");
+    }
+
+    // Nothing about the reader in any column.
+    drop((a, b));
+    for table in ["search_queries", "search_clicks"] {
+        let cells = pg.psql(
+            "helpcenter",
+            &format!("SELECT string_agg(t::text, E'\\n') FROM {table} t"),
+        );
+        assert!(!cells.is_empty(), "{table} is empty");
+        assert!(!cells.contains("127.0.0.1"), "{table}: {cells}");
+    }
+    assert_eq!(
+        pg.psql("helpcenter", "SELECT clicks FROM search_clicks"),
+        "1"
+    );
 }
 
 /// `feedback export`/`stats` read PostgreSQL; `feedback migrate` copies a SQLite file in,
@@ -487,7 +624,10 @@ fn feedback_commands_read_postgres_and_migrate_is_idempotent() {
             "helpcenter",
             "SELECT string_agg(version::text, ',' ORDER BY version) FROM schema_migrations"
         ),
-        "1,2"
+        (1..=helpcenter::feedback::schema_version())
+            .map(|v| v.to_string())
+            .collect::<Vec<_>>()
+            .join(",")
     );
 
     // Errors name the store and what to do; exit code 2; no password shown.
@@ -682,7 +822,7 @@ fn nginx_spreads_requests_and_passes_the_client_address() {
     });
     assert_eq!(
         pg.psql("helpcenter", "SELECT count(*) FROM schema_migrations"),
-        "2"
+        helpcenter::feedback::schema_version().to_string()
     );
     for (r, p) in replicas.iter().zip(&ports) {
         assert!(r.url.ends_with(&format!(":{p}/")), "{}", r.url);

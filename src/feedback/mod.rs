@@ -9,7 +9,7 @@
 //! answers 2xx only after the commit of the row (SQLite: WAL with `synchronous=FULL`;
 //! PostgreSQL: its WAL, flushed at commit).
 
-mod postgres;
+pub(crate) mod postgres;
 mod report;
 mod sqlite;
 

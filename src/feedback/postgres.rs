@@ -34,7 +34,7 @@ const POOL_SIZE: usize = 4;
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
 /// A batch not committed by then is answered as unavailable (it may still commit: a reader
 /// then retries, and the store holds the entry twice rather than never).
-const BATCH_TIMEOUT: Duration = Duration::from_secs(10);
+pub(crate) const BATCH_TIMEOUT: Duration = Duration::from_secs(10);
 const PROBE_TIMEOUT: Duration = Duration::from_secs(1);
 /// Rows per transaction when copying a SQLite file in.
 const COPY_CHUNK: usize = 1000;
@@ -107,7 +107,7 @@ impl fmt::Debug for PgUrl {
     }
 }
 
-fn pool(url: &PgUrl, size: usize) -> Result<Pool, OpenError> {
+pub(crate) fn pool(url: &PgUrl, size: usize) -> Result<Pool, OpenError> {
     let manager = Manager::from_config(
         url.config()?,
         tokio_postgres::NoTls,
@@ -129,7 +129,7 @@ fn pool(url: &PgUrl, size: usize) -> Result<Pool, OpenError> {
 }
 
 /// A connection, for a command or the start: errors say which database and why.
-async fn connect(pool: &Pool, url: &PgUrl) -> Result<Object, OpenError> {
+pub(crate) async fn connect(pool: &Pool, url: &PgUrl) -> Result<Object, OpenError> {
     pool.get().await.map_err(|e| match e {
         PoolError::Backend(source) => OpenError::Unreachable {
             url: url.clone(),
@@ -144,7 +144,7 @@ async fn connect(pool: &Pool, url: &PgUrl) -> Result<Object, OpenError> {
 
 /// Apply the migrations this database has not seen, in one transaction holding an advisory
 /// lock (replicas starting together wait for each other).
-async fn migrate(client: &mut Object, url: &PgUrl) -> Result<(), OpenError> {
+pub(crate) async fn migrate(client: &mut Object, url: &PgUrl) -> Result<(), OpenError> {
     let error = |source| OpenError::Postgres {
         url: url.clone(),
         source,
@@ -198,17 +198,26 @@ pub async fn read(url: &PgUrl, since: Option<&str>) -> Result<Vec<Feedback>, Ope
     let pool = pool(url, 1)?;
     let mut client = connect(&pool, url).await?;
     migrate(&mut client, url).await?;
+    rows(&client, since)
+        .await
+        .map_err(|source| OpenError::Postgres {
+            url: url.clone(),
+            source,
+        })
+}
+
+/// Rows received at or after `since` on `client`, oldest first (also for search insights).
+pub(crate) async fn rows(
+    client: &tokio_postgres::Client,
+    since: Option<&str>,
+) -> Result<Vec<Feedback>, tokio_postgres::Error> {
     let rows = client
         .query(
             "SELECT id, uid, received_at, page, content_hash, helpful, comment FROM feedback
              WHERE received_at >= $1 ORDER BY received_at, id",
             &[&since.unwrap_or("")],
         )
-        .await
-        .map_err(|source| OpenError::Postgres {
-            url: url.clone(),
-            source,
-        })?;
+        .await?;
     Ok(rows
         .iter()
         .map(|r| Feedback {
@@ -428,7 +437,7 @@ async fn write(
 
 /// The error and its causes: tokio-postgres says "db error" and keeps the server's words in
 /// the source.
-fn describe(e: &tokio_postgres::Error) -> String {
+pub(crate) fn describe(e: &tokio_postgres::Error) -> String {
     if let Some(db) = e.as_db_error() {
         return format!("{}: {} ({})", db.severity(), db.message(), db.code().code());
     }
@@ -442,7 +451,7 @@ fn describe(e: &tokio_postgres::Error) -> String {
     text
 }
 
-fn describe_pool(e: &PoolError) -> String {
+pub(crate) fn describe_pool(e: &PoolError) -> String {
     match e {
         PoolError::Backend(e) => describe(e),
         PoolError::Timeout(_) => format!("no connection within {CONNECT_TIMEOUT:?}"),

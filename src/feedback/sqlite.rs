@@ -342,7 +342,10 @@ mod tests {
         assert_eq!(insert_all(&mut conn, &[one.clone(), one]).unwrap().len(), 2);
         drop(conn);
         let conn = open(&path).unwrap(); // re-running migrations is a no-op
-        assert_eq!(applied_versions(&conn).unwrap(), (1..=schema_version()).collect::<Vec<_>>());
+        assert_eq!(
+            applied_versions(&conn).unwrap(),
+            (1..=crate::feedback::schema_version()).collect::<Vec<_>>()
+        );
         let all = rows(&conn, None).unwrap();
         assert_eq!(all.len(), 2);
         assert!(all[0].received_at.ends_with('Z'));
@@ -368,7 +371,10 @@ mod tests {
         .unwrap();
         drop(conn);
         let conn = open(&path).unwrap();
-        assert_eq!(applied_versions(&conn).unwrap(), (1..=schema_version()).collect::<Vec<_>>());
+        assert_eq!(
+            applied_versions(&conn).unwrap(),
+            (1..=crate::feedback::schema_version()).collect::<Vec<_>>()
+        );
         let all = rows(&conn, None).unwrap();
         assert_eq!(all.len(), 2);
         assert!(all.iter().all(|r| r.uid.len() == 32), "{all:?}");

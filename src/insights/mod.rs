@@ -5,12 +5,13 @@
 //!   with a non-blocking send on a bounded channel (a full queue drops the event and counts
 //!   it); one thread folds the events into per-day counts and writes them in batches.
 //! - [`store`]: the [`Store`] interface the recorder and the report use, and its SQLite
-//!   implementation (the feedback database, migration 3). A PostgreSQL store implements the
-//!   same trait.
+//!   implementation (the feedback database, migration 3); [`postgres`]: the same on the
+//!   PostgreSQL feedback database that several servers share.
 //! - [`report`]: `helpcenter insights` (text, JSON, CSV); [`html`]: the self-contained HTML
 //!   report with inline SVG charts; [`suggest`]: synonym lines for zero-result queries.
 
 pub mod html;
+pub mod postgres;
 mod recorder;
 pub mod report;
 pub mod store;
@@ -18,6 +19,7 @@ pub mod suggest;
 
 use serde::{Deserialize, Serialize};
 
+pub use postgres::PostgresStore;
 pub use recorder::{Recorder, RecorderStats};
 pub use store::{Counts, QueryDay, SqliteStore, Store, StoreError};
 

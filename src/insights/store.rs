@@ -1,8 +1,8 @@
 //! Where the counts live: the [`Store`] interface, and [`SqliteStore`] on the feedback
 //! database (tables `search_queries` and `search_clicks`, created by its migration 3).
 //!
-//! A PostgreSQL store implements [`Store`] with the same SQL: the upserts below are standard
-//! `INSERT … ON CONFLICT … DO UPDATE` with qualified column names, which both accept.
+//! [`super::PostgresStore`] implements [`Store`] on PostgreSQL with the same upserts (standard
+//! `INSERT … ON CONFLICT … DO UPDATE` with qualified column names, which both accept).
 
 use std::collections::BTreeMap;
 use std::path::Path;

@@ -13,7 +13,7 @@ use serde_json::Value;
 
 use super::{ServeError, ServeOptions, Shared, json_error};
 use crate::feedback::Location;
-use crate::insights::{Recorder, Settings, SqliteStore};
+use crate::insights::{PostgresStore, Recorder, Settings, SqliteStore, Store};
 use crate::search::SearchResponse;
 
 /// A click report is a few short fields.
@@ -22,7 +22,7 @@ const MAX_BODY: usize = 4096;
 const MAX_POSITION: u64 = super::api::MAX_LIMIT as u64;
 
 /// The recorder `site.toml` asks for (on unless `[insights] enabled = false`), writing into
-/// the feedback database.
+/// the feedback database: the SQLite file, or the PostgreSQL database replicas share.
 pub(super) fn recorder(options: &ServeOptions) -> Result<Recorder, ServeError> {
     let settings = crate::config::Config::load(&options.build.root)
         .map(|config| config.insights)
@@ -31,15 +31,17 @@ pub(super) fn recorder(options: &ServeOptions) -> Result<Recorder, ServeError> {
         tracing::info!("search insights are off ([insights] enabled = false)");
         return Ok(Recorder::off());
     }
-    let path = match &options.feedback_db {
-        Location::Sqlite(path) => path,
-        Location::Postgres(_) => {
-            tracing::warn!("search insights are recorded in SQLite only: off on PostgreSQL");
-            return Ok(Recorder::off());
+    // Called outside the server's runtime: the PostgreSQL store blocks on its own, and the
+    // recorder writes on its own thread.
+    let store: Box<dyn Store> = match &options.feedback_db {
+        Location::Sqlite(path) => {
+            Box::new(SqliteStore::open(path).map_err(ServeError::FeedbackStore)?)
+        }
+        Location::Postgres(url) => {
+            Box::new(PostgresStore::open(url).map_err(ServeError::FeedbackStore)?)
         }
     };
-    let store = SqliteStore::open(path).map_err(ServeError::FeedbackStore)?;
-    Ok(Recorder::start(Box::new(store), &settings))
+    Ok(Recorder::start(store, &settings))
 }
 
 /// After a search was answered: hand its query, language, total and first hit to the
