@@ -20,7 +20,7 @@ use std::sync::Mutex;
 use serde::Serialize;
 
 pub use postgres::PgUrl;
-pub use report::{BadSince, Format, PageStats, export, parse_since, stats, write_stats};
+pub use report::{BadSince, Format, PageStats, csv_cell, export, parse_since, stats, write_stats};
 pub use sqlite::{Writer, insert_all, open, rows};
 
 /// File name of the default database, in the site's root folder.
@@ -402,6 +402,42 @@ fn now_utc() -> String {
     chrono::Utc::now()
         .format("%Y-%m-%dT%H:%M:%S%.3fZ")
         .to_string()
+}
+
+/// Posts one writer transaction holds at most.
+const MAX_BATCH: usize = 512;
+
+/// What a writer answers a post with: its row id once committed, or why not.
+type Reply = tokio::sync::oneshot::Sender<Result<i64, StoreError>>;
+
+/// What the server hands a store's writer.
+enum Msg {
+    Insert(NewFeedback, Reply),
+    Close,
+}
+
+/// The batch starting with `first` and whatever else is waiting (`next`), up to
+/// [`MAX_BATCH`]: its rows, their replies, and whether a close was asked for.
+fn gather(
+    first: Msg,
+    mut next: impl FnMut() -> Option<Msg>,
+) -> (Vec<NewFeedback>, Vec<Reply>, bool) {
+    let (mut rows, mut replies) = (Vec::new(), Vec::new());
+    let mut msg = Some(first);
+    while let Some(m) = msg.take() {
+        match m {
+            Msg::Insert(row, reply) => {
+                rows.push(row);
+                replies.push(reply);
+            }
+            Msg::Close => return (rows, replies, true),
+        }
+        if rows.len() >= MAX_BATCH {
+            break;
+        }
+        msg = next();
+    }
+    (rows, replies, false)
 }
 
 #[cfg(test)]

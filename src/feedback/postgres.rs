@@ -1,7 +1,7 @@
 //! The PostgreSQL backend, for several servers sharing one store: a connection pool
 //! (deadpool-postgres over tokio-postgres, which reconnects as needed), the migrations, and
 //! one writer task per server. Requests queue on a bounded channel; the task takes everything
-//! waiting (up to [`MAX_BATCH`]) into one transaction, one multi-row `INSERT`, commits, then
+//! waiting (up to 512) into one transaction, one multi-row `INSERT`, commits, then
 //! answers each request. When the batch fails (the database is down, restarting, out of
 //! reach) every request in it gets the error and the task goes on with the next batch, on a
 //! fresh connection.
@@ -22,12 +22,11 @@ use tokio::time::timeout;
 use tokio_postgres::error::SqlState;
 
 use super::{
-    Feedback, Health, MIGRATIONS, NewFeedback, OpenError, StoreError, new_uid, now_utc,
-    schema_version,
+    Feedback, Health, MIGRATIONS, Msg, NewFeedback, OpenError, StoreError, gather, new_uid,
+    now_utc, schema_version,
 };
 
 const QUEUE: usize = 4096;
-const MAX_BATCH: usize = 512;
 /// The writer's connection, `/healthz`'s probe, and room for one being replaced.
 const POOL_SIZE: usize = 4;
 /// For a connection, unless the URL says (`connect_timeout=`).
@@ -262,13 +261,6 @@ pub async fn copy_in(url: &PgUrl, rows: &[Feedback]) -> Result<usize, OpenError>
     Ok(inserted)
 }
 
-type Reply = oneshot::Sender<Result<i64, StoreError>>;
-
-enum Msg {
-    Insert(NewFeedback, Reply),
-    Close,
-}
-
 pub struct Writer {
     tx: mpsc::Sender<Msg>,
     task: Mutex<Option<JoinHandle<()>>>,
@@ -347,22 +339,11 @@ async fn run(pool: Pool, mut rx: mpsc::Receiver<Msg>) {
     let mut closing = false;
     while !closing {
         let Some(first) = rx.recv().await else { break };
-        let mut batch = Vec::new();
-        let mut msg = Some(first);
-        while let Some(m) = msg.take() {
-            match m {
-                Msg::Insert(row, reply) => batch.push((row, reply)),
-                Msg::Close => closing = true,
-            }
-            if closing || batch.len() >= MAX_BATCH {
-                break;
-            }
-            msg = rx.try_recv().ok();
-        }
-        if batch.is_empty() {
+        let (rows, replies, close) = gather(first, || rx.try_recv().ok());
+        closing = close;
+        if rows.is_empty() {
             continue;
         }
-        let (rows, replies): (Vec<_>, Vec<_>) = batch.into_iter().unzip();
         match insert_batch(&pool, &rows).await {
             Ok(ids) => {
                 for (reply, id) in replies.into_iter().zip(ids) {

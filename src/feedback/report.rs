@@ -28,11 +28,11 @@ pub fn export(rows: &[Feedback], format: Format, out: &mut dyn Write) -> io::Res
                     out,
                     "{},{},{},{},{},{}",
                     r.id,
-                    csv(&r.received_at),
-                    csv(&r.page),
-                    csv(&r.content_hash),
+                    csv_cell(&r.received_at),
+                    csv_cell(&r.page),
+                    csv_cell(&r.content_hash),
                     r.helpful,
-                    csv(r.comment.as_deref().unwrap_or(""))
+                    csv_cell(r.comment.as_deref().unwrap_or(""))
                 )?;
             }
             Ok(())
@@ -40,7 +40,8 @@ pub fn export(rows: &[Feedback], format: Format, out: &mut dyn Write) -> io::Res
     }
 }
 
-fn csv(cell: &str) -> String {
+/// A CSV cell: quoted when needed, and a formula a spreadsheet would run defused with `'`.
+pub fn csv_cell(cell: &str) -> String {
     let cell = if cell.starts_with(['=', '+', '-', '@']) {
         format!("'{cell}")
     } else {

@@ -1,6 +1,6 @@
 //! The SQLite backend: the file, its migrations, and the one thread that writes feedback.
 //! Requests queue on a bounded channel; the thread takes everything waiting (up to
-//! [`MAX_BATCH`]) into one transaction, commits (fsync), then answers each request. Under load
+//! 512) into one transaction, commits (fsync), then answers each request. Under load
 //! many rows share one fsync (group commit); the async runtime never touches the database.
 
 use std::path::Path;
@@ -12,12 +12,11 @@ use rusqlite::{Connection, TransactionBehavior, params};
 use tokio::sync::oneshot;
 
 use super::{
-    Feedback, Health, LastOutcome, MIGRATIONS, NewFeedback, OpenError, StoreError, new_uid,
-    now_utc, schema_version,
+    Feedback, Health, LastOutcome, MIGRATIONS, Msg, NewFeedback, OpenError, StoreError, gather,
+    new_uid, now_utc, schema_version,
 };
 
 const QUEUE: usize = 4096;
-const MAX_BATCH: usize = 512;
 
 /// Open (creating if needed) and migrate the database.
 pub fn open(path: &Path) -> Result<Connection, OpenError> {
@@ -141,13 +140,6 @@ fn applied_versions(conn: &Connection) -> rusqlite::Result<Vec<i64>> {
     stmt.query_map([], |r| r.get(0))?.collect()
 }
 
-type Reply = oneshot::Sender<Result<i64, StoreError>>;
-
-enum Msg {
-    Insert(NewFeedback, Reply),
-    Close,
-}
-
 pub struct Writer {
     tx: SyncSender<Msg>,
     thread: Mutex<Option<JoinHandle<()>>>,
@@ -245,22 +237,11 @@ fn run(mut conn: Connection, rx: Receiver<Msg>, last: &LastOutcome) {
     let mut closing = false;
     while !closing {
         let Ok(first) = rx.recv() else { break };
-        let mut batch = Vec::new();
-        let mut msg = Some(first);
-        while let Some(m) = msg.take() {
-            match m {
-                Msg::Insert(row, reply) => batch.push((row, reply)),
-                Msg::Close => closing = true,
-            }
-            if closing || batch.len() >= MAX_BATCH {
-                break;
-            }
-            msg = rx.try_recv().ok();
-        }
-        if batch.is_empty() {
+        let (rows, replies, close) = gather(first, || rx.try_recv().ok());
+        closing = close;
+        if rows.is_empty() {
             continue;
         }
-        let (rows, replies): (Vec<_>, Vec<_>) = batch.into_iter().unzip();
         match insert_all(&mut conn, &rows) {
             Ok(ids) => {
                 last.set(None);

@@ -351,6 +351,8 @@ pub fn write(report: &Report, format: Format, out: &mut dyn Write) -> io::Result
     }
 }
 
+use crate::feedback::csv_cell as csv;
+
 fn write_csv(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     writeln!(
         out,
@@ -382,20 +384,6 @@ fn write_csv(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         }
     }
     Ok(())
-}
-
-/// As `feedback export`'s cells: quoted when needed, formulas defused with `'`.
-fn csv(cell: &str) -> String {
-    let cell = if cell.starts_with(['=', '+', '-', '@']) {
-        format!("'{cell}")
-    } else {
-        cell.to_string()
-    };
-    if cell.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", cell.replace('"', "\"\""))
-    } else {
-        cell
-    }
 }
 
 fn percent(ratio: f64) -> String {

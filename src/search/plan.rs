@@ -8,7 +8,7 @@ use tantivy::schema::Field;
 
 use super::documents::{COUNTRY_CODES, country_names};
 use super::expand::{expandable, fuzzy_terms, prefix_terms};
-use super::query_words::{CONTACT_NEEDS, GENERIC_CONTACT, is_stop};
+use super::query_words::{is_contact_need, is_generic_contact, is_stop};
 use super::schema::Fields;
 use super::snippet::Marks;
 use super::tokenizers::{Analyzers, Word, digit_runs};
@@ -276,33 +276,17 @@ pub(super) fn plan(
 
     // A country named together with a contact need favours that country's contact rows.
     let folded: Vec<&str> = words.iter().map(|w| w.text.as_str()).collect();
-    let wants_contact = !runs.is_empty() || folded.iter().any(|w| CONTACT_NEEDS.contains(w));
-    let mut contact_countries = Vec::new();
-    if wants_contact {
-        for (name, code) in &prepared.countries {
-            if !name.is_empty()
-                && folded
-                    .windows(name.len())
-                    .any(|win| win.iter().zip(name).all(|(a, b)| a == b))
-                && !contact_countries.contains(code)
-            {
-                contact_countries.push(code.clone());
-            }
-        }
-    }
-    // Only countries (and contact needs): the primary table's rows for them come first.
+    let wants_contact = !runs.is_empty() || folded.iter().any(|w| is_contact_need(w));
+    // Every country the query names, and which of its words name one.
     let mut covered = vec![false; folded.len()];
-    let mut only_countries = Vec::new();
+    let mut only_countries: Vec<String> = Vec::new();
     for (name, code) in &prepared.countries {
         if name.is_empty() || name.len() > folded.len() {
             continue;
         }
         for start in 0..=folded.len() - name.len() {
-            if folded[start..start + name.len()]
-                .iter()
-                .zip(name)
-                .all(|(a, b)| a == b)
-            {
+            let words = &folded[start..start + name.len()];
+            if words.iter().zip(name).all(|(a, b)| a == b) {
                 covered[start..start + name.len()].fill(true);
                 if !only_countries.contains(code) {
                     only_countries.push(code.clone());
@@ -310,11 +294,17 @@ pub(super) fn plan(
             }
         }
     }
+    let contact_countries = if wants_contact {
+        only_countries.clone()
+    } else {
+        Vec::new()
+    };
+    // Only countries (and contact needs): the primary table's rows for them come first.
     let only_countries = if runs.is_empty()
         && folded
             .iter()
             .zip(&covered)
-            .all(|(w, &c)| c || GENERIC_CONTACT.contains(w) || is_stop(w))
+            .all(|(w, &c)| c || is_generic_contact(w) || is_stop(w))
     {
         only_countries
     } else {

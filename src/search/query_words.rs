@@ -14,8 +14,8 @@ pub(crate) const STOP_WORDS: &[&str] = &[
     "with", "y", "yo", "you", "your",
 ];
 
-/// Words that say the reader wants to reach someone (folded).
-pub(super) const CONTACT_NEEDS: &[&str] = &[
+/// Words for calling or contacting anyone (folded): a contact need, and a generic one.
+const PHONE_WORDS: &[&str] = &[
     "call",
     "calling",
     "phone",
@@ -35,6 +35,10 @@ pub(super) const CONTACT_NEEDS: &[&str] = &[
     "contacts",
     "contacto",
     "contato",
+];
+
+/// Words that say the reader wants to reach someone (folded), besides [`PHONE_WORDS`].
+const CONTACT_NEEDS: &[&str] = &[
     "billing",
     "bill",
     "invoice",
@@ -73,41 +77,25 @@ pub(super) const CONTACT_NEEDS: &[&str] = &[
 /// Contact needs that name no particular kind of contact ("phone", "telefone", "call"): a
 /// query of a country and these only wants the primary contact row (the primary table's,
 /// see `SearchDoc::primary`). "billing", "office" or "portal" name another table's rows.
-pub(crate) const GENERIC_CONTACT: &[&str] = &[
-    "call",
-    "calling",
-    "phone",
-    "phones",
-    "telephone",
-    "number",
-    "numbers",
-    "numero",
-    "numeros",
-    "telefono",
-    "telefonos",
-    "telefone",
-    "telefones",
-    "tel",
-    "fone",
-    "contact",
-    "contacts",
-    "contacto",
-    "contato",
-    "support",
-    "soporte",
-    "suporte",
-    "helpdesk",
-    "toll",
-    "free",
-    "tollfree",
-    "gratuito",
-    "ligar",
-    "llamar",
-    "hotline",
-    "reach",
-    "dial",
-    "tsc",
+const GENERIC_CONTACT: &[&str] = &[
+    "support", "soporte", "suporte", "helpdesk", "toll", "free", "tollfree", "gratuito", "ligar",
+    "llamar", "hotline", "reach", "dial", "tsc",
 ];
+
+/// Whether `word` says the reader wants to reach someone.
+pub(super) fn is_contact_need(word: &str) -> bool {
+    PHONE_WORDS.contains(&word) || CONTACT_NEEDS.contains(&word)
+}
+
+/// The contact needs that name no particular kind of contact, for the static index too.
+pub(crate) fn generic_contact_words() -> impl Iterator<Item = &'static str> {
+    PHONE_WORDS.iter().chain(GENERIC_CONTACT).copied()
+}
+
+/// Whether `word` is a contact need that names no particular kind of contact.
+pub(super) fn is_generic_contact(word: &str) -> bool {
+    PHONE_WORDS.contains(&word) || GENERIC_CONTACT.contains(&word)
+}
 
 pub(super) fn is_stop(word: &str) -> bool {
     STOP_WORDS.contains(&word)

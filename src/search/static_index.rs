@@ -128,10 +128,8 @@ fn language_files(
         c: CHUNK,
         syn,
         cn: country_words(),
-        nd: super::query_words::GENERIC_CONTACT
-            .iter()
-            .chain(super::query_words::STOP_WORDS)
-            .copied()
+        nd: super::query_words::generic_contact_words()
+            .chain(super::query_words::STOP_WORDS.iter().copied())
             .collect(),
     };
     files.push((format!("{dir}/meta.json"), to_json(&meta)));
