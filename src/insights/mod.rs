@@ -10,12 +10,14 @@
 //! - [`report`]: `helpcenter insights` (text, JSON, CSV); [`html`]: the self-contained HTML
 //!   report with inline SVG charts; [`suggest`]: synonym lines for zero-result queries.
 
+mod formats;
 pub mod html;
 pub mod postgres;
 mod recorder;
 pub mod report;
 pub mod store;
 pub mod suggest;
+mod svg;
 
 use serde::{Deserialize, Serialize};
 
