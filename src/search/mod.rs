@@ -190,17 +190,7 @@ impl Search {
         lang: Option<&str>,
     ) -> Result<SearchResponse, SearchError> {
         let started = Instant::now();
-        let index = match lang {
-            None => &self.indexes[0],
-            Some(lang) => self
-                .indexes
-                .iter()
-                .find(|index| index.code == lang)
-                .ok_or_else(|| {
-                    let known: Vec<&str> = self.languages().collect();
-                    SearchError::UnknownLanguage(lang.to_string(), known.join(", "))
-                })?,
-        };
+        let index = self.language_index(lang)?;
         let searcher = index.reader.searcher();
         // One language: every text is in it.
         let lang = (self.indexes.len() > 1).then_some(index.code.as_str());

@@ -6,7 +6,8 @@ use super::tokenizers::Analyzers;
 use super::{LanguageIndex, Search, SearchError};
 
 impl Search {
-    fn language_index(&self, lang: Option<&str>) -> Result<&LanguageIndex, SearchError> {
+    /// The index of `lang` (the default language's for `None`), or which languages there are.
+    pub(super) fn language_index(&self, lang: Option<&str>) -> Result<&LanguageIndex, SearchError> {
         match lang {
             None => Ok(&self.indexes[0]),
             Some(lang) => self
