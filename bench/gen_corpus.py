@@ -8,6 +8,10 @@ writes two trees holding byte-identical Markdown:
     OUT/site/   a helpcenter site: site.toml, content/ (pages, _index.md per section,
                 data/contacts/*.yaml, synonyms.yaml); it uses the built-in theme
     OUT/hugo/   a Hugo site: hugo.toml and layouts/ (copied from bench/hugo) and content/
+    OUT/zola/   a Zola site: config.toml and templates/ (copied from bench/zola) and content/,
+                the same Markdown but for two lines Zola would refuse: sections' `tags:`
+                (Zola's section front matter has no such field) and the contacts shortcode
+                line (Zola would look for a `contacts` shortcode), written as plain text
 
 Pages are ~1.2 KB of Markdown: front matter (title, description, weight, tags), headings, a
 list, a three-row table of phone numbers, ordered steps, a code block on some pages, and links
@@ -310,14 +314,26 @@ class Tree:
                     os.rmdir(root)
 
 
+def for_zola(rel, text):
+    """TEXT as Zola accepts it (see the docstring)."""
+    lines = text.split("\n")
+    if rel.endswith("_index.md"):
+        lines = [l for l in lines if not l.startswith("tags: ")]
+    return "\n".join(f"Contacts: {l[3:-3].strip()}" if l.startswith("{{ contacts(") else l
+                     for l in lines)
+
+
 def generate(pages, out, seed):
     corpus = Corpus(pages, seed)
-    site, hugo = out / "site", out / "hugo"
-    tree = Tree([site / "content", hugo / "content", site / "themes", hugo / "layouts"])
+    site, hugo, zola = out / "site", out / "hugo", out / "zola"
+    tree = Tree([site / "content", hugo / "content", zola / "content", site / "themes",
+                 hugo / "layouts", zola / "templates"])
     write = tree.write
     write(site / "site.toml", SITE_TOML.format(pages=pages))
     tree.copy_tree(REPO / "bench" / "hugo" / "layouts", hugo / "layouts")
     write(hugo / "hugo.toml", (REPO / "bench" / "hugo" / "hugo.toml").read_bytes())
+    tree.copy_tree(REPO / "bench" / "zola" / "templates", zola / "templates")
+    write(zola / "config.toml", (REPO / "bench" / "zola" / "config.toml").read_bytes())
 
     digest = hashlib.sha256()
 
@@ -325,6 +341,7 @@ def generate(pages, out, seed):
         digest.update(f"{rel}\0{text}\0".encode())
         write(site / "content" / rel, text)
         write(hugo / "content" / rel, text)
+        write(zola / "content" / rel, for_zola(rel, text))
 
     total = 0
     both("_index.md", corpus.home())
@@ -356,7 +373,7 @@ def main():
     corpus, total, digest = generate(args.pages, args.out, args.seed)
     print(f"Generated {args.pages} pages in {len(corpus.sections)} sections "
           f"({total / args.pages:.0f} bytes per page on average), {len(corpus.tables)} contact "
-          f"tables, corpus sha256 {digest} → {args.out}/site and {args.out}/hugo")
+          f"tables, corpus sha256 {digest} → {args.out}/site, {args.out}/hugo and {args.out}/zola")
 
 
 if __name__ == "__main__":

@@ -3,6 +3,9 @@
 //!
 //! Run: `cargo bench --bench search` (prints p50 / p99 / max; figures, no assertions).
 //! `HC_BENCH_PAGES=2000 cargo bench --bench search` changes the size of the generated site.
+//! `HC_BENCH_OUTPUT=DIR cargo bench --bench search` measures the index of a site built into DIR
+//! instead (`scripts/bench` builds its corpus there), with the relevance set's queries and the
+//! corpus's own words.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -140,9 +143,35 @@ fn generated(sample: &[SearchDoc], pages: usize) -> Vec<SearchDoc> {
     docs
 }
 
+/// Queries as people type them into a generated corpus's Help Center (`bench/gen_corpus.py`
+/// draws its text from these words).
+const CORPUS_QUERIES: &[&str] = &[
+    "billing",
+    "invoice changes",
+    "phone numbers",
+    "0800 887",
+    "portal password",
+    "reset my password",
+    "mpls outage",
+    "ddos protection",
+    "how do i add a user",
+    "technical support brazil",
+    "sip trunk",
+    "cdn cache",
+    "invoce",
+    "contact",
+];
+
 fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let queries = queries(root);
+    let mut queries = queries(root);
+    if let Some(output) = std::env::var_os("HC_BENCH_OUTPUT") {
+        queries.extend(CORPUS_QUERIES.iter().map(|q| q.to_string()));
+        let output = Path::new(&output);
+        let search = Search::open(output).expect("a site built into HC_BENCH_OUTPUT");
+        measure(&output.display().to_string(), &search, &queries);
+        return;
+    }
     let options = BuildOptions {
         root: root.to_path_buf(),
         ..Default::default()

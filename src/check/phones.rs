@@ -4,7 +4,9 @@
 //! The loader reads every number once (`Phone::normalize`, E.164 form and region); this is the
 //! one place that reports what it found.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use rayon::prelude::*;
 
 use phonenumber::metadata::DATABASE;
 
@@ -328,70 +330,116 @@ fn check_reading(entry: &Entry) -> Option<Diagnostic> {
 /// edits away from a number the other has and the first lacks. Only between tables that agree
 /// on most of the numbers they share a country and column for, so that tables of different
 /// numbers (offices next to support lines) are not compared.
+///
+/// Every pair of tables is compared, so each table's cells are prepared once (digits read,
+/// keys numbered, cells sorted by key) and a pair costs one merge of two short lists.
 fn typos(site: &Site, entries: &[Entry]) -> Vec<Diagnostic> {
-    type Key = (Vec<String>, Column);
-    let mut by_table: BTreeMap<&str, BTreeMap<Key, Vec<&Entry>>> = BTreeMap::new();
+    let mut keys: HashMap<(Vec<String>, Column), usize> = HashMap::new();
+    let mut key_names: Vec<(String, Column)> = Vec::new();
+    let mut by_table: BTreeMap<&str, BTreeMap<usize, Cell>> = BTreeMap::new();
     for entry in entries {
         let countries = entry.countries();
         if countries.is_empty() {
             continue;
         }
-        by_table
+        let name = countries.join(", ");
+        let next = keys.len();
+        let key = *keys.entry((countries, entry.column)).or_insert_with(|| {
+            key_names.push((name, entry.column));
+            next
+        });
+        let cell = by_table
             .entry(entry.table.id.as_str())
             .or_default()
-            .entry((countries, entry.column))
-            .or_default()
-            .push(entry);
+            .entry(key)
+            .or_default();
+        let digits = entry.digits();
+        cell.digits.insert(digits.clone());
+        cell.entries.push((entry, digits));
     }
-    let tables: Vec<_> = by_table.iter().collect();
-    let mut diagnostics = Vec::new();
-    for (i, (_, cells_a)) in tables.iter().enumerate() {
-        for (_, cells_b) in &tables[i + 1..] {
-            let shared: Vec<(&Key, &Vec<&Entry>, &Vec<&Entry>)> = cells_a
+    let tables: Vec<Vec<(usize, Cell)>> = by_table
+        .into_values()
+        .map(|cells| cells.into_iter().collect())
+        .collect();
+    let key_names = &key_names;
+    (0..tables.len())
+        .into_par_iter()
+        .flat_map_iter(|i| {
+            let a = &tables[i];
+            tables[i + 1..]
                 .iter()
-                .filter_map(|(key, a)| cells_b.get(key).map(|b| (key, a, b)))
-                .collect();
-            let digit_sets: Vec<(HashSet<String>, HashSet<String>)> = shared
-                .iter()
-                .map(|(_, a, b)| {
-                    (
-                        a.iter().map(|e| e.digits()).collect(),
-                        b.iter().map(|e| e.digits()).collect(),
-                    )
-                })
-                .collect();
-            let agree = digit_sets.iter().filter(|(a, b)| !a.is_disjoint(b)).count();
-            if agree == 0 || agree * 2 < shared.len() {
-                continue;
-            }
-            for ((key, a, b), (digits_a, digits_b)) in shared.iter().zip(&digit_sets) {
-                for ea in a.iter().filter(|e| !digits_b.contains(&e.digits())) {
-                    for eb in b.iter().filter(|e| !digits_a.contains(&e.digits())) {
-                        let distance = levenshtein(&ea.digits(), &eb.digits());
-                        if !(1..=2).contains(&distance) {
-                            continue;
-                        }
-                        diagnostics.push(
-                            Diagnostic::warning(
-                                "phone-typo",
-                                ea.location.clone(),
-                                format!(
-                                    "`{}` ({}, {}) differs by {distance} digit{} from `{}` for the same country in {}",
-                                    ea.phone.raw,
-                                    key.0.join(", "),
-                                    key.1.label(),
-                                    if distance == 1 { "" } else { "s" },
-                                    eb.phone.raw,
-                                    display_location(site, &eb.location),
-                                ),
-                            )
-                            .with_hint(format!(
-                                "the two tables agree on {agree} of {} numbers for the same countries; if this is one number, correct the wrong copy",
-                                shared.len()
-                            )),
-                        );
+                .flat_map(move |b| pair_typos(site, a, b, key_names))
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// One table's numbers of one key (countries and column), with their digits.
+#[derive(Default)]
+struct Cell<'a> {
+    entries: Vec<(&'a Entry<'a>, String)>,
+    digits: HashSet<String>,
+}
+
+/// [`typos`] between two tables, each a list of cells sorted by key.
+fn pair_typos(
+    site: &Site,
+    a: &[(usize, Cell)],
+    b: &[(usize, Cell)],
+    key_names: &[(String, Column)],
+) -> Vec<Diagnostic> {
+    let shared = || {
+        let (mut i, mut j) = (0, 0);
+        std::iter::from_fn(move || {
+            while i < a.len() && j < b.len() {
+                match a[i].0.cmp(&b[j].0) {
+                    std::cmp::Ordering::Less => i += 1,
+                    std::cmp::Ordering::Greater => j += 1,
+                    std::cmp::Ordering::Equal => {
+                        let found = (a[i].0, &a[i].1, &b[j].1);
+                        i += 1;
+                        j += 1;
+                        return Some(found);
                     }
                 }
+            }
+            None
+        })
+    };
+    let (mut count, mut agree) = (0, 0);
+    for (_, ca, cb) in shared() {
+        count += 1;
+        agree += usize::from(!ca.digits.is_disjoint(&cb.digits));
+    }
+    if agree == 0 || agree * 2 < count {
+        return Vec::new();
+    }
+    let mut diagnostics = Vec::new();
+    for (key, ca, cb) in shared() {
+        let (countries, column) = &key_names[key];
+        for (ea, da) in ca.entries.iter().filter(|(_, d)| !cb.digits.contains(d)) {
+            for (eb, db) in cb.entries.iter().filter(|(_, d)| !ca.digits.contains(d)) {
+                let distance = levenshtein(da, db);
+                if !(1..=2).contains(&distance) {
+                    continue;
+                }
+                diagnostics.push(
+                    Diagnostic::warning(
+                        "phone-typo",
+                        ea.location.clone(),
+                        format!(
+                            "`{}` ({countries}, {}) differs by {distance} digit{} from `{}` for the same country in {}",
+                            ea.phone.raw,
+                            column.label(),
+                            if distance == 1 { "" } else { "s" },
+                            eb.phone.raw,
+                            display_location(site, &eb.location),
+                        ),
+                    )
+                    .with_hint(format!(
+                        "the two tables agree on {agree} of {count} numbers for the same countries; if this is one number, correct the wrong copy"
+                    )),
+                );
             }
         }
     }
