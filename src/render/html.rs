@@ -59,6 +59,10 @@ impl Renderer for HtmlRenderer {
         };
         // The special pages start beside the others: the handbook, every page in one, is
         // the longest single render and would otherwise run alone at the end.
+        let write_special = |path: &str, text: &str| {
+            out.write(path, text.as_bytes())
+                .map_err(|e| io_error(path, e))
+        };
         let (written, special) = rayon::join(
             || {
                 pages
@@ -73,14 +77,11 @@ impl Renderer for HtmlRenderer {
             },
             || {
                 let _special = tracing::debug_span!("special").entered();
-                self.render_special(site, &shared, &contents)
+                self.render_special(site, &shared, &contents, &write_special)
             },
         );
         collect_errors(written)?;
-        for (path, text) in special? {
-            out.write(&path, text.as_bytes())
-                .map_err(|e| vec![io_error(&path, e)])?;
-        }
+        special?;
         if let Scope::Pages { .. } = scope {
             // Body edits change no asset.
             return Ok(format!("{} pages", pages.len()));
@@ -205,7 +206,7 @@ impl HtmlRenderer {
         // The special pages with a few pages each: a template error shows on the first, and
         // the handbook of 10,000 pages costs what checking the rest of the site does.
         errors.extend(
-            self.render_special_of(site, &shared, &contents, CHECKED_PAGES)
+            self.render_special_of(site, &shared, &contents, CHECKED_PAGES, &|_, _| Ok(()))
                 .err()
                 .unwrap_or_default(),
         );
@@ -300,15 +301,16 @@ impl HtmlRenderer {
             .map_err(|e| self.theme.template_error(name, &e))
     }
 
-    /// The theme's special pages (404, search, handbook, feed… in each language; the sitemap)
-    /// as `(path, text)`.
+    /// The theme's special pages (404, search, handbook, feed… in each language; the sitemap),
+    /// each handed to `sink` as `(path, text)` once rendered.
     pub fn render_special(
         &self,
         site: &Site,
         shared: &Shared,
         contents: &[Cow<str>],
-    ) -> Result<Vec<(String, String)>, Vec<Diagnostic>> {
-        self.render_special_of(site, shared, contents, usize::MAX)
+        sink: super::special::Sink,
+    ) -> Result<(), Vec<Diagnostic>> {
+        self.render_special_of(site, shared, contents, usize::MAX, sink)
     }
 }
 

@@ -53,35 +53,104 @@ struct Part {
     file: String,
 }
 
+/// What one special file is rendered from. A handbook part's context holds its pages'
+/// bodies, so it is built just before rendering and dropped with the file's text.
+enum Job<'a> {
+    Ready(Context),
+    /// The handbook's contents file (`part` is `None`) or one of its parts.
+    Handbook {
+        base: &'a Context,
+        pages: &'a [FullPage<'a>],
+        parts: &'a [Part],
+        part: Option<usize>,
+    },
+}
+
+impl Job<'_> {
+    fn context(self) -> Context {
+        let (base, pages, parts, part) = match self {
+            Job::Ready(context) => return context,
+            Job::Handbook {
+                base,
+                pages,
+                parts,
+                part,
+            } => (base, pages, parts, part),
+        };
+        let mut context = base.clone();
+        match part {
+            None if parts.is_empty() => context.insert("pages", pages),
+            None => {
+                context.insert("pages", &[] as &[FullPage]);
+                context.insert("parts", parts);
+            }
+            Some(i) => {
+                let part = &parts[i];
+                context.insert("pages", &pages[part.range.clone()]);
+                context.insert("parts", parts);
+                context.insert("part", part);
+                if let Some(prev) = i.checked_sub(1) {
+                    context.insert("prev_part", &parts[prev]);
+                }
+                if let Some(next) = parts.get(i + 1) {
+                    context.insert("next_part", next);
+                }
+            }
+        }
+        context
+    }
+}
+
+/// Where a rendered special file goes: `(path, text)`.
+pub type Sink<'s> = &'s (dyn Fn(&str, &str) -> Result<(), Diagnostic> + Sync);
+
 impl HtmlRenderer {
-    /// The special pages of every language and the site's, listing at most `limit` pages per
-    /// language, as `(path, text)`.
+    /// Render the special pages of every language and the site's, listing at most `limit`
+    /// pages per language, and hand each file to `sink` as soon as it is rendered.
     pub(super) fn render_special_of(
         &self,
         site: &Site,
         shared: &Shared,
         contents: &[Cow<str>],
         limit: usize,
-    ) -> Result<Vec<(String, String)>, Vec<Diagnostic>> {
-        let mut jobs: Vec<(&str, &str, String, Context)> = Vec::new();
-        for theme in &self.theme.languages {
-            let lang = theme.code.as_str();
-            let folder = site.config.folder(lang);
-            let order: Vec<usize> = reading_order(site, lang).into_iter().take(limit).collect();
-            let pages = full_pages(site, lang, &order, contents);
+        sink: Sink,
+    ) -> Result<(), Vec<Diagnostic>> {
+        let languages: Vec<(&str, String, Vec<FullPage>, Vec<Part>)> = self
+            .theme
+            .languages
+            .iter()
+            .map(|theme| {
+                let lang = theme.code.as_str();
+                let order: Vec<usize> = reading_order(site, lang).into_iter().take(limit).collect();
+                let pages = full_pages(site, lang, &order, contents);
+                let parts = handbook_parts(site, lang, &pages);
+                (lang, site.config.folder(lang), pages, parts)
+            })
+            .collect();
+        let mut jobs: Vec<(&str, &str, String, Job)> = Vec::new();
+        for (lang, folder, pages, parts) in &languages {
             let base = shared.contexts(lang).1;
             for (template, path) in LANGUAGE_TEMPLATES {
                 if self.theme.has_template(template) {
                     let mut context = base.clone();
                     if *template == "atom.xml" {
-                        context.insert("recent", &recent(&pages));
+                        context.insert("recent", &recent(pages));
                     }
-                    jobs.push((lang, template, format!("{folder}{path}"), context));
+                    jobs.push((lang, template, format!("{folder}{path}"), Job::Ready(context)));
                 }
             }
             if self.theme.has_template("handbook.html") {
-                for (path, context) in handbook(site, lang, base, &pages) {
-                    jobs.push((lang, "handbook.html", format!("{folder}{path}"), context));
+                let job = |part| Job::Handbook {
+                    base,
+                    pages,
+                    parts,
+                    part,
+                };
+                let contents = format!("{folder}handbook/index.html");
+                jobs.push((lang, "handbook.html", contents, job(None)));
+                for (i, part) in parts.iter().enumerate() {
+                    let path = format!("{folder}{}", part.file);
+                    jobs.push((lang, "handbook.html", path, job(Some(i))));
                 }
             }
         }
@@ -89,19 +158,20 @@ impl HtmlRenderer {
         let base = shared.contexts(default).1;
         if self.theme.has_template("sitemap.xml") {
             for (path, template, context) in sitemaps(site, shared, base, limit) {
-                jobs.push((default, template, path, context));
+                jobs.push((default, template, path, Job::Ready(context)));
             }
         }
         if self.theme.has_template("robots.txt") {
-            jobs.push((default, "robots.txt", "robots.txt".into(), base.clone()));
+            jobs.push((default, "robots.txt", "robots.txt".into(), Job::Ready(base.clone())));
         }
-        let results: Vec<Result<(String, String), Diagnostic>> = jobs
+        let results: Vec<Result<(), Diagnostic>> = jobs
             .into_par_iter()
-            .map(|(lang, template, path, context)| {
-                Ok((path, self.render_template(template, lang, &context)?))
+            .map(|(lang, template, path, job)| {
+                let text = self.render_template(template, lang, &job.context())?;
+                sink(&path, &text)
             })
             .collect();
-        collect_errors(results)
+        collect_errors(results).map(drop)
     }
 }
 
@@ -136,36 +206,6 @@ fn recent<'p, 'a>(pages: &'p [FullPage<'a>]) -> Vec<&'p FullPage<'a>> {
     recent.sort_by_key(|p| std::cmp::Reverse(p.summary.updated));
     recent.truncate(RECENT_PAGES);
     recent
-}
-
-/// The handbook's files (path under the language's folder, context). One file with every
-/// page (`pages`) while they fit [`HANDBOOK_PART_BYTES`]; past it a contents file listing the
-/// parts (`parts`, `pages` empty) and one file per part (`part`, its `pages`, `parts`,
-/// `prev_part` and `next_part`).
-fn handbook(site: &Site, lang: &str, base: &Context, pages: &[FullPage]) -> Vec<(String, Context)> {
-    let mut context = base.clone();
-    let parts = handbook_parts(site, lang, pages);
-    if parts.len() <= 1 {
-        context.insert("pages", pages);
-        return vec![("handbook/index.html".into(), context)];
-    }
-    context.insert("pages", &[] as &[FullPage]);
-    context.insert("parts", &parts);
-    let mut files = vec![("handbook/index.html".to_string(), context)];
-    for (i, part) in parts.iter().enumerate() {
-        let mut context = base.clone();
-        context.insert("pages", &pages[part.range.clone()]);
-        context.insert("parts", &parts);
-        context.insert("part", part);
-        if let Some(prev) = i.checked_sub(1) {
-            context.insert("prev_part", &parts[prev]);
-        }
-        if let Some(next) = parts.get(i + 1) {
-            context.insert("next_part", next);
-        }
-        files.push((part.file.clone(), context));
-    }
-    files
 }
 
 /// `pages` (in reading order) cut into parts: each top-level section with its pages (the home
