@@ -14,7 +14,7 @@
 //!   previous row's page (the part before its `#`) and a `section` of `0` repeats the previous
 //!   row's.
 //!
-//! The shards are stored compressed (a third to a quarter of the JSON) under a name that hosts
+//! The shards are stored compressed (about a sixth of the JSON) under a name that hosts
 //! send as it is (`application/octet-stream`); the browser checks for gzip's magic bytes before
 //! decompressing, so a host that adds `Content-Encoding: gzip` anyway works too.
 //!
@@ -148,11 +148,12 @@ fn to_json<T: Serialize + ?Sized>(value: &T) -> Vec<u8> {
     serde_json::to_vec(value).expect("serializable")
 }
 
-/// Gzip at the best level: the files are written once and fetched many times.
+/// Gzip at the default level: the best level makes the term shards 3 % smaller for five times
+/// the time (about a second on 10,000 pages).
 fn gzip(data: &[u8]) -> Vec<u8> {
     let mut e = flate2::write::GzEncoder::new(
         Vec::with_capacity(data.len() / 3),
-        flate2::Compression::best(),
+        flate2::Compression::default(),
     );
     e.write_all(data).expect("writing to memory");
     e.finish().expect("writing to memory")
