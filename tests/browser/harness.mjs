@@ -1,7 +1,8 @@
 // Shared set-up of the browser tests: the server under test, Chromium, axe, screenshots, and
 // a watch on console errors and failed requests.
 import { spawn, execFileSync } from "node:child_process";
-import { cpSync, mkdtempSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, mkdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { createRequire } from "node:module";
@@ -53,6 +54,32 @@ export async function startServer() {
     },
     cleanup() { rmSync(dir, { recursive: true, force: true }); },
   };
+}
+
+const TYPES = { html: "text/html; charset=utf-8", js: "text/javascript", css: "text/css", json: "application/json", svg: "image/svg+xml" };
+
+/**
+ * A plain static host over a built site's `public/` (no /api/search): files as they are, with
+ * `application/octet-stream` for unknown names. `gzipNames`: also send the static index's
+ * `.bin` shards with `Content-Encoding: gzip`, as hosts do that guess encodings from content.
+ * Resolves to `{url, close}`.
+ */
+export async function staticHost(publicDir, { gzipNames = false } = {}) {
+  const server = createServer((req, res) => {
+    let path = join(publicDir, decodeURIComponent(new URL(req.url, "http://x").pathname));
+    try {
+      if (statSync(path).isDirectory()) path = join(path, "index.html");
+      const body = readFileSync(path);
+      const ext = path.split(".").pop();
+      const headers = { "content-type": TYPES[ext] || "application/octet-stream" };
+      if (gzipNames && ext === "bin") headers["content-encoding"] = "gzip";
+      res.writeHead(200, headers).end(body);
+    } catch {
+      res.writeHead(404, { "content-type": "text/html" }).end("<h1>Not found</h1>");
+    }
+  });
+  await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
+  return { url: `http://127.0.0.1:${server.address().port}`, close: () => new Promise((ok) => server.close(ok)) };
 }
 
 export async function launch() {

@@ -3,7 +3,8 @@
 // Run by scripts/test; alone: `cd tests/browser && npm ci && npm test` after `cargo build`.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { VIEWPORTS, axe, launch, newContext, screenshot, startServer } from "./harness.mjs";
+import { join } from "node:path";
+import { VIEWPORTS, axe, launch, newContext, screenshot, startServer, staticHost } from "./harness.mjs";
 
 const PAGES = [
   ["home", "/"],
@@ -231,6 +232,33 @@ describe("search UI", () => {
       await page.locator("#search-dialog-status", { hasText: /unavailable/i }).waitFor();
     });
   });
+});
+
+describe("static hosting", () => {
+  // The shards are stored gzip-compressed under .bin names: a host that sends them as they are
+  // leaves the inflating to the script; one that adds Content-Encoding: gzip has the browser do it.
+  for (const gzipNames of [false, true]) {
+    test(`the static index answers on a plain host${gzipNames ? " that adds Content-Encoding: gzip" : ""}`, { skip: !!process.env.HC_BASE_URL && "external server" }, async () => {
+      const host = await staticHost(join(server.dir, "public"), { gzipNames });
+      try {
+        await withPage(VIEWPORTS[1], async (page, ctx) => {
+          ctx.allow((text) => text.includes("/api/search") || text.includes("status of 404"));
+          const encodings = [];
+          page.on("response", (r) => { if (r.url().endsWith(".bin")) encodings.push(r.headers()["content-encoding"] || "none"); });
+          await page.goto(host.url + "/");
+          await page.keyboard.press("Control+k");
+          await page.locator("#search-dialog-input").fill("0800 887 3333");
+          const first = page.locator("#search-dialog-results [role=option]").first();
+          await first.waitFor();
+          assert.match(await first.getAttribute("data-url"), /-brazil$/, "the Brazil row first");
+          assert.ok(encodings.length > 0, "shards fetched");
+          assert.ok(encodings.every((e) => e === (gzipNames ? "gzip" : "none")), encodings.join());
+        });
+      } finally {
+        await host.close();
+      }
+    });
+  }
 });
 
 describe("reading comfort", () => {

@@ -13,12 +13,12 @@ const queries = JSON.parse(readFileSync(0, "utf8"));
 
 for (const query of queries) {
   let bytes = 0;
-  const fetchJson = async (url) => {
-    const text = readFileSync(join(siteDir, url));
-    bytes += text.length;
-    return JSON.parse(text);
+  const fetchFile = async (url) => {
+    const body = readFileSync(join(siteDir, url));
+    bytes += body.length;
+    return body;
   };
-  const { search } = createStaticSearch(base, fetchJson);
+  const { search } = createStaticSearch(base, fetchFile);
   const response = await search(query, 10);
   console.log(JSON.stringify({ query, urls: response.hits.map((h) => h.url), bytes, hits: response.hits }));
 }

@@ -1,7 +1,8 @@
 // Search without a server: queries the static index written at build time under
 // /search-index/ (see src/search/static_index.rs for the format). Answers with the same JSON
 // shape as /api/search, so the search UI does not care which one answered.
-// Works in the browser and in Node (tests pass their own fetchJson).
+// Works in the browser and in Node (tests pass their own fetchFile: a URL to a Response or
+// to the file's bytes). Reads format 1 (plain JSON shards) and 2 (gzip-compressed .bin shards).
 
 const fold = (s) => s.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
 const words = (s) => fold(s).split(/[^\p{L}\p{N}]+/u).filter(Boolean);
@@ -57,19 +58,68 @@ function snippet(text, matched) {
   return out + escapeHtml(text.slice(last));
 }
 
-export function createStaticSearch(base = "/search-index/", fetchJson = defaultFetch) {
+// A file's JSON. Shards are stored gzip-compressed; a host that sends them with
+// `Content-Encoding: gzip` has the browser decompress them already, so look before inflating.
+async function readJson(body) {
+  let bytes = body instanceof Uint8Array ? body : new Uint8Array(await body.arrayBuffer());
+  if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
+    const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+    bytes = new Uint8Array(await new Response(stream).arrayBuffer());
+  }
+  return JSON.parse(new TextDecoder().decode(bytes));
+}
+
+// Format 2's postings (gaps from the previous document, `-gap, weight` unless the weight is 1)
+// as format 1's flat [doc, weight, doc, weight, …].
+function flatPostings(list) {
+  const flat = [];
+  let doc = -1;
+  for (let i = 0; i < list.length; i++) {
+    const x = list[i];
+    if (x > 0) flat.push((doc += x), 1);
+    else flat.push((doc -= x), list[++i]);
+  }
+  return flat;
+}
+
+// Format 2's rows: a url starting with # continues the previous row's page, a section of 0
+// repeats the previous row's.
+function expandRows(rows) {
+  let page = "", section = "";
+  return rows.map(([kind, title, url, sec, excerpt]) => {
+    if (url.startsWith("#")) url = page + url;
+    if (sec === 0) sec = section;
+    page = url.split("#")[0];
+    section = sec;
+    return [kind, title, url, sec, excerpt];
+  });
+}
+
+export function createStaticSearch(base = "/search-index/", fetchFile = defaultFetch) {
   const cache = new Map();
-  const load = (path) => {
-    if (!cache.has(path)) cache.set(path, fetchJson(base + path));
+  const load = (path, decode = (x) => x) => {
+    if (!cache.has(path)) cache.set(path, Promise.resolve(fetchFile(base + path)).then(readJson).then(decode));
     return cache.get(path);
   };
-  const shard = async (meta, term) => load(`t/${fnv1a(shardKey(term)) % meta.s}.json`);
+  const v2 = (meta) => meta.v >= 2;
+  const ext = (meta) => (v2(meta) ? "bin" : "json");
+  const shard = async (meta, term) => load(`t/${fnv1a(shardKey(term)) % meta.s}.${ext(meta)}`);
+  // A term's postings as [doc, weight, …], decoded once.
+  const decoded = new WeakMap();
+  const postingsOf = (meta, terms, term) => {
+    const list = Object.hasOwn(terms, term) ? terms[term] : undefined;
+    if (!list || !v2(meta)) return list;
+    let memo = decoded.get(terms);
+    if (!memo) decoded.set(terms, (memo = new Map()));
+    if (!memo.has(term)) memo.set(term, flatPostings(list));
+    return memo.get(term);
+  };
 
   // Documents holding every word of a phrase, scored by its weakest word.
   async function phraseScores(meta, phrase) {
     let scores = null;
     for (const term of phrase) {
-      const list = (await shard(meta, term))[term] || [];
+      const list = postingsOf(meta, await shard(meta, term), term) || [];
       const idf = Math.log(1 + meta.n / Math.max(1, list.length / 2));
       const next = new Map();
       for (let i = 0; i < list.length; i += 2) {
@@ -131,7 +181,7 @@ export function createStaticSearch(base = "/search-index/", fetchJson = defaultF
         const postings = await shard(meta, term);
         const terms = prefix ? Object.keys(postings).filter((t) => t.startsWith(term) && t !== term) : [term];
         for (const t of terms) {
-          const list = postings[t];
+          const list = postingsOf(meta, postings, t);
           if (!list) continue;
           const idf = Math.log(1 + meta.n / (list.length / 2));
           for (let i = 0; i < list.length; i += 2) {
@@ -154,7 +204,7 @@ export function createStaticSearch(base = "/search-index/", fetchJson = defaultF
       && qwords.every((w) => cn.includes(w) || nd.includes(w));
     const primary = new Set();
     if (onlyCountry) {
-      const list = (await shard(meta, "*primary"))["*primary"] || [];
+      const list = postingsOf(meta, await shard(meta, "*primary"), "*primary") || [];
       for (let i = 0; i < list.length; i += 2) primary.add(list[i]);
     }
     const ranked = [...scores.entries()]
@@ -164,7 +214,7 @@ export function createStaticSearch(base = "/search-index/", fetchJson = defaultF
     const matched = parts.flatMap((p) => p.show);
     const hits = await Promise.all(
       top.map(async ([doc, score]) => {
-        const chunk = await load(`d/${Math.floor(doc / meta.c)}.json`);
+        const chunk = await load(`d/${Math.floor(doc / meta.c)}.${ext(meta)}`, v2(meta) ? expandRows : undefined);
         const [kind, title, url, section, excerpt] = chunk[doc % meta.c];
         return { title, url, kind, section, snippet: snippet(excerpt, matched), score: Math.round(score * 1000) / 1000 };
       }),
@@ -178,5 +228,5 @@ export function createStaticSearch(base = "/search-index/", fetchJson = defaultF
 async function defaultFetch(url) {
   const response = await fetch(url);
   if (!response.ok) throw new Error(`${url}: ${response.status}`);
-  return response.json();
+  return response;
 }
