@@ -153,9 +153,63 @@ fn sidebar_shows_a_window_of_a_big_section() {
     assert_eq!(titles(&last), expected);
 
     let html = site.read_output("guides/guide-15/index.html");
-    let start = html.find("id=\"hc-strings\">").expect("strings") + 16;
-    let json = &html[start..start + html[start..].find("</script>").unwrap()];
-    let strings: serde_json::Value = serde_json::from_str(json).expect("JSON");
+    assert!(
+        !html.contains("hc-strings"),
+        "the strings are not in the page"
+    );
+    let strings = script_strings(&site, &html);
     assert_eq!(strings["lang"], "en");
     assert_eq!(strings["js_search_result"], "1 result");
+    assert_eq!(strings["search_label"], "Search the Help Center");
+}
+
+/// The UI strings of the strings script a page links (`window.hcStrings = {…};`).
+fn script_strings(site: &Site, html: &str) -> serde_json::Value {
+    let at = html.find("src=\"/js/strings.").expect("strings script") + 6;
+    let url = &html[at..at + html[at..].find('"').unwrap()];
+    let script = site.read_output(url.trim_start_matches('/'));
+    let json = script
+        .strip_prefix("window.hcStrings=")
+        .and_then(|s| s.trim_end().strip_suffix(';'))
+        .expect("window.hcStrings={…};");
+    serde_json::from_str(json).expect("JSON")
+}
+
+/// Each language's strings script is published once, fingerprinted, and linked (deferred,
+/// before site.js) by every page of that language; no page carries the search dialog.
+#[test]
+fn each_language_links_its_own_strings_script() {
+    let site = Site::sample();
+    site.run_ok(&["build"]);
+    for (page, lang, label) in [
+        ("billing/index.html", "en", "Search the Help Center"),
+        (
+            "es/billing/index.html",
+            "es",
+            "Buscar en el Centro de Ayuda",
+        ),
+        (
+            "pt/billing/index.html",
+            "pt",
+            "Pesquisar na Central de Ajuda",
+        ),
+    ] {
+        let html = site.read_output(page);
+        let strings = script_strings(&site, &html);
+        assert_eq!(strings["lang"], lang, "{page}");
+        assert_eq!(strings["search_label"], label, "{page}");
+        assert!(strings["js_search_hint"].is_string(), "{page}");
+        let strings_at = html.find("/js/strings.").unwrap();
+        let site_js = html.find("/js/site.").expect("site.js");
+        assert!(
+            strings_at < site_js,
+            "{page}: the strings load before site.js"
+        );
+        let tag = &html[html[..strings_at].rfind("<script").unwrap()..];
+        assert!(tag[..tag.find('>').unwrap()].contains(" defer"), "{page}");
+        assert!(
+            !html.contains("<dialog"),
+            "{page}: site.js builds the dialog"
+        );
+    }
 }
