@@ -163,7 +163,6 @@
   function createDialog() {
     var d = attrs(el("dialog", "search-dialog"), { id: "search-dialog", "aria-label": str("search_label") });
     var box = el("div", "search-box");
-    box.innerHTML = '<svg aria-hidden="true" viewBox="0 0 24 24" width="20" height="20"><circle cx="10.5" cy="10.5" r="6.5"/><path d="m15.5 15.5 5 5"/></svg>';
     box.appendChild(attrs(el("label", "visually-hidden", str("search_label")), { "for": "search-dialog-input" }));
     box.appendChild(attrs(el("input"), {
       id: "search-dialog-input", type: "search", role: "combobox", "aria-expanded": "false",
