@@ -92,6 +92,19 @@ fn special_pages_feeds_and_handbook_in_reading_order() {
         r#"<link rel="canonical" href="https://help.example.com/technical-support/phone-numbers/">"#
     ));
     assert!(page.contains(r#""@type":"BreadcrumbList""#));
+    // Every crumb but the last (this page, whose URL is the page's own) names its URL.
+    let at = page.find("application/ld+json\">").unwrap() + 21;
+    let ld: serde_json::Value =
+        serde_json::from_str(&page[at..at + page[at..].find("</script>").unwrap()]).unwrap();
+    let items = ld["itemListElement"].as_array().unwrap();
+    let (last, others) = items.split_last().unwrap();
+    assert_eq!(last["name"], "Technical support phone numbers");
+    assert!(last.get("item").is_none());
+    assert!(
+        others
+            .iter()
+            .all(|i| i["item"].as_str().unwrap().starts_with("https://"))
+    );
     assert!(page.contains(r#"action="/api/feedback""#) && page.contains(r#"name="website""#));
     let home = site.read_output("index.html");
     assert!(
