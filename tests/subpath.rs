@@ -65,10 +65,12 @@ fn every_url_of_a_subpath_build_is_under_it_and_resolves_to_a_built_file() {
     for entry in walkdir::WalkDir::new(&public) {
         let entry = entry.unwrap();
         let path = entry.path();
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        // The strings scripts carry the scripts' paths (`"base"`, `"prefix"`).
         let is_text = matches!(
             path.extension().and_then(|e| e.to_str()),
             Some("html" | "xml" | "txt")
-        );
+        ) || (name.starts_with("strings.") && name.ends_with(".js"));
         if !is_text || path.starts_with(public.join(".helpcenter")) {
             continue;
         }
@@ -90,11 +92,16 @@ fn every_url_of_a_subpath_build_is_under_it_and_resolves_to_a_built_file() {
     assert!(checked > 2000, "only {checked} URLs checked");
 
     let home = site.read_output("es/index.html");
+    let at = home
+        .find(r#"src="/help/js/strings.es."#)
+        .expect("strings script")
+        + 11;
+    let strings = site.read_output(&home[at..at + home[at..].find('"').unwrap()]);
     assert!(
-        home.contains(r#""base":"/help""#),
+        strings.contains(r#""base":"/help""#),
         "scripts know the base path"
     );
-    assert!(home.contains(r#""prefix":"/help/es""#));
+    assert!(strings.contains(r#""prefix":"/help/es""#));
     let robots = site.read_output("robots.txt");
     assert!(robots.contains("Disallow: /help/api/"), "{robots}");
     assert!(robots.contains("Sitemap: https://example.com/help/sitemap.xml"));
@@ -107,7 +114,15 @@ fn a_site_at_the_host_root_is_unchanged() {
     let home = site.read_output("index.html");
     assert!(home.contains(r#"href="/billing/""#));
     assert!(home.contains(r#"action="/api/feedback""#) || !home.contains("api/feedback"));
-    assert!(!home.contains(r#""base":"#), "no base path on a root site");
+    let at = home
+        .find(r#"src="/js/strings.en."#)
+        .expect("strings script")
+        + 6;
+    let strings = site.read_output(&home[at..at + home[at..].find('"').unwrap()]);
+    assert!(
+        !strings.contains(r#""base":"#),
+        "no base path on a root site"
+    );
 }
 
 #[test]

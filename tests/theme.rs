@@ -92,6 +92,19 @@ fn special_pages_feeds_and_handbook_in_reading_order() {
         r#"<link rel="canonical" href="https://help.example.com/technical-support/phone-numbers/">"#
     ));
     assert!(page.contains(r#""@type":"BreadcrumbList""#));
+    // Every crumb but the last (this page, whose URL is the page's own) names its URL.
+    let at = page.find("application/ld+json\">").unwrap() + 21;
+    let ld: serde_json::Value =
+        serde_json::from_str(&page[at..at + page[at..].find("</script>").unwrap()]).unwrap();
+    let items = ld["itemListElement"].as_array().unwrap();
+    let (last, others) = items.split_last().unwrap();
+    assert_eq!(last["name"], "Technical support phone numbers");
+    assert!(last.get("item").is_none());
+    assert!(
+        others
+            .iter()
+            .all(|i| i["item"].as_str().unwrap().starts_with("https://"))
+    );
     assert!(page.contains(r#"action="/api/feedback""#) && page.contains(r#"name="website""#));
     let home = site.read_output("index.html");
     assert!(
@@ -112,7 +125,7 @@ fn a_site_without_data_still_builds_every_template() {
     assert!(site.read_output("handbook/index.html").contains("Welcome"));
 }
 
-/// A big section's sidebar lists the 12 pages around the current one and links to the rest;
+/// A big section's sidebar lists the 8 pages around the current one and links to the rest;
 /// scripts get their UI strings as one JSON object.
 #[test]
 fn sidebar_shows_a_window_of_a_big_section() {
@@ -140,22 +153,76 @@ fn sidebar_shows_a_window_of_a_big_section() {
     };
 
     let middle = sidebar("guide-15");
-    let expected: Vec<String> = (9..=20).map(|n| format!("Guide {n:02}")).collect();
+    let expected: Vec<String> = (11..=18).map(|n| format!("Guide {n:02}")).collect();
     assert_eq!(titles(&middle), expected);
     assert!(middle.contains(r#"<a href="/guides/guide-15/" aria-current="page">Guide 15</a>"#));
     assert!(middle.contains(r#"<a href="/guides/">All pages in this section (30)</a>"#));
 
     let first = sidebar("guide-01");
-    let expected: Vec<String> = (1..=12).map(|n| format!("Guide {n:02}")).collect();
+    let expected: Vec<String> = (1..=8).map(|n| format!("Guide {n:02}")).collect();
     assert_eq!(titles(&first), expected);
     let last = sidebar("guide-30");
-    let expected: Vec<String> = (19..=30).map(|n| format!("Guide {n:02}")).collect();
+    let expected: Vec<String> = (23..=30).map(|n| format!("Guide {n:02}")).collect();
     assert_eq!(titles(&last), expected);
 
     let html = site.read_output("guides/guide-15/index.html");
-    let start = html.find("id=\"hc-strings\">").expect("strings") + 16;
-    let json = &html[start..start + html[start..].find("</script>").unwrap()];
-    let strings: serde_json::Value = serde_json::from_str(json).expect("JSON");
+    assert!(
+        !html.contains("hc-strings"),
+        "the strings are not in the page"
+    );
+    let strings = script_strings(&site, &html);
     assert_eq!(strings["lang"], "en");
     assert_eq!(strings["js_search_result"], "1 result");
+    assert_eq!(strings["search_label"], "Search the Help Center");
+}
+
+/// The UI strings of the strings script a page links (`window.hcStrings = {…};`).
+fn script_strings(site: &Site, html: &str) -> serde_json::Value {
+    let at = html.find("src=\"/js/strings.").expect("strings script") + 6;
+    let url = &html[at..at + html[at..].find('"').unwrap()];
+    let script = site.read_output(url.trim_start_matches('/'));
+    let json = script
+        .strip_prefix("window.hcStrings=")
+        .and_then(|s| s.trim_end().strip_suffix(';'))
+        .expect("window.hcStrings={…};");
+    serde_json::from_str(json).expect("JSON")
+}
+
+/// Each language's strings script is published once, fingerprinted, and linked (deferred,
+/// before site.js) by every page of that language; no page carries the search dialog.
+#[test]
+fn each_language_links_its_own_strings_script() {
+    let site = Site::sample();
+    site.run_ok(&["build"]);
+    for (page, lang, label) in [
+        ("billing/index.html", "en", "Search the Help Center"),
+        (
+            "es/billing/index.html",
+            "es",
+            "Buscar en el Centro de Ayuda",
+        ),
+        (
+            "pt/billing/index.html",
+            "pt",
+            "Pesquisar na Central de Ajuda",
+        ),
+    ] {
+        let html = site.read_output(page);
+        let strings = script_strings(&site, &html);
+        assert_eq!(strings["lang"], lang, "{page}");
+        assert_eq!(strings["search_label"], label, "{page}");
+        assert!(strings["js_search_hint"].is_string(), "{page}");
+        let strings_at = html.find("/js/strings.").unwrap();
+        let site_js = html.find("/js/site.").expect("site.js");
+        assert!(
+            strings_at < site_js,
+            "{page}: the strings load before site.js"
+        );
+        let tag = &html[html[..strings_at].rfind("<script").unwrap()..];
+        assert!(tag[..tag.find('>').unwrap()].contains(" defer"), "{page}");
+        assert!(
+            !html.contains("<dialog"),
+            "{page}: site.js builds the dialog"
+        );
+    }
 }

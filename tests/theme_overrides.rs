@@ -47,7 +47,9 @@ fn one_template_one_string_and_one_static_file_override_the_rest_is_built_in() {
     );
     assert!(page.contains("<p>Questions? Ask Example Co.</p>"), "{page}");
     // Everything else is the built-in theme's: other strings, templates, scripts.
-    assert!(page.contains(r#"placeholder="Search the Help Center…""#));
+    let at = page.find("src=\"/js/strings.en.").expect("strings script") + 6;
+    let strings = site.read_output(&page[at..at + page[at..].find('"').unwrap()]);
+    assert!(strings.contains(r#""search_placeholder":"Search the Help Center…""#));
     assert!(page.contains(r#"<nav class="breadcrumbs""#) || page.contains("breadcrumb"));
     assert!(site.public().join("favicon.svg").is_file());
     // The site's stylesheet is the one published and linked, under its own fingerprint.
@@ -84,7 +86,7 @@ fn ui_strings_override_key_by_key_in_each_language() {
     );
     site.write(
         "themes/default/i18n/es.toml",
-        "search_hero_title = \"¡Hola!\"\n",
+        "search_hero_title = \"¡Hola!\"\nsearch_placeholder = \"Busque aquí…\"\n",
     );
     site.run_ok(&["build"]);
     let en = site.read_output("index.html");
@@ -100,6 +102,14 @@ fn ui_strings_override_key_by_key_in_each_language() {
         ),
         "{es}"
     );
+    // The scripts' strings (the search dialog's placeholder) are overridden the same way.
+    let at = es.find("src=\"/js/strings.es.").expect("strings script") + 6;
+    let script = site.read_output(&es[at..at + es[at..].find('"').unwrap()]);
+    assert!(
+        script.contains(r#""search_placeholder":"Busque aquí…""#),
+        "{script}"
+    );
+    assert!(script.contains(r#""js_close":"Cerrar""#), "{script}");
 }
 
 #[test]

@@ -11,7 +11,7 @@ use crate::content::{Page, PageKind, Site};
 
 /// How many of its section's pages a page's sidebar lists. A section of 500 articles would
 /// otherwise put 500 links (and 25 KB) on each of them.
-const SECTION_NAV_LINKS: usize = 12;
+const SECTION_NAV_LINKS: usize = 8;
 
 /// The site's languages as the theme names them, and every page by URL, to find a page's
 /// translations.

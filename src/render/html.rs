@@ -94,6 +94,10 @@ impl Renderer for HtmlRenderer {
                 file.publish(&self.theme.files, out)
                     .map_err(|e| io_error(&file.out, e))
             })
+            .chain(self.theme.languages.par_iter().map(|l| {
+                out.write(&l.strings_asset, l.strings_script.as_bytes())
+                    .map_err(|e| io_error(&l.strings_asset, e))
+            }))
             .chain(site.assets.par_iter().map(|from| {
                 let rel = from.strip_prefix(site.config.content_dir()).unwrap_or(from);
                 let rel = rel.to_string_lossy().replace('\\', "/");
@@ -248,6 +252,10 @@ impl HtmlRenderer {
                 context.insert("lang_url", &format!("{}{prefix}", site.config.base_url));
                 context.insert("languages", &switcher);
                 context.insert("js_strings", &theme.js_strings);
+                context.insert(
+                    "strings_script",
+                    &format!("{}/{}", site.config.base_path, theme.strings_asset),
+                );
                 let home = &site.pages[site.home_of(lang)];
                 let nav: Vec<Value> = home
                     .children

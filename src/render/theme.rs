@@ -25,6 +25,9 @@ pub struct StaticFile {
     pub out: String,
 }
 
+/// UI strings without the `js_` prefix that scripts need too: site.js builds the search dialog.
+const SCRIPT_KEYS: &[&str] = &["search", "search_label", "search_placeholder"];
+
 pub struct Theme {
     /// Every file of the theme: the built-in ones with the site's over them.
     pub files: ThemeFiles,
@@ -37,10 +40,17 @@ pub struct Theme {
 pub struct ThemeLanguage {
     pub code: String,
     pub tera: Tera,
-    /// The UI strings scripts need (keys starting with `js_`, plus `lang`, `base` and `prefix`) as JSON safe to put
-    /// in a `<script>` element; templates get it as `js_strings`. Built once: rendering it
-    /// with `t()` on every page was a tenth of a 10,000-page build.
+    /// The UI strings scripts need (keys starting with `js_`, the [`SCRIPT_KEYS`], plus `lang`,
+    /// `base` and `prefix`) as JSON safe to put in a `<script>` element; templates get it as
+    /// `js_strings`. Built once: rendering it with `t()` on every page was a tenth of a
+    /// 10,000-page build.
     pub js_strings: String,
+    /// The same strings as a script (`window.hcStrings = {…};`), published once per language
+    /// at [`ThemeLanguage::strings_asset`] so that pages link it instead of carrying it:
+    /// templates get its URL as `strings_script`.
+    pub strings_script: String,
+    /// Where the strings script is published: `js/strings.en.1a2b3c4d5e.js`.
+    pub strings_asset: String,
     /// What the language calls itself (`language_name` in its strings: "Español").
     pub name: String,
 }
@@ -130,7 +140,7 @@ impl ThemeLanguage {
         let strings = load_strings(files, code)?;
         let mut js: BTreeMap<&str, &str> = strings
             .iter()
-            .filter(|(key, _)| key.starts_with("js_"))
+            .filter(|(key, _)| key.starts_with("js_") || SCRIPT_KEYS.contains(&key.as_str()))
             .map(|(key, text)| (key.as_str(), text.as_str()))
             .collect();
         js.insert("lang", code);
@@ -146,6 +156,9 @@ impl ThemeLanguage {
         let js_strings = serde_json::to_string(&js)
             .expect("serializable")
             .replace('<', "\\u003c");
+        let strings_script = format!("window.hcStrings={js_strings};\n");
+        let hash = blake3::hash(strings_script.as_bytes()).to_hex();
+        let strings_asset = format!("js/strings.{code}.{}.js", &hash[..10]);
         let name = strings
             .get("language_name")
             .cloned()
@@ -166,6 +179,8 @@ impl ThemeLanguage {
             code: code.to_string(),
             tera,
             js_strings,
+            strings_script,
+            strings_asset,
             name,
         })
     }

@@ -199,6 +199,44 @@ for (const viewport of VIEWPORTS) {
 }
 
 describe("search UI", () => {
+  test("site.js builds the search dialog on first open, in the page's language, with its roles and labels", async () => {
+    for (const [path, lang, label, hint] of [
+      ["/billing/", "en", "Search the Help Center", /Enter to open/],
+      ["/es/billing/", "es", "Buscar en el Centro de Ayuda", /Enter para abrir/],
+      ["/pt/billing/", "pt", "Pesquisar na Central de Ajuda", /Enter/],
+    ]) {
+      await withPage(VIEWPORTS[1], async (page) => {
+        await page.goto(server.url + path);
+        await page.locator("[data-theme-toggle]").waitFor(); // site.js has run
+        assert.equal(await page.evaluate(() => window.hcStrings && window.hcStrings.lang), lang, "the strings script is loaded");
+        assert.equal(await page.locator("#hc-strings").count(), 0, "no strings in the page");
+        assert.equal(await page.locator("#search-dialog").count(), 0, "no dialog before search opens");
+        await page.locator("[data-search-open]").click();
+        const dialog = page.locator("#search-dialog");
+        await dialog.waitFor({ state: "visible" });
+        assert.equal(await dialog.getAttribute("aria-label"), label);
+        const input = page.locator("#search-dialog-input");
+        assert.ok(await input.evaluate((e) => e === document.activeElement), "the search box has focus");
+        for (const [name, value] of [["role", "combobox"], ["aria-controls", "search-dialog-results"], ["aria-autocomplete", "list"], ["aria-expanded", "false"]]) {
+          if (name === "aria-expanded" && await page.locator("#search-dialog-results [role=option]").count()) continue;
+          assert.equal(await input.getAttribute(name), value, name);
+        }
+        assert.equal(await page.locator('label[for="search-dialog-input"]').textContent(), label);
+        assert.equal(await page.locator("#search-dialog-results").getAttribute("role"), "listbox");
+        assert.equal(await page.locator("#search-dialog-status").getAttribute("role"), "status");
+        assert.match(await page.locator("#search-dialog .search-hint").textContent(), hint);
+        assert.equal(await page.locator("#search-dialog-status").textContent(), await page.evaluate(() => window.hcStrings.js_search_type));
+        assert.deepEqual(await axe(page), [], "axe with the dialog open");
+        await page.keyboard.press("Escape");
+        await dialog.waitFor({ state: "hidden" });
+        assert.ok(await page.locator("[data-search-open]").evaluate((e) => e === document.activeElement), "focus goes back to the trigger");
+        await page.keyboard.press("Control+k");
+        await dialog.waitFor({ state: "visible" });
+        assert.equal(await page.locator("#search-dialog").count(), 1, "one dialog, reused");
+      });
+    }
+  });
+
   test("/search/?q= groups results by kind, with highlighted snippets", async () => {
     await withPage(VIEWPORTS[1], async (page) => {
       await page.goto(server.url + "/search/?q=brazil");

@@ -3,8 +3,10 @@
 (function () {
   "use strict";
   var doc = document;
-  var S = {};
-  try { S = JSON.parse(doc.getElementById("hc-strings").textContent); } catch (e) { /* defaults */ }
+  // The UI strings: js/strings.<lang>.<hash>.js, loaded before this script, sets them; a
+  // template of its own may still carry them as <script type="application/json" id="hc-strings">.
+  var S = window.hcStrings || {};
+  if (!window.hcStrings) try { S = JSON.parse(doc.getElementById("hc-strings").textContent); } catch (e) { /* defaults */ }
   function str(key, n) { var s = S[key] || key; return n === undefined ? s : s.replace("{n}", n); }
   function $(sel, root) { return (root || doc).querySelector(sel); }
   function $$(sel, root) { return Array.prototype.slice.call((root || doc).querySelectorAll(sel)); }
@@ -153,11 +155,30 @@
   function countText(total) { return total === 1 ? str("js_search_result") : str("js_search_results", total); }
 
   /* ---------- Search dialog (Ctrl+K, Cmd+K, /) ---------- */
-  var dialog = $("#search-dialog");
-  var input = dialog && $("#search-dialog-input", dialog);
-  var list = dialog && $("#search-dialog-results", dialog);
-  var status = dialog && $("#search-dialog-status", dialog);
+  // Built the first time search opens (without JavaScript the trigger is a link to the search
+  // page); a template of its own may still have it in the page.
+  var dialog = null, input = null, list = null, status = null;
   var options = [], active = -1, pending = null, timer = 0, lastQuery = null;
+  function attrs(node, values) { for (var k in values) node.setAttribute(k, values[k]); return node; }
+  function createDialog() {
+    var d = attrs(el("dialog", "search-dialog"), { id: "search-dialog", "aria-label": str("search_label") });
+    var box = el("div", "search-box");
+    box.appendChild(attrs(el("label", "visually-hidden", str("search_label")), { "for": "search-dialog-input" }));
+    box.appendChild(attrs(el("input"), {
+      id: "search-dialog-input", type: "search", role: "combobox", "aria-expanded": "false",
+      "aria-controls": "search-dialog-results", "aria-autocomplete": "list", autocomplete: "off",
+      spellcheck: "false", placeholder: str("search_placeholder")
+    }));
+    var close = attrs(el("button", "search-close", "Esc"), { type: "button", "data-search-close": "" });
+    close.appendChild(el("span", "visually-hidden", " " + str("js_close")));
+    box.appendChild(close);
+    d.appendChild(box);
+    d.appendChild(attrs(el("p", "search-status"), { id: "search-dialog-status", role: "status" }));
+    d.appendChild(attrs(el("div", "search-results"), { id: "search-dialog-results", role: "listbox", "aria-label": str("search") }));
+    d.appendChild(el("p", "search-hint", str("js_search_hint")));
+    doc.body.appendChild(d);
+    return d;
+  }
 
   function setActive(i) {
     if (!options.length) { active = -1; input.removeAttribute("aria-activedescendant"); return; }
@@ -272,7 +293,7 @@
   }
   var opener = null;
   function openSearch(text) {
-    if (!dialog) return;
+    if (!dialog && !setUpDialog()) return;
     if (!dialog.open) {
       opener = doc.activeElement;
       dialog.showModal();
@@ -282,7 +303,12 @@
     lastQuery = null;
     query(input.value);
   }
-  if (dialog) {
+  function setUpDialog() {
+    if (!window.HTMLDialogElement) return false;
+    dialog = $("#search-dialog") || createDialog();
+    input = $("#search-dialog-input", dialog);
+    list = $("#search-dialog-results", dialog);
+    status = $("#search-dialog-status", dialog);
     input.addEventListener("input", function () {
       // The suggestions go as soon as the reader types: only results are offered then.
       if (list.querySelector("[data-start]")) { list.textContent = ""; options = []; setActive(-1); }
@@ -313,6 +339,14 @@
       opener = null;
     });
     dialog.addEventListener("click", function (e) { if (e.target === dialog) dialog.close(); });
+    input.addEventListener("keydown", function (e) {
+      if (e.key === "Enter" && active >= 0 && options[active] && input.value.trim() === lastQuery) {
+        reportOpen(lastQuery, options[active].dataset.url, active + 1);
+      }
+    }, true);
+    return true;
+  }
+  if (window.HTMLDialogElement) {
     $$("[data-search-open]").forEach(function (a) {
       a.addEventListener("click", function (e) {
         if (e.ctrlKey || e.metaKey || e.shiftKey) return;
@@ -329,7 +363,7 @@
     });
     doc.addEventListener("keydown", function (e) {
       var t = e.target, typing = t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))
-        && !(t === input && !dialog.open);
+        && !(dialog && t === input && !dialog.open);
       if ((e.key === "k" || e.key === "K") && (e.ctrlKey || e.metaKey) && !e.altKey) {
         e.preventDefault();
         openSearch();
@@ -390,11 +424,6 @@
     if (!box) return;
     var q = box.id === "search-dialog-results" ? lastQuery : (new URLSearchParams(location.search).get("q") || "").trim();
     reportOpen(q, hit.dataset.url || hit.getAttribute("href"), $$(".search-hit", box).indexOf(hit) + 1);
-  }, true);
-  if (input) input.addEventListener("keydown", function (e) {
-    if (e.key === "Enter" && active >= 0 && options[active] && input.value.trim() === lastQuery) {
-      reportOpen(lastQuery, options[active].dataset.url, active + 1);
-    }
   }, true);
 
   // On the 404 page, offer the words of the missing address as a search.
