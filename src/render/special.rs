@@ -136,7 +136,12 @@ impl HtmlRenderer {
                     if *template == "atom.xml" {
                         context.insert("recent", &recent(pages));
                     }
-                    jobs.push((lang, template, format!("{folder}{path}"), Job::Ready(context)));
+                    jobs.push((
+                        lang,
+                        template,
+                        format!("{folder}{path}"),
+                        Job::Ready(context),
+                    ));
                 }
             }
             if self.theme.has_template("handbook.html") {
@@ -162,7 +167,12 @@ impl HtmlRenderer {
             }
         }
         if self.theme.has_template("robots.txt") {
-            jobs.push((default, "robots.txt", "robots.txt".into(), Job::Ready(base.clone())));
+            jobs.push((
+                default,
+                "robots.txt",
+                "robots.txt".into(),
+                Job::Ready(base.clone()),
+            ));
         }
         let results: Vec<Result<(), Diagnostic>> = jobs
             .into_par_iter()

@@ -148,8 +148,8 @@ fn to_json<T: Serialize + ?Sized>(value: &T) -> Vec<u8> {
     serde_json::to_vec(value).expect("serializable")
 }
 
-/// Gzip at the default level: the best level makes the term shards 3 % smaller for five times
-/// the time (about a second on 10,000 pages).
+/// Gzip at the default level (zlib-rs): the best level makes the term shards 3 % smaller for
+/// five times the time, level 3 is 5 % bigger for a fifth less.
 fn gzip(data: &[u8]) -> Vec<u8> {
     let mut e = flate2::write::GzEncoder::new(
         Vec::with_capacity(data.len() / 3),

@@ -201,8 +201,10 @@
       location.href = target.href;
     }
   }
-  function renderDialog(resp) {
+  // `data-query` says which query the list answers (a later keystroke may still be on its way).
+  function renderDialog(resp, q) {
     list.textContent = "";
+    list.dataset.query = q;
     options = [];
     var n = 0;
     groupHits(resp.hits || []).forEach(function (group) {
@@ -283,7 +285,7 @@
     pending = controller;
     runSearch(q, controller && controller.signal).then(function (resp) {
       if (pending !== controller) return;
-      renderDialog(resp);
+      renderDialog(resp, q);
     }, function (err) {
       if (err && err.name === "AbortError") return;
       list.textContent = ""; options = []; setActive(-1);
