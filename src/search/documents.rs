@@ -75,27 +75,13 @@ const CRUMB: &str = " › ";
 
 /// Every search document of the site, in every language.
 pub fn documents(site: &Site) -> Vec<SearchDoc> {
-    use rayon::prelude::*;
-    let per_page: Vec<Vec<SearchDoc>> = site
-        .pages
-        .par_iter()
-        .map(|page| {
-            let mut docs = Vec::new();
-            page_documents(site, page, &mut docs);
-            docs
-        })
-        .collect();
-    let mut data = Vec::new();
+    let mut docs = Vec::new();
+    for page in &site.pages {
+        page_documents(site, page, &mut docs);
+    }
     for lang in site.config.language_codes() {
-        data_documents(site, lang, &mut data);
+        data_documents(site, lang, &mut docs);
     }
-    // Sized once: on a big site the documents are the build's largest allocation, and a
-    // doubling vector would briefly hold them twice.
-    let mut docs = Vec::with_capacity(per_page.iter().map(Vec::len).sum::<usize>() + data.len());
-    for page in per_page {
-        docs.extend(page);
-    }
-    docs.extend(data);
     docs
 }
 

@@ -110,14 +110,21 @@ fn language_files(
     let total: usize = postings.iter().map(|(t, p)| t.len() + p.len() * 4).sum();
     let shards = total.div_ceil(SHARD_BYTES).max(1) as u32;
 
-    let mut by_shard: Vec<BTreeMap<&str, Vec<i64>>> = vec![BTreeMap::new(); shards as usize];
+    let mut by_shard: Vec<BTreeMap<&str, &[(u32, u32)]>> = vec![BTreeMap::new(); shards as usize];
     for (term, list) in &postings {
-        by_shard[(fnv1a(shard_key(term)) % shards) as usize].insert(term, encode_postings(list));
+        by_shard[(fnv1a(shard_key(term)) % shards) as usize].insert(term, list);
     }
+    // Encoded shard by shard, so that only the shards being written hold a second copy.
     let mut files: Vec<(String, Vec<u8>)> = by_shard
         .par_iter()
         .enumerate()
-        .map(|(k, terms)| (format!("{dir}/t/{k}.bin"), gzip(&to_json(terms))))
+        .map(|(k, terms)| {
+            let encoded: BTreeMap<&str, Vec<i64>> = terms
+                .iter()
+                .map(|(term, list)| (*term, encode_postings(list)))
+                .collect();
+            (format!("{dir}/t/{k}.bin"), gzip(&to_json(&encoded)))
+        })
         .collect();
     files.par_extend(docs.par_chunks(CHUNK).enumerate().map(|(k, chunk)| {
         (
