@@ -242,6 +242,64 @@ fn exact_matches_outrank_typo_matches() {
 }
 
 #[test]
+fn a_word_several_pages_hold_is_not_taken_for_a_typo() {
+    // "status" is one typo from "states"; pages that hold "status" mean it as typed.
+    let site = common::Site::minimal();
+    for n in 1..=3 {
+        site.write(
+            &format!("content/order-{n}.md"),
+            "---\ntitle: Orders\n---\nAsk for the status of your order.\n",
+        );
+    }
+    site.write(
+        "content/offices.md",
+        "---\ntitle: Offices\n---\nWe have offices in the United States.\n",
+    );
+    site.run_ok(&["build"]);
+    let search = Search::open(&site.public()).unwrap();
+    let hits = search.query("status", 10).unwrap().hits;
+    let found = urls(&hits);
+    assert!(
+        found.iter().any(|u| u.starts_with("/order-"))
+            && !found.iter().any(|u| u.starts_with("/offices/")),
+        "{found:#?}"
+    );
+}
+
+#[test]
+fn stop_words_count_only_when_nothing_else_matches() {
+    let site = common::Site::minimal();
+    site.write(
+        "content/zorblat.md",
+        "---\ntitle: Gadget care\n---\nClean the zorblat every week.\n",
+    );
+    for n in 1..=3 {
+        site.write(
+            &format!("content/other-{n}.md"),
+            &format!("---\ntitle: Other {n}\n---\nWho to call for the rest.\n"),
+        );
+    }
+    site.run_ok(&["build"]);
+    let search = Search::open(&site.public()).unwrap();
+    // Every page holds "the": the total counts the pages holding the other word.
+    let with_stop = search.query("the zorblat", 10).unwrap();
+    let alone = search.query("zorblat", 10).unwrap();
+    assert!(alone.total > 0, "{alone:#?}");
+    assert_eq!(with_stop.total, alone.total, "{with_stop:#?}");
+    assert!(
+        with_stop.hits[0].url.starts_with("/zorblat/"),
+        "{with_stop:#?}"
+    );
+    // A query whose other words no page holds still finds the pages its stop words are on.
+    let hits = search.query("who qxzv", 10).unwrap().hits;
+    assert!(
+        urls(&hits).iter().any(|u| u.starts_with("/other-")),
+        "{:#?}",
+        urls(&hits)
+    );
+}
+
+#[test]
 fn last_word_matches_as_a_prefix() {
     assert!(rank("reportin", "/technical-support/reporting-an-incident/").is_some_and(|r| r <= 3));
     let hits = query("touchp").hits;

@@ -17,6 +17,8 @@ use super::tokenizers::{Analyzers, Word, digit_runs};
 const MAX_QUERY_BYTES: usize = 512;
 /// Most words looked at.
 const MAX_WORDS: usize = 16;
+/// Documents holding a word for it to be taken as spelled right (no typo variants).
+const KNOWN_WORD_DOCS: u64 = 2;
 
 // Where a word matched.
 pub(super) const W_NAME: f32 = 3.0;
@@ -92,6 +94,9 @@ pub(super) struct Variant {
     pub(super) quality: f32,
     /// Whether the terms are in the `name` field (for exactness).
     pub(super) in_name: bool,
+    /// Its boost in retrieval; 0 leaves it out (an exact word whose stems are searched, since
+    /// every document holding the word holds its stems, which carry the exact word's boost).
+    pub(super) retrieval: f32,
 }
 
 /// A query word or phone number, and the ways it can match.
@@ -157,29 +162,58 @@ pub(super) fn plan(
         if !stop {
             marks.words.insert(w.to_string());
         }
+        let mut held_by = 0;
         for (field, weight) in [
             (f.name, W_NAME),
             (f.keywords, W_KEYWORDS),
             (f.context, W_CONTEXT),
             (f.body, W_BODY),
         ] {
-            unit.variants.push(single(field, w, weight * Q_EXACT));
+            let mut exact = single(field, w, weight * Q_EXACT);
+            if field != f.keywords && !stems[i].is_empty() {
+                exact.retrieval = 0.0;
+            }
+            held_by = held_by.max(searcher.doc_freq(&exact.terms[0])?);
+            unit.variants.push(exact);
         }
-        for stem in &stems[i] {
+        let stem_fields = [
+            (f.name_stem, W_NAME),
+            (f.context_stem, W_CONTEXT),
+            (f.body_stem, W_BODY),
+        ];
+        // Retrieval searches one stem per field, the one most documents hold: the stems of
+        // a word are mostly held by the same documents, and rescoring checks them all.
+        let mut widest = [0usize; 3];
+        if stems[i].len() > 1 {
+            for (k, (field, _)) in stem_fields.iter().enumerate() {
+                let mut most = 0;
+                for (s, stem) in stems[i].iter().enumerate() {
+                    let df = searcher.doc_freq(&Term::from_field_text(*field, stem))?;
+                    if df > most {
+                        (most, widest[k]) = (df, s);
+                    }
+                }
+            }
+        }
+        for (s, stem) in stems[i].iter().enumerate() {
             if !stop {
                 marks.stems.insert(stem.clone());
             }
-            for (field, weight) in [
-                (f.name_stem, W_NAME),
-                (f.context_stem, W_CONTEXT),
-                (f.body_stem, W_BODY),
-            ] {
-                unit.variants.push(single(field, stem, weight * Q_STEM));
+            for (k, (field, weight)) in stem_fields.into_iter().enumerate() {
+                let mut variant = single(field, stem, weight * Q_STEM);
+                variant.retrieval = if s == widest[k] {
+                    weight * (Q_STEM + Q_EXACT)
+                } else {
+                    0.0
+                };
+                unit.variants.push(variant);
             }
         }
         let chars = w.chars().count();
         let alphabetic = w.chars().all(char::is_alphabetic);
-        if !stop && alphabetic {
+        // A word the index holds is taken as spelled right, as Lucene's spell checker does
+        // by default: looking for its typos costs a fifth of a query and finds other words.
+        if !stop && alphabetic && held_by < KNOWN_WORD_DOCS {
             let distance = match chars {
                 0..=4 => 0,
                 5..=8 => 1,
@@ -347,6 +381,7 @@ pub(super) fn single(field: Field, text: &str, quality: f32) -> Variant {
         terms: vec![Term::from_field_text(field, text)],
         quality,
         in_name: false,
+        retrieval: quality,
     }
 }
 
@@ -372,6 +407,7 @@ fn synonym_variants(
                 .collect(),
             quality: weight * Q_SYNONYM,
             in_name: false,
+            retrieval: weight * Q_SYNONYM,
         });
     }
     if let [(_, stems)] = entry {

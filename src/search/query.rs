@@ -9,6 +9,8 @@
 //! cuts the hits' snippets. A failure of tantivy on the way is returned, never taken for "no
 //! hits".
 
+use std::collections::HashMap;
+
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
@@ -41,12 +43,19 @@ pub fn run(
     let Some(plan) = plan(searcher, fields, prepared, &mut analyzers, text)? else {
         return Ok((0, Vec::new()));
     };
-    let Some(query) = tantivy_query(&plan) else {
-        return Ok((0, Vec::new()));
-    };
     let want = CANDIDATES.max(limit * 2);
-    let (total, candidates) =
-        searcher.search(&query, &(Count, TopDocs::with_limit(want).order_by_score()))?;
+    let collector = (Count, TopDocs::with_limit(want).order_by_score());
+    let mut found = (0, Vec::new());
+    // Stop words retrieve only when nothing else does ("who speaks portuguese").
+    for with_stop in [false, true] {
+        if let Some(query) = tantivy_query(&plan, with_stop) {
+            found = searcher.search(&query, &collector)?;
+        }
+        if found.0 > 0 || !plan.units.iter().any(|u| u.stop) {
+            break;
+        }
+    }
+    let (total, candidates) = found;
     let scored = rescore(searcher, fields, &plan, &candidates)?;
     let in_text = match lang {
         Some(lang) => in_language(searcher, fields, lang, &scored)?,
@@ -115,33 +124,44 @@ fn in_language(
     Ok(in_text)
 }
 
-/// Every variant of every unit as a boosted `Should` clause; `None` when there is none.
-fn tantivy_query(plan: &Plan) -> Option<BooleanQuery> {
+/// Retrieval: a boosted `Should` clause per distinct term of the variants retrieval needs,
+/// and one requiring every word of a synonym of several words ("trouble ticket"); `None`
+/// when there is none. Stop words among other words are left to rescoring unless
+/// `with_stop`, since they match nearly every document. The plain terms form a union of
+/// their own, which tantivy runs fastest.
+fn tantivy_query(plan: &Plan, with_stop: bool) -> Option<BooleanQuery> {
+    let mut boosts: HashMap<&Term, f32> = HashMap::new();
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    for unit in &plan.units {
-        for v in &unit.variants {
-            let query: Box<dyn Query> = if v.terms.len() == 1 {
-                Box::new(TermQuery::new(
-                    v.terms[0].clone(),
-                    IndexRecordOption::WithFreqs,
-                ))
-            } else {
-                Box::new(BooleanQuery::new(
-                    v.terms
-                        .iter()
-                        .map(|t| {
-                            let q: Box<dyn Query> =
-                                Box::new(TermQuery::new(t.clone(), IndexRecordOption::Basic));
-                            (Occur::Must, q)
-                        })
-                        .collect(),
-                ))
-            };
-            clauses.push((
-                Occur::Should,
-                Box::new(BoostQuery::new(query, v.quality * unit.weight)),
-            ));
+    for unit in plan.units.iter().filter(|u| with_stop || !u.stop) {
+        for v in unit.variants.iter().filter(|v| v.retrieval > 0.0) {
+            let boost = v.retrieval * unit.weight;
+            if let [term] = &v.terms[..] {
+                let slot = boosts.entry(term).or_default();
+                *slot = slot.max(boost);
+                continue;
+            }
+            let all = v
+                .terms
+                .iter()
+                .map(|t| (Occur::Must, term_query(t, boost)))
+                .collect();
+            clauses.push((Occur::Should, Box::new(BooleanQuery::new(all))));
         }
     }
-    (!clauses.is_empty()).then(|| BooleanQuery::new(clauses))
+    let terms: Vec<(Occur, Box<dyn Query>)> = boosts
+        .into_iter()
+        .map(|(term, boost)| (Occur::Should, term_query(term, boost)))
+        .collect();
+    if clauses.is_empty() {
+        return (!terms.is_empty()).then(|| BooleanQuery::new(terms));
+    }
+    if !terms.is_empty() {
+        clauses.push((Occur::Should, Box::new(BooleanQuery::new(terms))));
+    }
+    Some(BooleanQuery::new(clauses))
+}
+
+fn term_query(term: &Term, boost: f32) -> Box<dyn Query> {
+    let query = TermQuery::new(term.clone(), IndexRecordOption::WithFreqs);
+    Box::new(BoostQuery::new(Box::new(query), boost))
 }
