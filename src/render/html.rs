@@ -57,29 +57,24 @@ impl Renderer for HtmlRenderer {
             }
             Scope::Pages { edited, .. } | Scope::Edited { edited } => edited,
         };
-        // The special pages start beside the others: the handbook, every page in one, is
-        // the longest single render and would otherwise run alone at the end.
+        // The special pages first: a handbook part is the largest context there is, and
+        // rendered beside the last pages it met tantivy's commit, the build's peak of memory
+        // (10,000 pages: 275 → 242 MB; 50,000: 1,018 → 965 MB, in the same time).
         let write_special = |path: &str, text: &str| {
             out.write(path, text.as_bytes())
                 .map_err(|e| io_error(path, e))
         };
-        let (written, special) = rayon::join(
-            || {
-                pages
-                    .par_iter()
-                    .map(|&index| {
-                        let html = self.render_page(site, &shared, index, &contents[index])?;
-                        let url = &site.pages[index].url;
-                        out.write(&file_for_url(url), html.as_bytes())
-                            .map_err(|e| io_error(url, e))
-                    })
-                    .collect::<Vec<Result<(), Diagnostic>>>()
-            },
-            || {
-                let _special = tracing::debug_span!("special").entered();
-                self.render_special(site, &shared, &contents, &write_special)
-            },
-        );
+        let special = tracing::debug_span!("special")
+            .in_scope(|| self.render_special(site, &shared, &contents, &write_special));
+        let written = pages
+            .par_iter()
+            .map(|&index| {
+                let html = self.render_page(site, &shared, index, &contents[index])?;
+                let url = &site.pages[index].url;
+                out.write(&file_for_url(url), html.as_bytes())
+                    .map_err(|e| io_error(url, e))
+            })
+            .collect::<Vec<Result<(), Diagnostic>>>();
         collect_errors(written)?;
         special?;
         if let Scope::Pages { .. } = scope {
