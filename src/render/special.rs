@@ -54,9 +54,16 @@ struct Part {
 }
 
 /// What one special file is rendered from. A handbook part's context holds its pages'
-/// bodies, so it is built just before rendering and dropped with the file's text.
+/// bodies and a sitemap's up to 10,000 entries, so they are built just before rendering and
+/// dropped with the file's text.
 enum Job<'a> {
     Ready(Context),
+    /// One sitemap of `entries`, which lists the handbooks when `handbooks`.
+    Sitemap {
+        base: &'a Context,
+        entries: &'a [Value],
+        handbooks: bool,
+    },
     /// The handbook's contents file (`part` is `None`) or one of its parts.
     Handbook {
         base: &'a Context,
@@ -70,6 +77,16 @@ impl Job<'_> {
     fn context(self) -> Context {
         let (base, pages, parts, part) = match self {
             Job::Ready(context) => return context,
+            Job::Sitemap {
+                base,
+                entries,
+                handbooks,
+            } => {
+                let mut context = base.clone();
+                context.insert("all_pages", entries);
+                context.insert("handbooks", &handbooks);
+                return context;
+            }
             Job::Handbook {
                 base,
                 pages,
@@ -161,9 +178,11 @@ impl HtmlRenderer {
         }
         let default = site.config.default_language.as_str();
         let base = shared.contexts(default).1;
+        let entries;
         if self.theme.has_template("sitemap.xml") {
-            for (path, template, context) in sitemaps(site, shared, base, limit) {
-                jobs.push((default, template, path, Job::Ready(context)));
+            entries = sitemap_entries(site, shared, limit);
+            for (path, template, job) in sitemap_files(&site.config, base, &entries, SITEMAP_URLS) {
+                jobs.push((default, template, path, job));
             }
         }
         if self.theme.has_template("robots.txt") {
@@ -293,14 +312,9 @@ fn new_part(
 /// The sitemap files `(path, template, context)`: `sitemap.xml` listing every page of every
 /// language (`all_pages`) while they are at most [`SITEMAP_URLS`], else `sitemap.xml` as an
 /// index (`sitemap_index.xml`, listing `sitemaps`) of `sitemap-1.xml`, `sitemap-2.xml`, ….
-fn sitemaps(
-    site: &Site,
-    shared: &Shared,
-    base: &Context,
-    limit: usize,
-) -> Vec<(String, &'static str, Context)> {
-    let everywhere: Vec<Value> = site
-        .config
+/// Every page of every language as a sitemap entry, at most `limit` per language.
+fn sitemap_entries(site: &Site, shared: &Shared, limit: usize) -> Vec<Value> {
+    site.config
         .language_codes()
         .flat_map(|code| reading_order(site, code).into_iter().take(limit))
         .map(|index| {
@@ -312,38 +326,45 @@ fn sitemaps(
                 "translations": shared.languages.translations(site, index),
             })
         })
-        .collect();
-    sitemap_files(&site.config, base, &everywhere, SITEMAP_URLS)
+        .collect()
 }
 
 /// The sitemap files of the entries `everywhere`, at most `per_file` in a sitemap.
-fn sitemap_files(
+fn sitemap_files<'a>(
     config: &crate::config::Config,
-    base: &Context,
-    everywhere: &[Value],
+    base: &'a Context,
+    everywhere: &'a [Value],
     per_file: usize,
-) -> Vec<(String, &'static str, Context)> {
+) -> Vec<(String, &'static str, Job<'a>)> {
     let chunks: Vec<&[Value]> = everywhere.chunks(per_file).collect();
     if chunks.len() <= 1 {
-        let mut context = base.clone();
-        context.insert("all_pages", everywhere);
-        context.insert("handbooks", &true);
-        return vec![("sitemap.xml".into(), "sitemap.xml", context)];
+        let job = Job::Sitemap {
+            base,
+            entries: everywhere,
+            handbooks: true,
+        };
+        return vec![("sitemap.xml".into(), "sitemap.xml", job)];
     }
     let mut files = Vec::with_capacity(chunks.len() + 1);
     let mut listed = Vec::with_capacity(chunks.len());
-    for (i, chunk) in chunks.iter().enumerate() {
+    for (i, chunk) in chunks.into_iter().enumerate() {
         let path = format!("sitemap-{}.xml", i + 1);
-        let mut context = base.clone();
-        context.insert("all_pages", chunk);
         // The handbooks are listed once, in the first sitemap.
-        context.insert("handbooks", &(i == 0));
+        let job = Job::Sitemap {
+            base,
+            entries: chunk,
+            handbooks: i == 0,
+        };
         listed.push(config.permalink(&format!("/{path}")));
-        files.push((path, "sitemap.xml", context));
+        files.push((path, "sitemap.xml", job));
     }
     let mut context = base.clone();
     context.insert("sitemaps", &listed);
-    files.push(("sitemap.xml".into(), "sitemap_index.xml", context));
+    files.push((
+        "sitemap.xml".into(),
+        "sitemap_index.xml",
+        Job::Ready(context),
+    ));
     files
 }
 
@@ -358,7 +379,8 @@ mod tests {
         let mut config = config;
         config.set_base_url("https://x.org/help/");
         let entries: Vec<Value> = (0..25).map(|i| serde_json::json!({ "n": i })).collect();
-        let files = sitemap_files(&config, &Context::new(), &entries, 10);
+        let base = Context::new();
+        let files = sitemap_files(&config, &base, &entries, 10);
         let names: Vec<(&str, &str)> = files.iter().map(|(p, t, _)| (p.as_str(), *t)).collect();
         assert_eq!(
             names,
@@ -369,7 +391,8 @@ mod tests {
                 ("sitemap.xml", "sitemap_index.xml"),
             ]
         );
-        let listed = |i: usize, key: &str| files[i].2.get(key).cloned().unwrap();
+        let contexts: Vec<Context> = files.into_iter().map(|(_, _, job)| job.context()).collect();
+        let listed = |i: usize, key: &str| contexts[i].get(key).cloned().unwrap();
         assert_eq!(listed(2, "all_pages").as_array().unwrap().len(), 5);
         assert_eq!(listed(0, "handbooks"), true);
         assert_eq!(listed(1, "handbooks"), false);
@@ -379,7 +402,7 @@ mod tests {
             "the index lists absolute URLs"
         );
 
-        let one = sitemap_files(&config, &Context::new(), &entries[..10], 10);
+        let one = sitemap_files(&config, &base, &entries[..10], 10);
         assert_eq!(one.len(), 1);
         assert_eq!(
             (one[0].0.as_str(), one[0].1),
