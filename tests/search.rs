@@ -300,6 +300,28 @@ fn stop_words_count_only_when_nothing_else_matches() {
 }
 
 #[test]
+fn the_same_query_gives_the_same_scores_every_time() {
+    // Scores are sums of many terms' floats: the order of the sum must not change per call.
+    for q in [
+        "how do I report an incident",
+        "phone numbers brazil",
+        "cambiar factura",
+    ] {
+        let first = query(q);
+        for _ in 0..20 {
+            let again = query(q);
+            let scores = |r: &SearchResponse| -> Vec<(String, u32)> {
+                r.hits
+                    .iter()
+                    .map(|h| (h.url.clone(), h.score.to_bits()))
+                    .collect()
+            };
+            assert_eq!(scores(&first), scores(&again), "{q}");
+        }
+    }
+}
+
+#[test]
 fn last_word_matches_as_a_prefix() {
     assert!(rank("reportin", "/technical-support/reporting-an-incident/").is_some_and(|r| r <= 3));
     let hits = query("touchp").hits;

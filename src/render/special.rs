@@ -309,9 +309,6 @@ fn new_part(
     }
 }
 
-/// The sitemap files `(path, template, context)`: `sitemap.xml` listing every page of every
-/// language (`all_pages`) while they are at most [`SITEMAP_URLS`], else `sitemap.xml` as an
-/// index (`sitemap_index.xml`, listing `sitemaps`) of `sitemap-1.xml`, `sitemap-2.xml`, ….
 /// Every page of every language as a sitemap entry, at most `limit` per language.
 fn sitemap_entries(site: &Site, shared: &Shared, limit: usize) -> Vec<Value> {
     site.config
@@ -329,7 +326,9 @@ fn sitemap_entries(site: &Site, shared: &Shared, limit: usize) -> Vec<Value> {
         .collect()
 }
 
-/// The sitemap files of the entries `everywhere`, at most `per_file` in a sitemap.
+/// The sitemap files `(path, template, job)` of the entries `everywhere`: `sitemap.xml`
+/// listing them all (`all_pages`) while they are at most `per_file`, else `sitemap.xml` as an
+/// index (`sitemap_index.xml`, listing `sitemaps`) of `sitemap-1.xml`, `sitemap-2.xml`, ….
 fn sitemap_files<'a>(
     config: &crate::config::Config,
     base: &'a Context,

@@ -2,6 +2,8 @@
 //! *variants* it can match (exact word, stems, synonyms, typos, prefixes) and their weights,
 //! plus what snippets highlight, adjacent pairs for proximity and the contact countries.
 
+use std::collections::HashMap;
+
 use tantivy::Searcher;
 use tantivy::Term;
 use tantivy::schema::Field;
@@ -154,6 +156,10 @@ pub(super) fn plan(
     let mut marks = Marks::default();
     let mut units: Vec<Unit> = Vec::new();
     let stems: Vec<Vec<String>> = words.iter().map(|w| an.stems(&w.text)).collect();
+    let mut doc_freqs = DocFreqs {
+        searcher,
+        known: HashMap::new(),
+    };
 
     for (i, word) in words.iter().enumerate() {
         let w = word.text.as_str();
@@ -173,7 +179,7 @@ pub(super) fn plan(
             if field != f.keywords && !stems[i].is_empty() {
                 exact.retrieval = 0.0;
             }
-            held_by = held_by.max(searcher.doc_freq(&exact.terms[0])?);
+            held_by = held_by.max(doc_freqs.of(&exact.terms[0])?);
             unit.variants.push(exact);
         }
         let stem_fields = [
@@ -188,7 +194,7 @@ pub(super) fn plan(
             for (k, (field, _)) in stem_fields.iter().enumerate() {
                 let mut most = 0;
                 for (s, stem) in stems[i].iter().enumerate() {
-                    let df = searcher.doc_freq(&Term::from_field_text(*field, stem))?;
+                    let df = doc_freqs.of(&Term::from_field_text(*field, stem))?;
                     if df > most {
                         (most, widest[k]) = (df, s);
                     }
@@ -242,7 +248,7 @@ pub(super) fn plan(
         // Importance from the rarest form the word takes in the index.
         let mut df = 0;
         for v in unit.variants.iter().filter(|v| v.terms.len() == 1) {
-            df = df.max(searcher.doc_freq(&v.terms[0])?);
+            df = df.max(doc_freqs.of(&v.terms[0])?);
         }
         let df = df as f32;
         let idf = (1.0 + (n_docs - df + 0.5).max(0.0) / (df + 0.5)).ln();
@@ -374,6 +380,24 @@ pub(super) fn plan(
         phrases,
         pairs,
     }))
+}
+
+/// Document frequencies looked up once per query: the exact word, the choice of stem and the
+/// word's importance each need some of them.
+struct DocFreqs<'s> {
+    searcher: &'s Searcher,
+    known: HashMap<Term, u64>,
+}
+
+impl DocFreqs<'_> {
+    fn of(&mut self, term: &Term) -> tantivy::Result<u64> {
+        if let Some(&df) = self.known.get(term) {
+            return Ok(df);
+        }
+        let df = self.searcher.doc_freq(term)?;
+        self.known.insert(term.clone(), df);
+        Ok(df)
+    }
 }
 
 pub(super) fn single(field: Field, text: &str, quality: f32) -> Variant {

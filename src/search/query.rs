@@ -9,7 +9,7 @@
 //! cuts the hits' snippets. A failure of tantivy on the way is returned, never taken for "no
 //! hits".
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
@@ -128,9 +128,10 @@ fn in_language(
 /// and one requiring every word of a synonym of several words ("trouble ticket"); `None`
 /// when there is none. Stop words among other words are left to rescoring unless
 /// `with_stop`, since they match nearly every document. The plain terms form a union of
-/// their own, which tantivy runs fastest.
+/// their own, which tantivy runs fastest, in term order: scores are sums of floats, so a fixed
+/// order keeps equal documents in the same order from one run to the next.
 fn tantivy_query(plan: &Plan, with_stop: bool) -> Option<BooleanQuery> {
-    let mut boosts: HashMap<&Term, f32> = HashMap::new();
+    let mut boosts: BTreeMap<&Term, f32> = BTreeMap::new();
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     for unit in plan.units.iter().filter(|u| with_stop || !u.stop) {
         for v in unit.variants.iter().filter(|v| v.retrieval > 0.0) {
@@ -140,12 +141,16 @@ fn tantivy_query(plan: &Plan, with_stop: bool) -> Option<BooleanQuery> {
                 *slot = slot.max(boost);
                 continue;
             }
-            let all = v
+            let all: Vec<(Occur, Box<dyn Query>)> = v
                 .terms
                 .iter()
-                .map(|t| (Occur::Must, term_query(t, boost)))
+                .map(|t| {
+                    let query = TermQuery::new(t.clone(), IndexRecordOption::Basic);
+                    (Occur::Must, Box::new(query) as Box<dyn Query>)
+                })
                 .collect();
-            clauses.push((Occur::Should, Box::new(BooleanQuery::new(all))));
+            let all = Box::new(BooleanQuery::new(all));
+            clauses.push((Occur::Should, Box::new(BoostQuery::new(all, boost))));
         }
     }
     let terms: Vec<(Occur, Box<dyn Query>)> = boosts
