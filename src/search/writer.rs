@@ -24,24 +24,16 @@ pub fn write_site(site: &Site, out: &Staging) -> Result<String, Vec<Diagnostic>>
             format!("cannot write the search index: {e}"),
         )]
     };
-    let docs = tracing::debug_span!("documents").in_scope(|| documents::documents(site));
-    // The static index for static hosts, then the tantivy index for `serve`, from one set of
-    // documents. One after the other: the HTML pages render beside them and keep the other
-    // core busy, and the two never hold their memory at the same time.
+    // The static index for static hosts, then the tantivy index for `serve`, each from the
+    // documents a batch at a time. One after the other: the HTML pages render beside them and
+    // keep the other core busy, and the two never hold their memory at the same time.
     let static_index = {
         let _span = tracing::debug_span!("static").entered();
-        static_index::write(site, &docs, out)
+        static_index::write(site, out)
     };
-    let sizes = {
-        let _span = tracing::debug_span!("tantivy").entered();
-        write(
-            &out.dir().join(META_DIR),
-            &docs,
-            &index_meta(site, docs.len()),
-        )
-        .map_err(|e| fail(e.to_string()))
-    };
-    let sizes = sizes?;
+    let (documents, sizes) = tracing::debug_span!("tantivy")
+        .in_scope(|| write_tantivy(site, &out.dir().join(META_DIR)))
+        .map_err(|e| fail(e.to_string()))?;
     let total = human_size(sizes.iter().map(|(_, size)| size).sum());
     let index = match sizes.as_slice() {
         [_] => format!("{total} index"),
@@ -54,10 +46,19 @@ pub fn write_site(site: &Site, out: &Staging) -> Result<String, Vec<Diagnostic>>
         }
     };
     Ok(format!(
-        "{} search documents ({index}), {}",
-        docs.len(),
+        "{documents} search documents ({index}), {}",
         static_index?
     ))
+}
+
+/// The site's tantivy indexes, from its documents a batch at a time. Returns how many
+/// documents there are and the size of each language's index.
+fn write_tantivy(site: &Site, meta_dir: &Path) -> tantivy::Result<(u64, Vec<(String, u64)>)> {
+    let mut meta = index_meta(site, 0);
+    let mut writers = Writers::create(meta_dir, &meta)?;
+    documents::for_each_batch(site, |batch| writers.add(&batch))?;
+    meta.documents = writers.added;
+    Ok((meta.documents, writers.finish(meta_dir, &meta)?))
 }
 
 /// Write one index per language of `docs` and their [`IndexMeta`] into `meta_dir` (the
@@ -67,21 +68,80 @@ pub fn write(
     docs: &[SearchDoc],
     meta: &IndexMeta,
 ) -> tantivy::Result<Vec<(String, u64)>> {
-    let languages: Vec<&String> = std::iter::once(&meta.language)
-        .chain(meta.languages.keys())
-        .collect();
-    let sizes = languages
-        .par_iter()
-        .map(|lang| {
-            let dir = index_dir(meta_dir, lang, &meta.language);
-            let mine: Vec<&SearchDoc> = docs.iter().filter(|d| d.seen_in(lang)).collect();
-            write_index(&dir, &mine, &meta.language)?;
-            Ok((lang.to_string(), dir_size(&dir)))
+    let mut writers = Writers::create(meta_dir, meta)?;
+    writers.add(docs)?;
+    writers.finish(meta_dir, meta)
+}
+
+/// One tantivy writer per language, fed a batch of documents at a time; each indexes on a
+/// thread of its own.
+struct Writers {
+    languages: Vec<(String, IndexWriter, Index)>,
+    fields: Fields,
+    site_language: String,
+    /// Documents added so far, whichever languages see them.
+    added: u64,
+}
+
+impl Writers {
+    fn create(meta_dir: &Path, meta: &IndexMeta) -> tantivy::Result<Writers> {
+        let codes: Vec<&String> = std::iter::once(&meta.language)
+            .chain(meta.languages.keys())
+            .collect();
+        // The writers work at once: they share the one writer's memory (tantivy's least is
+        // 15 MB each).
+        let budget = (WRITER_BYTES / codes.len()).max(15_000_000);
+        let languages = codes
+            .into_iter()
+            .map(|lang| {
+                let dir = index_dir(meta_dir, lang, &meta.language);
+                std::fs::create_dir_all(&dir)?;
+                let index = Index::create_in_dir(&dir, schema::build().0)?;
+                tokenizers::register(&index);
+                let writer = index.writer_with_num_threads(1, budget)?;
+                Ok((lang.clone(), writer, index))
+            })
+            .collect::<tantivy::Result<_>>()?;
+        Ok(Writers {
+            languages,
+            fields: schema::build().1,
+            site_language: meta.language.clone(),
+            added: 0,
         })
-        .collect::<tantivy::Result<Vec<_>>>()?;
-    let json = serde_json::to_vec_pretty(meta).expect("serializable");
-    std::fs::write(meta_dir.join(META_FILE), json)?;
-    Ok(sizes)
+    }
+
+    fn add(&mut self, docs: &[SearchDoc]) -> tantivy::Result<()> {
+        for d in docs {
+            for (lang, writer, _) in &self.languages {
+                if d.seen_in(lang) {
+                    writer.add_document(to_document(&self.fields, d, &self.site_language))?;
+                }
+            }
+        }
+        self.added += docs.len() as u64;
+        Ok(())
+    }
+
+    /// Commit each index, merge one that ended with too many segments, and write `meta`.
+    fn finish(self, meta_dir: &Path, meta: &IndexMeta) -> tantivy::Result<Vec<(String, u64)>> {
+        let sizes = self
+            .languages
+            .into_par_iter()
+            .map(|(lang, mut writer, index)| {
+                writer.commit()?;
+                let segments = index.searchable_segment_ids()?;
+                if segments.len() > MAX_SEGMENTS {
+                    writer.merge(&segments).wait()?;
+                }
+                writer.wait_merging_threads()?;
+                let dir = index_dir(meta_dir, &lang, &meta.language);
+                Ok((lang, dir_size(&dir)))
+            })
+            .collect::<tantivy::Result<Vec<_>>>()?;
+        let json = serde_json::to_vec_pretty(meta).expect("serializable");
+        std::fs::write(meta_dir.join(META_FILE), json)?;
+        Ok(sizes)
+    }
 }
 
 /// What the query side needs to know of `site` besides its `documents` documents.
@@ -108,24 +168,6 @@ const WRITER_BYTES: usize = 50_000_000;
 /// segments) merging took 1.4 s of CPU and raised the build's peak memory by 300 MB. More
 /// than a handful are merged, so query time stays flat as sites grow.
 const MAX_SEGMENTS: usize = 4;
-
-fn write_index(dir: &Path, docs: &[&SearchDoc], language: &str) -> tantivy::Result<()> {
-    std::fs::create_dir_all(dir)?;
-    let (schema, f) = schema::build();
-    let index = Index::create_in_dir(dir, schema)?;
-    tokenizers::register(&index);
-    let mut writer: IndexWriter = index.writer_with_num_threads(1, WRITER_BYTES)?;
-    for &d in docs {
-        writer.add_document(to_document(&f, d, language))?;
-    }
-    writer.commit()?;
-    let segments = index.searchable_segment_ids()?;
-    if segments.len() > MAX_SEGMENTS {
-        writer.merge(&segments).wait()?;
-    }
-    writer.wait_merging_threads()?;
-    Ok(())
-}
 
 /// `site_language`: the default language, for documents that do not say theirs.
 fn to_document(f: &Fields, d: &SearchDoc, site_language: &str) -> TantivyDocument {
@@ -177,7 +219,7 @@ pub fn update(
     for &index in edited {
         documents::page_documents(site, &site.pages[index], &mut docs);
     }
-    let summary = static_index::write(site, &documents::documents(site), out)?;
+    let summary = static_index::write(site, out)?;
     let meta_dir = out.target().join(META_DIR);
     let stale = stale.to_vec();
     out.after_commit(Box::new(move || {

@@ -30,10 +30,14 @@ use rustc_hash::FxHashMap as HashMap;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::documents::SearchDoc;
+use super::documents::{self, SearchDoc};
 use crate::content::Site;
 use crate::diagnostics::{Diagnostic, Location};
 use crate::output::Staging;
+use terms::{country_words, fnv1a, shard_key};
+pub use terms::{fold, words};
+
+mod terms;
 
 pub const STATIC_DIR: &str = "search-index";
 /// The format of the files below, `meta.json`'s `v`.
@@ -59,22 +63,27 @@ struct Meta {
     nd: Vec<&'static str>,
 }
 
-/// Write the static index of `docs` (the site's search documents) into `out`: one per
-/// language, under its folder (`/es/search-index/`), holding what that language's readers
-/// search, the documents in their language's text first.
-pub fn write(site: &Site, docs: &[SearchDoc], out: &Staging) -> Result<String, Vec<Diagnostic>> {
+/// Write the static index of the site's search documents into `out`: one per language, under
+/// its folder (`/es/search-index/`), holding what that language's readers search, the
+/// documents in their language's text first.
+pub fn write(site: &Site, out: &Staging) -> Result<String, Vec<Diagnostic>> {
+    let mut languages: Vec<LanguageIndex> = site
+        .config
+        .language_codes()
+        .map(LanguageIndex::new)
+        .collect();
+    documents::for_each_batch(site, |batch| {
+        languages.iter_mut().for_each(|index| index.add(&batch));
+        Ok::<_, ()>(())
+    })
+    .expect("infallible");
     let mut files = Vec::new();
-    for lang in site.config.language_codes() {
-        let dir = format!("{}{STATIC_DIR}", site.config.folder(lang));
-        let seen_by = |d: &&SearchDoc| d.seen_in(lang);
-        let in_text = |d: &&SearchDoc| d.text_lang.is_empty() || d.text_lang == lang;
-        let mine: Vec<&SearchDoc> = docs
-            .iter()
-            .filter(|d| seen_by(d) && in_text(d))
-            .chain(docs.iter().filter(|d| seen_by(d) && !in_text(d)))
-            .collect();
-        let synonyms = site.language(lang).map_or(&site.synonyms, |l| &l.synonyms);
-        files.extend(language_files(&dir, &mine, synonyms));
+    for index in languages {
+        let dir = format!("{}{STATIC_DIR}", site.config.folder(&index.lang));
+        let synonyms = site
+            .language(&index.lang)
+            .map_or(&site.synonyms, |l| &l.synonyms);
+        files.extend(language_files(&dir, index.into_part(), synonyms));
     }
     let bytes: usize = files.iter().map(|(_, b)| b.len()).sum();
     let written: Vec<Result<(), Diagnostic>> = files
@@ -100,13 +109,97 @@ pub fn write(site: &Site, docs: &[SearchDoc], out: &Staging) -> Result<String, V
     ))
 }
 
+/// One language's index as the documents come: those in its own text, then the others (pages
+/// not translated yet), each part numbering its documents from 0.
+struct LanguageIndex {
+    lang: String,
+    own: Part,
+    other: Part,
+}
+
+impl LanguageIndex {
+    fn new(lang: &str) -> LanguageIndex {
+        LanguageIndex {
+            lang: lang.to_string(),
+            own: Part::default(),
+            other: Part::default(),
+        }
+    }
+
+    fn add(&mut self, batch: &[SearchDoc]) {
+        let (own, other): (Vec<&SearchDoc>, Vec<&SearchDoc>) = batch
+            .iter()
+            .filter(|d| d.seen_in(&self.lang))
+            .partition(|d| d.text_lang.is_empty() || d.text_lang == self.lang);
+        self.own.add(&own);
+        self.other.add(&other);
+    }
+
+    fn into_part(self) -> Part {
+        let mut all = self.own;
+        all.append(self.other);
+        all
+    }
+}
+
+/// Documents numbered in the order they were added: what each hit shows, and each term's
+/// `(document, weight)` in document order.
+#[derive(Default)]
+struct Part {
+    rows: Vec<Row>,
+    postings: HashMap<String, Vec<(u32, u32)>>,
+}
+
+impl Part {
+    fn add(&mut self, docs: &[&SearchDoc]) {
+        let batch = Part {
+            rows: docs.iter().map(|d| Row::of(d)).collect(),
+            postings: terms::postings(docs),
+        };
+        self.append(batch);
+    }
+
+    /// `later`'s documents after these.
+    fn append(&mut self, later: Part) {
+        let offset = self.rows.len() as u32;
+        for (term, list) in later.postings {
+            let shifted = list.into_iter().map(|(doc, weight)| (doc + offset, weight));
+            self.postings.entry(term).or_default().extend(shifted);
+        }
+        self.rows.extend(later.rows);
+    }
+}
+
+/// What a hit shows of its document.
+struct Row {
+    kind: &'static str,
+    title: String,
+    url: String,
+    section: String,
+    /// The start of its text: contact rows list their numbers, others their text.
+    excerpt: String,
+}
+
+impl Row {
+    fn of(doc: &SearchDoc) -> Row {
+        let text = doc.body.as_str();
+        let excerpt = match text.char_indices().nth(EXCERPT_CHARS) {
+            Some((cut, _)) => &text[..cut],
+            None => text,
+        };
+        Row {
+            kind: doc.kind,
+            title: doc.title.clone(),
+            url: doc.url.clone(),
+            section: doc.section.clone(),
+            excerpt: excerpt.to_string(),
+        }
+    }
+}
+
 /// The files of one language's static index, under `dir`.
-fn language_files(
-    dir: &str,
-    docs: &[&SearchDoc],
-    synonyms: &[Vec<String>],
-) -> Vec<(String, Vec<u8>)> {
-    let postings = postings(docs);
+fn language_files(dir: &str, part: Part, synonyms: &[Vec<String>]) -> Vec<(String, Vec<u8>)> {
+    let Part { rows, postings } = part;
     let total: usize = postings.iter().map(|(t, p)| t.len() + p.len() * 4).sum();
     let shards = total.div_ceil(SHARD_BYTES).max(1) as u32;
 
@@ -126,7 +219,7 @@ fn language_files(
             (format!("{dir}/t/{k}.bin"), gzip(&to_json(&encoded)))
         })
         .collect();
-    files.par_extend(docs.par_chunks(CHUNK).enumerate().map(|(k, chunk)| {
+    files.par_extend(rows.par_chunks(CHUNK).enumerate().map(|(k, chunk)| {
         (
             format!("{dir}/d/{k}.bin"),
             gzip(&to_json(&chunk_rows(chunk))),
@@ -138,7 +231,7 @@ fn language_files(
         .collect();
     let meta = Meta {
         v: VERSION,
-        n: docs.len(),
+        n: rows.len(),
         s: shards,
         c: CHUNK,
         syn,
@@ -198,9 +291,7 @@ enum Section<'a> {
 /// One chunk's rows, `[kind, title, url, section, excerpt]`: a heading's `url` as `#anchor`
 /// when it continues the previous row's page, and its `section` as `0` when it repeats the
 /// previous row's (a page's headings share both). URLs are site paths, starting with `/`.
-fn chunk_rows<'a>(
-    chunk: &[&'a SearchDoc],
-) -> Vec<(&'a str, &'a str, &'a str, Section<'a>, &'a str)> {
+fn chunk_rows(chunk: &[Row]) -> Vec<(&str, &str, &str, Section<'_>, &str)> {
     let mut prev: Option<(&str, &str)> = None;
     chunk
         .iter()
@@ -215,176 +306,14 @@ fn chunk_rows<'a>(
                 _ => Section::Text(&d.section),
             };
             prev = Some((page, &d.section));
-            (d.kind, d.title.as_str(), url, section, excerpt(d))
+            (d.kind, d.title.as_str(), url, section, d.excerpt.as_str())
         })
         .collect()
 }
 
-/// The excerpt shown under a hit: contact rows list their numbers, others their text.
-fn excerpt(doc: &SearchDoc) -> &str {
-    let text = doc.body.as_str();
-    match text.char_indices().nth(EXCERPT_CHARS) {
-        Some((cut, _)) => &text[..cut],
-        None => text,
-    }
-}
-
-/// Term → `(document, weight)` for every document. Weights are small integers: a word in the
-/// title or name counts most, then keywords, context and body; a phone number of the row's own
-/// country counts like a name.
-fn postings(docs: &[&SearchDoc]) -> HashMap<String, Vec<(u32, u32)>> {
-    // Each thread fills its own map as it goes (holding every document's terms at once cost
-    // about 100 MB on 10,000 pages); the maps are merged and each list put in document order.
-    let mut postings = docs
-        .par_iter()
-        .enumerate()
-        .fold(
-            HashMap::<String, Vec<(u32, u32)>>::default,
-            |mut postings, (doc, d)| {
-                for (term, weight) in doc_terms(d) {
-                    postings.entry(term).or_default().push((doc as u32, weight));
-                }
-                postings
-            },
-        )
-        .reduce(HashMap::default, |mut into, from| {
-            for (term, mut list) in from {
-                into.entry(term).or_default().append(&mut list);
-            }
-            into
-        });
-    postings.values_mut().for_each(|list| list.sort_unstable());
-    postings
-}
-
-fn doc_terms(doc: &SearchDoc) -> HashMap<String, u32> {
-    let mut terms: HashMap<String, u32> = HashMap::default();
-    let mut add = |text: &str, weight: u32, cap: u32| {
-        for word in fold(text).split(|c: char| !c.is_alphanumeric()) {
-            if word.is_empty() {
-                continue;
-            }
-            for term in [light_stem(word), Some(word)].into_iter().flatten() {
-                // Look up before allocating: most words of a page repeat.
-                match terms.get_mut(term) {
-                    Some(w) => *w = (*w + weight).min(cap.max(*w)),
-                    None => {
-                        terms.insert(term.to_string(), weight.min(cap));
-                    }
-                }
-            }
-        }
-    };
-    add(&doc.title, 10, 20);
-    add(&doc.name, 10, 20);
-    for keyword in &doc.keywords {
-        add(keyword, 6, 20);
-    }
-    add(&doc.context, 2, 6);
-    add(&doc.body, 1, 4);
-    for phone in &doc.phones {
-        let weight = if phone.home { 20 } else { 8 };
-        for variant in &phone.variants {
-            let w = terms.entry(variant.clone()).or_default();
-            *w = (*w).max(weight);
-        }
-    }
-    for country in &doc.countries {
-        let w = terms.entry(fold(country)).or_default();
-        *w = (*w).max(6);
-    }
-    if doc.primary {
-        terms.insert(super::documents::PRIMARY_TERM.to_string(), 1);
-    }
-    terms
-}
-
-/// Every folded word of every country name the search knows.
-fn country_words() -> Vec<String> {
-    let mut out: Vec<String> = super::documents::COUNTRY_CODES
-        .iter()
-        .flat_map(|c| super::documents::country_names(c))
-        .flat_map(|name| words(name))
-        .collect();
-    out.sort();
-    out.dedup();
-    out
-}
-
-/// Lowercase, accents removed, split on anything that is not a letter or digit.
-pub fn words(text: &str) -> Vec<String> {
-    fold(text)
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_string)
-        .collect()
-}
-
-/// What the browser's `s.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase()` gives for
-/// the Latin text of a Help Center.
-pub fn fold(text: &str) -> String {
-    let mut folded = String::with_capacity(text.len());
-    for c in text.chars() {
-        if c.is_ascii() {
-            folded.push(c.to_ascii_lowercase());
-        } else if c.is_alphabetic() {
-            match deunicode::deunicode_char(c) {
-                Some(ascii) => folded.push_str(&ascii.to_lowercase()),
-                None => folded.extend(c.to_lowercase()),
-            }
-        } else {
-            folded.push(c);
-        }
-    }
-    folded
-}
-
-/// Plural-insensitive form shared with the browser: `invoices` → `invoice`.
-fn light_stem(word: &str) -> Option<&str> {
-    (word.len() > 4 && word.ends_with('s') && !word.ends_with("ss"))
-        .then(|| &word[..word.len() - 1])
-}
-
-/// The part of a term that picks its shard: the first three characters.
-fn shard_key(term: &str) -> &str {
-    match term.char_indices().nth(3) {
-        Some((cut, _)) => &term[..cut],
-        None => term,
-    }
-}
-
-/// 32-bit FNV-1a over UTF-8 bytes; the browser computes the same.
-fn fnv1a(text: &str) -> u32 {
-    text.bytes().fold(0x811c_9dc5u32, |hash, b| {
-        (hash ^ u32::from(b)).wrapping_mul(0x0100_0193)
-    })
-}
-
 #[cfg(test)]
 mod tests {
-    use super::super::tokenizers::phone_variants;
     use super::*;
-
-    #[test]
-    fn folding_matches_the_browser() {
-        assert_eq!(
-            words("México, FACTURACIÓN e-mail"),
-            ["mexico", "facturacion", "e", "mail"]
-        );
-        assert_eq!(fold("São Paulo"), "sao paulo");
-    }
-
-    #[test]
-    fn fnv1a_known_values() {
-        assert_eq!(fnv1a(""), 0x811c_9dc5);
-        assert_eq!(fnv1a("a"), 0xe40c_292c);
-    }
-
-    #[test]
-    fn shard_keys_are_three_characters() {
-        assert_eq!(shard_key("invoice"), "inv");
-        assert_eq!(shard_key("tt"), "tt");
-    }
 
     #[test]
     fn postings_are_gaps_with_weights_only_when_not_one() {
@@ -412,8 +341,8 @@ mod tests {
             doc("page", "/a/c/", "A"),
             doc("section", "/a/b/#three", "A"),
         ];
-        let refs: Vec<&SearchDoc> = docs.iter().collect();
-        let json = String::from_utf8(to_json(&chunk_rows(&refs))).unwrap();
+        let rows: Vec<Row> = docs.iter().map(Row::of).collect();
+        let json = String::from_utf8(to_json(&chunk_rows(&rows))).unwrap();
         let x = "x".repeat(EXCERPT_CHARS);
         assert_eq!(
             json,
@@ -424,6 +353,38 @@ mod tests {
     }
 
     #[test]
+    fn documents_added_in_batches_give_the_files_of_one_batch() {
+        let doc = |i: usize, lang: &str| SearchDoc {
+            kind: "page",
+            title: format!("Invoice {i}"),
+            url: format!("/p{i}/"),
+            body: format!("billing words {} shared", i % 3),
+            lang: "es".into(),
+            text_lang: lang.into(),
+            ..Default::default()
+        };
+        // Untranslated documents (English text) come after the Spanish ones in any batch.
+        let docs: Vec<SearchDoc> = (0..200)
+            .map(|i| doc(i, if i % 4 == 0 { "en" } else { "es" }))
+            .collect();
+        let build = |batches: &[&[SearchDoc]]| {
+            let mut index = LanguageIndex::new("es");
+            batches.iter().for_each(|batch| index.add(batch));
+            language_files("search-index", index.into_part(), &[])
+        };
+        let whole = build(&[&docs]);
+        assert_eq!(whole, build(&[&docs[..70], &docs[70..71], &docs[71..]]));
+        let (_, first_chunk) = whole.iter().find(|(p, _)| p.ends_with("d/0.bin")).unwrap();
+        let mut json = String::new();
+        std::io::Read::read_to_string(
+            &mut flate2::read::GzDecoder::new(&first_chunk[..]),
+            &mut json,
+        )
+        .unwrap();
+        assert!(json.starts_with(r#"[["page","Invoice 1","/p1/""#), "{json}");
+    }
+
+    #[test]
     fn shards_are_gzip_with_a_neutral_name() {
         let docs = [SearchDoc {
             kind: "page",
@@ -431,8 +392,9 @@ mod tests {
             url: "/billing/invoices/".into(),
             ..Default::default()
         }];
-        let refs: Vec<&SearchDoc> = docs.iter().collect();
-        let files = language_files("search-index", &refs, &[]);
+        let mut part = Part::default();
+        part.add(&docs.iter().collect::<Vec<_>>());
+        let files = language_files("search-index", part, &[]);
         for (path, data) in &files {
             if path.ends_with("meta.json") {
                 assert_eq!(data[0], b'{', "{path}");
@@ -450,24 +412,5 @@ mod tests {
         )
         .unwrap();
         assert_eq!(meta["v"], VERSION);
-    }
-
-    #[test]
-    fn phone_variants_are_terms() {
-        let doc = SearchDoc {
-            kind: "contact",
-            title: "Brazil".into(),
-            phones: vec![super::super::documents::PhoneDoc {
-                raw: "0800-887-3333".into(),
-                variants: phone_variants("0800-887-3333", Some("+558008873333")),
-                home: true,
-            }],
-            ..Default::default()
-        };
-        let terms = doc_terms(&doc);
-        for digits in ["08008873333", "8008873333", "3333", "558008873333"] {
-            assert_eq!(terms.get(digits), Some(&20), "{digits}");
-        }
-        assert!(terms.contains_key("brazil"));
     }
 }

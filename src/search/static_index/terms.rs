@@ -1,0 +1,185 @@
+//! The static index's words: folded as the browser folds a query, light-stemmed, weighted by
+//! where in a document they stand.
+
+use rustc_hash::FxHashMap as HashMap;
+
+use rayon::prelude::*;
+
+use crate::search::documents::SearchDoc;
+
+/// Term → `(document, weight)` for every document. Weights are small integers: a word in the
+/// title or name counts most, then keywords, context and body; a phone number of the row's own
+/// country counts like a name.
+pub(super) fn postings(docs: &[&SearchDoc]) -> HashMap<String, Vec<(u32, u32)>> {
+    // Each thread fills its own map as it goes (holding every document's terms at once cost
+    // about 100 MB on 10,000 pages); the maps are merged and each list put in document order.
+    let mut postings = docs
+        .par_iter()
+        .enumerate()
+        .fold(
+            HashMap::<String, Vec<(u32, u32)>>::default,
+            |mut postings, (doc, d)| {
+                for (term, weight) in doc_terms(d) {
+                    postings.entry(term).or_default().push((doc as u32, weight));
+                }
+                postings
+            },
+        )
+        .reduce(HashMap::default, |mut into, from| {
+            for (term, mut list) in from {
+                into.entry(term).or_default().append(&mut list);
+            }
+            into
+        });
+    postings.values_mut().for_each(|list| list.sort_unstable());
+    postings
+}
+
+pub(super) fn doc_terms(doc: &SearchDoc) -> HashMap<String, u32> {
+    let mut terms: HashMap<String, u32> = HashMap::default();
+    let mut add = |text: &str, weight: u32, cap: u32| {
+        for word in fold(text).split(|c: char| !c.is_alphanumeric()) {
+            if word.is_empty() {
+                continue;
+            }
+            for term in [light_stem(word), Some(word)].into_iter().flatten() {
+                // Look up before allocating: most words of a page repeat.
+                match terms.get_mut(term) {
+                    Some(w) => *w = (*w + weight).min(cap.max(*w)),
+                    None => {
+                        terms.insert(term.to_string(), weight.min(cap));
+                    }
+                }
+            }
+        }
+    };
+    add(&doc.title, 10, 20);
+    add(&doc.name, 10, 20);
+    for keyword in &doc.keywords {
+        add(keyword, 6, 20);
+    }
+    add(&doc.context, 2, 6);
+    add(&doc.body, 1, 4);
+    for phone in &doc.phones {
+        let weight = if phone.home { 20 } else { 8 };
+        for variant in &phone.variants {
+            let w = terms.entry(variant.clone()).or_default();
+            *w = (*w).max(weight);
+        }
+    }
+    for country in &doc.countries {
+        let w = terms.entry(fold(country)).or_default();
+        *w = (*w).max(6);
+    }
+    if doc.primary {
+        terms.insert(crate::search::documents::PRIMARY_TERM.to_string(), 1);
+    }
+    terms
+}
+
+/// Every folded word of every country name the search knows.
+pub(super) fn country_words() -> Vec<String> {
+    let mut out: Vec<String> = crate::search::documents::COUNTRY_CODES
+        .iter()
+        .flat_map(|c| crate::search::documents::country_names(c))
+        .flat_map(|name| words(name))
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Lowercase, accents removed, split on anything that is not a letter or digit.
+pub fn words(text: &str) -> Vec<String> {
+    fold(text)
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// What the browser's `s.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase()` gives for
+/// the Latin text of a Help Center.
+pub fn fold(text: &str) -> String {
+    let mut folded = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_ascii() {
+            folded.push(c.to_ascii_lowercase());
+        } else if c.is_alphabetic() {
+            match deunicode::deunicode_char(c) {
+                Some(ascii) => folded.push_str(&ascii.to_lowercase()),
+                None => folded.extend(c.to_lowercase()),
+            }
+        } else {
+            folded.push(c);
+        }
+    }
+    folded
+}
+
+/// Plural-insensitive form shared with the browser: `invoices` → `invoice`.
+pub(super) fn light_stem(word: &str) -> Option<&str> {
+    (word.len() > 4 && word.ends_with('s') && !word.ends_with("ss"))
+        .then(|| &word[..word.len() - 1])
+}
+
+/// The part of a term that picks its shard: the first three characters.
+pub(super) fn shard_key(term: &str) -> &str {
+    match term.char_indices().nth(3) {
+        Some((cut, _)) => &term[..cut],
+        None => term,
+    }
+}
+
+/// 32-bit FNV-1a over UTF-8 bytes; the browser computes the same.
+pub(super) fn fnv1a(text: &str) -> u32 {
+    text.bytes().fold(0x811c_9dc5u32, |hash, b| {
+        (hash ^ u32::from(b)).wrapping_mul(0x0100_0193)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::search::tokenizers::phone_variants;
+
+    #[test]
+    fn folding_matches_the_browser() {
+        assert_eq!(
+            words("México, FACTURACIÓN e-mail"),
+            ["mexico", "facturacion", "e", "mail"]
+        );
+        assert_eq!(fold("São Paulo"), "sao paulo");
+    }
+
+    #[test]
+    fn fnv1a_known_values() {
+        assert_eq!(fnv1a(""), 0x811c_9dc5);
+        assert_eq!(fnv1a("a"), 0xe40c_292c);
+    }
+
+    #[test]
+    fn shard_keys_are_three_characters() {
+        assert_eq!(shard_key("invoice"), "inv");
+        assert_eq!(shard_key("tt"), "tt");
+    }
+
+    #[test]
+    fn phone_variants_are_terms() {
+        let doc = SearchDoc {
+            kind: "contact",
+            title: "Brazil".into(),
+            phones: vec![crate::search::documents::PhoneDoc {
+                raw: "0800-887-3333".into(),
+                variants: phone_variants("0800-887-3333", Some("+558008873333")),
+                home: true,
+            }],
+            ..Default::default()
+        };
+        let terms = doc_terms(&doc);
+        for digits in ["08008873333", "8008873333", "3333", "558008873333"] {
+            assert_eq!(terms.get(digits), Some(&20), "{digits}");
+        }
+        assert!(terms.contains_key("brazil"));
+    }
+}
