@@ -231,3 +231,26 @@ fn a_template_error_is_one_error_at_its_line_and_check_finds_it_too() {
         }
     }
 }
+
+#[test]
+fn an_error_in_the_sections_menu_is_one_error_at_its_line() {
+    let site = Site::sample();
+    // Rendered once per top section rather than per page: still one error, at its line.
+    let rel = "templates/partials/sections_menu.html";
+    let source = common::built_in_theme_file(rel);
+    let broken = source.replacen("{{ item.title }}", "{{ item.titel }}", 1);
+    assert_ne!(broken, source);
+    let line = broken[..broken.find("item.titel").unwrap()].lines().count();
+    site.write(&format!("themes/default/{rel}"), &broken);
+    for command in ["build", "check"] {
+        let out = site.run(&[command]);
+        let all = text(&out);
+        assert_eq!(out.status.code(), Some(1), "{command}: {all}");
+        assert_eq!(
+            all.matches("error[template]").count(),
+            1,
+            "{command}: {all}"
+        );
+        assert!(all.contains(&format!("{rel}:{line}:")), "{command}: {all}");
+    }
+}

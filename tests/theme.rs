@@ -226,3 +226,55 @@ fn each_language_links_its_own_strings_script() {
         );
     }
 }
+
+#[test]
+fn on_this_page_lists_more_than_two_headings_or_two_main_ones() {
+    let site = Site::minimal();
+    let pages = [
+        (
+            "three",
+            "## One\n\nx\n\n### Two\n\nx\n\n### Three\n\nx\n",
+            true,
+        ),
+        ("two-main", "## One\n\nx\n\n## Two\n\nx\n", true),
+        ("main-and-sub", "## One\n\nx\n\n### Two\n\nx\n", false),
+        ("one", "## One\n\nx\n", false),
+    ];
+    for (slug, body, _) in pages {
+        site.write(
+            &format!("content/{slug}.md"),
+            &format!("---\ntitle: Page {slug}\n---\n{body}"),
+        );
+    }
+    site.run_ok(&["build"]);
+    for (slug, _, listed) in pages {
+        let html = site.read_output(&format!("{slug}/index.html"));
+        assert_eq!(html.contains("toc-compact"), listed, "{slug}: compact list");
+        assert_eq!(html.contains("toc-side"), listed, "{slug}: side list");
+    }
+}
+
+#[test]
+fn the_sections_menu_marks_the_top_section_of_the_page() {
+    let site = Site::sample();
+    site.run_ok(&["build"]);
+    let menu = |rel: &str| {
+        let html = site.read_output(rel);
+        let at = html.find("<nav class=\"sections\"").expect("menu");
+        html[at..at + html[at..].find("</nav>").unwrap()].to_string()
+    };
+    let current = |menu: &str| menu.matches("aria-current=\"true\"").count();
+    let page = menu("billing/changing-billing-information/index.html");
+    assert_eq!(current(&page), 1, "{page}");
+    assert!(
+        page.contains(r#"<a href="/billing/" aria-current="true">"#),
+        "{page}"
+    );
+    let spanish = menu("es/billing/index.html");
+    assert!(
+        spanish.contains(r#"<a href="/es/billing/" aria-current="true">"#),
+        "{spanish}"
+    );
+    assert_eq!(current(&menu("index.html")), 0);
+    assert_eq!(current(&menu("search/index.html")), 0);
+}

@@ -114,13 +114,16 @@ pub(super) struct PageContext<'a> {
     content_hash: &'a str,
     /// From the home page down to the parent.
     breadcrumbs: Vec<Crumb<'a>>,
+    /// The breadcrumbs and this page as a schema.org `BreadcrumbList`, JSON text for a
+    /// `<script type="application/ld+json">` (`<` escaped); none on the home page.
+    breadcrumb_list: Option<String>,
     children: Vec<Summary<'a>>,
     /// Whether some child page has no link in this page's content (sections then list them).
     children_unlinked: bool,
     prev: Option<Link<'a>>,
     next: Option<Link<'a>>,
     /// URL of the top-level section this page is in, for highlighting the navigation.
-    top_section: Option<Cow<'a, str>>,
+    pub(super) top_section: Option<Cow<'a, str>>,
     /// The sidebar: the section this page is in (a section's own pages for a section).
     section_nav: Option<SectionNav<'a>>,
     /// The language of the page's URL, and of its text (the default language's while the page
@@ -233,6 +236,7 @@ pub(super) fn page_context<'a>(
             .map(|p| section_nav(site, p, Some(index))),
     };
     PageContext {
+        breadcrumb_list: breadcrumb_list(&breadcrumbs, page.title()),
         summary: summary(site, page),
         content,
         toc: super::outline::outline(content),
@@ -262,6 +266,54 @@ pub(super) fn page_context<'a>(
         untranslated: page.untranslated,
         translations: languages.translations(site, index),
     }
+}
+
+/// A schema.org `BreadcrumbList`: every crumb names its page's absolute URL but the last, this
+/// page (schema.org lets it go without `item`).
+#[derive(Serialize)]
+struct BreadcrumbList<'a> {
+    #[serde(rename = "@context")]
+    context: &'static str,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(rename = "itemListElement")]
+    items: Vec<ListItem<'a>>,
+}
+
+#[derive(Serialize)]
+struct ListItem<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    position: usize,
+    name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    item: Option<&'a str>,
+}
+
+fn breadcrumb_list(crumbs: &[Crumb], title: &str) -> Option<String> {
+    if crumbs.is_empty() {
+        return None;
+    }
+    let items = crumbs
+        .iter()
+        .map(|c| (c.title, Some(c.permalink.as_str())))
+        .chain([(title, None)])
+        .enumerate()
+        .map(|(i, (name, item))| ListItem {
+            kind: "ListItem",
+            position: i + 1,
+            name,
+            item,
+        })
+        .collect();
+    let list = BreadcrumbList {
+        context: "https://schema.org",
+        kind: "BreadcrumbList",
+        items,
+    };
+    let json = serde_json::to_string(&list).expect("serializable");
+    // In a script element only `</script` could end it early; `\u003c` is the same JSON.
+    Some(json.replace('<', "\\u003c"))
 }
 
 fn link(site: &Site, index: usize) -> Link<'_> {

@@ -1,6 +1,7 @@
 //! The HTML site: one file per page, the theme's special pages, static assets.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 
 use rayon::prelude::*;
 use tera::{Context, Value};
@@ -18,21 +19,36 @@ const CHECKED_PAGES: usize = 50;
 
 /// Template contexts built once per build (one pair per language) and cloned per page.
 pub struct Shared {
-    contexts: Vec<(String, Context, Context)>,
+    contexts: Vec<LanguageContext>,
     pub(super) languages: Languages,
 }
 
+struct LanguageContext {
+    code: String,
+    plain: Context,
+    with_data: Context,
+    /// `partials/sections_menu.html` for each top section's URL (`""` for none): the same for
+    /// every page of a section, and rendered per page it was a tenth of the page's time.
+    menus: HashMap<String, String>,
+}
+
 impl Shared {
+    fn language(&self, lang: &str) -> &LanguageContext {
+        self.contexts
+            .iter()
+            .find(|l| l.code == lang)
+            .unwrap_or(&self.contexts[0])
+    }
+
     /// `(plain, with data)` for `lang`.
     pub(super) fn contexts(&self, lang: &str) -> (&Context, &Context) {
-        let found = self
-            .contexts
-            .iter()
-            .find(|(code, ..)| code == lang)
-            .unwrap_or(&self.contexts[0]);
-        (&found.1, &found.2)
+        let found = self.language(lang);
+        (&found.plain, &found.with_data)
     }
 }
+
+/// The context variable holding the rendered sections menu.
+const SECTIONS_MENU: &str = "sections_menu";
 
 pub struct HtmlRenderer {
     pub theme: Theme,
@@ -44,7 +60,7 @@ impl Renderer for HtmlRenderer {
     }
 
     fn render(&self, site: &Site, out: &Staging, scope: Scope) -> Result<String, Vec<Diagnostic>> {
-        let shared = self.shared_context(site);
+        let shared = self.shared_context(site).map_err(|e| vec![e])?;
         if let Scope::Edited { edited } = scope {
             return self.render_edited(site, &shared, out, edited);
         }
@@ -150,12 +166,19 @@ impl HtmlRenderer {
         let page = &site.pages[index];
         // The site's data is large on a big site: only pages that may show it get a copy.
         let needs_data = page.kind == PageKind::Home || page.front.template.is_some();
-        let (plain, with_data) = shared.contexts(&page.lang);
-        let mut context = if needs_data { with_data } else { plain }.clone();
-        context.insert(
-            "page",
-            &page_context(site, &shared.languages, index, content),
-        );
+        let language = shared.language(&page.lang);
+        let mut context = if needs_data {
+            &language.with_data
+        } else {
+            &language.plain
+        }
+        .clone();
+        let page_context = page_context(site, &shared.languages, index, content);
+        let top = page_context.top_section.as_deref().unwrap_or("");
+        if let Some(menu) = language.menus.get(top) {
+            context.insert(SECTIONS_MENU, menu);
+        }
+        context.insert("page", &page_context);
         let template = page.front.template.as_deref().unwrap_or(match page.kind {
             PageKind::Home => "index.html",
             PageKind::Section => "section.html",
@@ -171,7 +194,10 @@ impl HtmlRenderer {
     /// Render, in memory, one page of each template and the special pages, so that `check`
     /// fails on a template error as `build` does, without rendering the whole site.
     pub fn check_templates(&self, site: &Site) -> Vec<Diagnostic> {
-        let shared = self.shared_context(site);
+        let shared = match self.shared_context(site) {
+            Ok(shared) => shared,
+            Err(e) => return vec![e],
+        };
         let mut seen = std::collections::HashSet::new();
         // A `template:` the theme lacks is `missing-template` already.
         let samples: Vec<usize> = (0..site.pages.len())
@@ -215,7 +241,7 @@ impl HtmlRenderer {
     /// What every template sees, per language: the site's settings in that language, the
     /// navigation, the languages; and, for the home page, pages with their own template and
     /// the special pages, the language's data.
-    pub fn shared_context(&self, site: &Site) -> Shared {
+    pub fn shared_context(&self, site: &Site) -> Result<Shared, Diagnostic> {
         let languages = Languages::new(site, &self.theme);
         let switcher: Vec<Value> = self
             .theme
@@ -266,6 +292,7 @@ impl HtmlRenderer {
                     })
                     .collect();
                 context.insert("nav", &nav);
+                let menus = self.sections_menus(&mut context, lang, &nav)?;
                 let plain = context.clone();
                 let mut data = serde_json::to_value(site.data_in(lang)).expect("serializable");
                 add_tel_links(&mut data);
@@ -282,13 +309,42 @@ impl HtmlRenderer {
                     })
                     .collect();
                 context.insert("data_urls", &data_urls);
-                (lang.to_string(), plain, context)
+                Ok(LanguageContext {
+                    code: lang.to_string(),
+                    plain,
+                    with_data: context,
+                    menus,
+                })
             })
-            .collect();
-        Shared {
+            .collect::<Result<_, Diagnostic>>()?;
+        Ok(Shared {
             contexts,
             languages,
-        }
+        })
+    }
+
+    /// The sections menu as each top section's pages show it (that section current), by the
+    /// section's URL; `context` gets the one with none current, for the special pages.
+    fn sections_menus(
+        &self,
+        context: &mut Context,
+        lang: &str,
+        nav: &[Value],
+    ) -> Result<HashMap<String, String>, Diagnostic> {
+        let tops = nav.iter().filter_map(|item| item["url"].as_str());
+        std::iter::once("")
+            .chain(tops)
+            .map(|top| {
+                context.insert("top", top);
+                let menu = self.render_template("partials/sections_menu.html", lang, context)?;
+                Ok((top.to_string(), menu.trim_end().to_string()))
+            })
+            .collect::<Result<HashMap<_, _>, _>>()
+            .map(|menus| {
+                context.remove("top");
+                context.insert(SECTIONS_MENU, &menus[""]);
+                menus
+            })
     }
 
     pub(super) fn render_template(
