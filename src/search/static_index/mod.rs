@@ -34,7 +34,7 @@ use super::documents::{self, SearchDoc};
 use crate::content::Site;
 use crate::diagnostics::{Diagnostic, Location};
 use crate::output::Staging;
-use terms::{country_words, fnv1a, shard_key};
+use terms::{Posting, country_words, fnv1a, shard_key};
 pub use terms::{fold, words};
 
 mod terms;
@@ -147,7 +147,7 @@ impl LanguageIndex {
 #[derive(Default)]
 struct Part {
     rows: Vec<Row>,
-    postings: HashMap<String, Vec<(u32, u32)>>,
+    postings: HashMap<String, Vec<Posting>>,
 }
 
 impl Part {
@@ -163,7 +163,7 @@ impl Part {
     fn append(&mut self, later: Part) {
         let offset = self.rows.len() as u32;
         for (term, list) in later.postings {
-            let shifted = list.into_iter().map(|(doc, weight)| (doc + offset, weight));
+            let shifted = list.into_iter().map(|posting| posting.shifted(offset));
             self.postings.entry(term).or_default().extend(shifted);
         }
         self.rows.extend(later.rows);
@@ -203,7 +203,7 @@ fn language_files(dir: &str, part: Part, synonyms: &[Vec<String>]) -> Vec<(Strin
     let total: usize = postings.iter().map(|(t, p)| t.len() + p.len() * 4).sum();
     let shards = total.div_ceil(SHARD_BYTES).max(1) as u32;
 
-    let mut by_shard: Vec<BTreeMap<&str, &[(u32, u32)]>> = vec![BTreeMap::new(); shards as usize];
+    let mut by_shard: Vec<BTreeMap<&str, &[Posting]>> = vec![BTreeMap::new(); shards as usize];
     for (term, list) in &postings {
         by_shard[(fnv1a(shard_key(term)) % shards) as usize].insert(term, list);
     }
@@ -261,10 +261,10 @@ fn gzip(data: &[u8]) -> Vec<u8> {
 
 /// `(document, weight)` in document order → distances from the previous document (the first
 /// from -1), `d` for weight 1 and `-d, weight` otherwise: small numbers, few JSON digits.
-fn encode_postings(list: &[(u32, u32)]) -> Vec<i64> {
+fn encode_postings(list: &[Posting]) -> Vec<i64> {
     let mut out = Vec::with_capacity(list.len() + list.len() / 4);
     let mut prev = -1i64;
-    for &(doc, weight) in list {
+    for (doc, weight) in list.iter().map(|p| (p.doc(), p.weight())) {
         let gap = i64::from(doc) - prev;
         debug_assert!(
             gap > 0 && weight > 0,
@@ -317,11 +317,14 @@ mod tests {
 
     #[test]
     fn postings_are_gaps_with_weights_only_when_not_one() {
+        let list = |pairs: &[(u32, u32)]| -> Vec<Posting> {
+            pairs.iter().map(|&(d, w)| Posting::new(d, w)).collect()
+        };
         assert_eq!(
-            encode_postings(&[(0, 1), (3, 20), (4, 1), (10, 2)]),
+            encode_postings(&list(&[(0, 1), (3, 20), (4, 1), (10, 2)])),
             [1, -3, 20, 1, -6, 2]
         );
-        assert_eq!(encode_postings(&[(0, 5)]), [-1, 5]);
+        assert_eq!(encode_postings(&list(&[(0, 5)])), [-1, 5]);
     }
 
     #[test]
