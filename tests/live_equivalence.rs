@@ -84,6 +84,11 @@ fn fixture() -> Site {
         "themes/default/templates/page.html",
         &common::built_in_theme_file("templates/page.html"),
     );
+    // The home page shows the table, so that its edits render with the site's data.
+    site.write(
+        "site.toml",
+        "title = \"Test Help Center\"\nbase_url = \"https://help.test\"\nlanguage = \"en\"\n\n[extra]\nhome_contacts = \"help\"\n",
+    );
     site.write(
         "content/data/contacts/help.yaml",
         "title: Help line\nrows:\n  - location: Brazil\n    countries: [BR]\n    local: [\"+55-11-3957-2288\"]\n",

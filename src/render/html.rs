@@ -2,6 +2,7 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use rayon::prelude::*;
 use tera::{Context, Value};
@@ -26,7 +27,10 @@ pub struct Shared {
 struct LanguageContext {
     code: String,
     plain: Context,
-    with_data: Context,
+    /// `plain` with the language's data, made when a page first needs it: serializing every
+    /// contact table is most of a live rebuild's first half on a big site, whose edited page
+    /// rarely shows them.
+    with_data: OnceLock<Context>,
     /// `partials/sections_menu.html` for each top section's URL (`""` for none): the same for
     /// every page of a section, and rendered per page it was a tenth of the page's time.
     menus: HashMap<String, String>,
@@ -40,11 +44,33 @@ impl Shared {
             .unwrap_or(&self.contexts[0])
     }
 
-    /// `(plain, with data)` for `lang`.
-    pub(super) fn contexts(&self, lang: &str) -> (&Context, &Context) {
+    /// What every template of `lang` sees, with the language's data.
+    pub(super) fn with_data(&self, site: &Site, lang: &str) -> &Context {
         let found = self.language(lang);
-        (&found.plain, &found.with_data)
+        found
+            .with_data
+            .get_or_init(|| data_context(site, &found.code, &found.plain))
     }
+}
+
+/// `plain` with `lang`'s data and where each placed item is.
+fn data_context(site: &Site, lang: &str, plain: &Context) -> Context {
+    let mut context = plain.clone();
+    let mut data = serde_json::to_value(site.data_in(lang)).expect("serializable");
+    add_tel_links(&mut data);
+    context.insert("data", &data);
+    // Anchor of each placed data item → its URL, so the theme can link to it from anywhere.
+    let data_urls: std::collections::BTreeMap<String, String> = site
+        .placements_in(lang)
+        .keys()
+        .filter_map(|item| {
+            let anchor = item.anchor();
+            let url = site.data_url(lang, item, &anchor)?;
+            Some((anchor, site.config.href(&url).into_owned()))
+        })
+        .collect();
+    context.insert("data_urls", &data_urls);
+    context
 }
 
 /// The context variable holding the rendered sections menu.
@@ -168,7 +194,7 @@ impl HtmlRenderer {
         let needs_data = page.kind == PageKind::Home || page.front.template.is_some();
         let language = shared.language(&page.lang);
         let mut context = if needs_data {
-            &language.with_data
+            shared.with_data(site, &page.lang)
         } else {
             &language.plain
         }
@@ -293,26 +319,10 @@ impl HtmlRenderer {
                     .collect();
                 context.insert("nav", &nav);
                 let menus = self.sections_menus(&mut context, lang, &nav)?;
-                let plain = context.clone();
-                let mut data = serde_json::to_value(site.data_in(lang)).expect("serializable");
-                add_tel_links(&mut data);
-                context.insert("data", &data);
-                // Anchor of each placed data item → its URL, so the theme can link to it from
-                // anywhere.
-                let data_urls: std::collections::BTreeMap<String, String> = site
-                    .placements_in(lang)
-                    .keys()
-                    .filter_map(|item| {
-                        let anchor = item.anchor();
-                        let url = site.data_url(lang, item, &anchor)?;
-                        Some((anchor, site.config.href(&url).into_owned()))
-                    })
-                    .collect();
-                context.insert("data_urls", &data_urls);
                 Ok(LanguageContext {
                     code: lang.to_string(),
-                    plain,
-                    with_data: context,
+                    plain: context,
+                    with_data: OnceLock::new(),
                     menus,
                 })
             })

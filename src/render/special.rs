@@ -146,7 +146,7 @@ impl HtmlRenderer {
             .collect();
         let mut jobs: Vec<(&str, &str, String, Job)> = Vec::new();
         for (lang, folder, pages, parts) in &languages {
-            let base = shared.contexts(lang).1;
+            let base = shared.with_data(site, lang);
             for (template, path) in LANGUAGE_TEMPLATES {
                 if self.theme.has_template(template) {
                     let mut context = base.clone();
@@ -177,7 +177,7 @@ impl HtmlRenderer {
             }
         }
         let default = site.config.default_language.as_str();
-        let base = shared.contexts(default).1;
+        let base = shared.with_data(site, default);
         let entries;
         if self.theme.has_template("sitemap.xml") {
             entries = sitemap_entries(site, shared, limit);
