@@ -91,12 +91,13 @@ impl Writers {
         // The writers work at once: they share the one writer's memory (tantivy's least is
         // 15 MB each).
         let budget = (WRITER_BYTES / codes.len()).max(15_000_000);
+        let (schema, fields) = schema::build();
         let languages = codes
             .into_iter()
             .map(|lang| {
                 let dir = index_dir(meta_dir, lang, &meta.language);
                 std::fs::create_dir_all(&dir)?;
-                let index = Index::create_in_dir(&dir, schema::build().0)?;
+                let index = Index::create_in_dir(&dir, schema.clone())?;
                 tokenizers::register(&index);
                 let writer = index.writer_with_num_threads(1, budget)?;
                 Ok((lang.clone(), writer, index))
@@ -104,7 +105,7 @@ impl Writers {
             .collect::<tantivy::Result<_>>()?;
         Ok(Writers {
             languages,
-            fields: schema::build().1,
+            fields,
             site_language: meta.language.clone(),
             added: 0,
         })
@@ -159,8 +160,8 @@ pub fn index_meta(site: &Site, documents: usize) -> IndexMeta {
     }
 }
 
-/// The indexing thread's memory: a segment is written each time it fills up, about every
-/// 15,000 pages' documents.
+/// The indexing threads' memory, shared by the languages' writers: a segment is written each
+/// time a writer's share fills up, about every 15,000 pages' documents for one language.
 const WRITER_BYTES: usize = 50_000_000;
 
 /// Segments a fresh index may keep unmerged. A query visits each segment, but a few cost
