@@ -1,4 +1,5 @@
-//! Small text utilities shared by the stages: edit distance, "did you mean", HTML escaping, digits.
+//! Small text utilities shared by the stages: edit distance, "did you mean", HTML escaping,
+//! JSON for a script element, digits.
 
 /// Edits (insertions, deletions, substitutions of characters) between `a` and `b`.
 pub fn levenshtein(a: &str, b: &str) -> usize {
@@ -49,6 +50,14 @@ pub fn escape_html_into(out: &mut String, text: &str) {
         copied = i + 1;
     }
     out.push_str(&text[copied..]);
+}
+
+/// `value` as JSON that can sit inside a `<script>` element: only `</script` could end it
+/// early, and `\u003c` is the same JSON as `<`.
+pub fn script_json<T: serde::Serialize + ?Sized>(value: &T) -> String {
+    serde_json::to_string(value)
+        .expect("serializable")
+        .replace('<', "\\u003c")
 }
 
 /// Only the ASCII digits of `text` (a phone number as written → what a `tel:` link and

@@ -311,9 +311,7 @@ fn breadcrumb_list(crumbs: &[Crumb], title: &str) -> Option<String> {
         kind: "BreadcrumbList",
         items,
     };
-    let json = serde_json::to_string(&list).expect("serializable");
-    // In a script element only `</script` could end it early; `\u003c` is the same JSON.
-    Some(json.replace('<', "\\u003c"))
+    Some(crate::text::script_json(&list))
 }
 
 fn link(site: &Site, index: usize) -> Link<'_> {

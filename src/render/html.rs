@@ -18,7 +18,7 @@ use crate::output::{Staging, file_for_url};
 /// How many pages the special pages list when `check` renders them to find template errors.
 const CHECKED_PAGES: usize = 50;
 
-/// Template contexts built once per build (one pair per language) and cloned per page.
+/// Template contexts built once per build, one per language, and cloned per page.
 pub struct Shared {
     contexts: Vec<LanguageContext>,
     pub(super) languages: Languages,
@@ -265,8 +265,9 @@ impl HtmlRenderer {
     }
 
     /// What every template sees, per language: the site's settings in that language, the
-    /// navigation, the languages; and, for the home page, pages with their own template and
-    /// the special pages, the language's data.
+    /// navigation and its rendered menus, the languages. The language's data, for the home
+    /// page, pages with their own template and the special pages, comes when first asked
+    /// ([`Shared::with_data`]).
     pub fn shared_context(&self, site: &Site) -> Result<Shared, Diagnostic> {
         let languages = Languages::new(site, &self.theme);
         let switcher: Vec<Value> = self

@@ -153,9 +153,7 @@ impl ThemeLanguage {
         if !prefix.is_empty() {
             js.insert("prefix", &prefix);
         }
-        let js_strings = serde_json::to_string(&js)
-            .expect("serializable")
-            .replace('<', "\\u003c");
+        let js_strings = crate::text::script_json(&js);
         let strings_script = format!("window.hcStrings={js_strings};\n");
         let hash = blake3::hash(strings_script.as_bytes()).to_hex();
         let strings_asset = format!("js/strings.{code}.{}.js", &hash[..10]);

@@ -4,8 +4,8 @@
 use crate::content::data::{ContactRow, ContactTable, Procedure, Role, Service};
 use crate::content::{DataRef, Page, Site};
 
-use crate::search::tokenizers::phone_variants;
 use super::{CRUMB, PhoneDoc, SearchDoc, join_text, trail};
+use crate::search::tokenizers::phone_variants;
 
 /// The documents of the data placed on `lang`'s pages: contact rows, roles, services,
 /// procedures, in that language's text.
