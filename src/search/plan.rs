@@ -245,7 +245,8 @@ pub(super) fn plan(
                 marks.words.insert(term);
             }
         }
-        // Importance from the rarest form the word takes in the index.
+        // Importance from the commonest form the word takes in the index (its most held stem,
+        // say): a word is only as rare as the documents that match it.
         let mut df = 0;
         for v in unit.variants.iter().filter(|v| v.terms.len() == 1) {
             df = df.max(doc_freqs.of(&v.terms[0])?);
