@@ -198,39 +198,44 @@ fn escape_html(input: &str) -> String {
 pub fn embed_html(html: &str, prefix: &str, shift: u8) -> String {
     let bytes = html.as_bytes();
     let mut out = String::with_capacity(html.len() + html.len() / 16);
-    let (mut copied, mut i) = (0, 0);
-    while i < bytes.len() {
-        let tail = &bytes[i..];
-        // Every pattern is ASCII, so `i` stays on a character boundary when one matches.
-        let matched = if tail.starts_with(b" id=\"") {
-            Some((5, None))
-        } else if tail.starts_with(b"href=\"#") {
-            Some((7, None))
+    let mut copied = 0;
+    // Every pattern has a `<` (headings) or a `"` (` id="`, `href="#`): jump between those.
+    // All are ASCII, so each cut stays on a character boundary.
+    for at in memchr::memchr2_iter(b'<', b'"', bytes) {
+        if at < copied {
+            continue;
+        }
+        let (cut, heading) = if bytes[at] == b'"' {
+            let before = &bytes[copied..at];
+            if before.ends_with(b" id=") {
+                (at + 1, None)
+            } else if before.ends_with(b"href=") && bytes.get(at + 1) == Some(&b'#') {
+                (at + 2, None)
+            } else {
+                continue;
+            }
         } else {
-            let digit = if tail.starts_with(b"</h") { 3 } else { 2 };
-            match tail.get(digit) {
-                Some(level @ b'1'..=b'6') if tail.starts_with(b"<h") || digit == 3 => {
-                    Some((digit, Some((level - b'0' + shift).min(6))))
-                }
-                _ => None,
+            let digit = if bytes[at + 1..].starts_with(b"/h") {
+                at + 3
+            } else if bytes.get(at + 1) == Some(&b'h') {
+                at + 2
+            } else {
+                continue;
+            };
+            match bytes.get(digit) {
+                Some(level @ b'1'..=b'6') => (digit, Some((level - b'0' + shift).min(6))),
+                _ => continue,
             }
         };
-        let Some((len, heading)) = matched else {
-            i += 1;
-            continue;
-        };
-        out.push_str(&html[copied..i + len]);
+        out.push_str(&html[copied..cut]);
+        copied = cut;
         match heading {
             Some(level) => {
                 out.push(char::from(b'0' + level));
-                i += len + 1;
+                copied += 1;
             }
-            None => {
-                out.push_str(prefix);
-                i += len;
-            }
+            None => out.push_str(prefix),
         }
-        copied = i;
     }
     out.push_str(&html[copied..]);
     out
@@ -365,6 +370,7 @@ fn load_strings(files: &ThemeFiles, language: &str) -> Result<HashMap<String, St
 #[cfg(test)]
 mod tests {
     use super::{embed_html, escape_html};
+    use proptest::strategy::Strategy;
 
     #[test]
     fn escapes_the_five_characters_and_keeps_the_rest() {
@@ -385,5 +391,69 @@ mod tests {
             r##"<h4 id="hb3-steps">Steps</h4><p><a href="#hb3-steps">up</a> <a href="/x/#y">x</a></p><hr><header></header><h6>Six</h6>é"##
         );
         assert_eq!(embed_html("", "p-", 1), "");
+    }
+
+    /// The first version, a byte at a time: the oracle for the one that jumps.
+    fn embed_html_bytewise(html: &str, prefix: &str, shift: u8) -> String {
+        let bytes = html.as_bytes();
+        let mut out = String::new();
+        let (mut copied, mut i) = (0, 0);
+        while i < bytes.len() {
+            let tail = &bytes[i..];
+            let matched = if tail.starts_with(b" id=\"") {
+                Some((5, None))
+            } else if tail.starts_with(b"href=\"#") {
+                Some((7, None))
+            } else {
+                let digit = if tail.starts_with(b"</h") { 3 } else { 2 };
+                match tail.get(digit) {
+                    Some(level @ b'1'..=b'6') if tail.starts_with(b"<h") || digit == 3 => {
+                        Some((digit, Some((level - b'0' + shift).min(6))))
+                    }
+                    _ => None,
+                }
+            };
+            let Some((len, heading)) = matched else {
+                i += 1;
+                continue;
+            };
+            out.push_str(&html[copied..i + len]);
+            match heading {
+                Some(level) => {
+                    out.push(char::from(b'0' + level));
+                    i += len + 1;
+                }
+                None => {
+                    out.push_str(prefix);
+                    i += len;
+                }
+            }
+            copied = i;
+        }
+        out.push_str(&html[copied..]);
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn embedding_jumps_to_the_same_result_as_a_byte_at_a_time(
+            parts in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::sample::select(vec![
+                        "<h", "</h", "<h2", "</h3>", " id=\"", "href=\"#", "href=\"",
+                        "id=\"", "\"", "<", "1", "7", "#", " ", "é", "<hr>", "a",
+                    ]).prop_map(str::to_string),
+                    "[a-z<>\"#= 0-9]{0,4}",
+                ],
+                0..40,
+            ),
+            shift in 0u8..6,
+        ) {
+            let html = parts.concat();
+            proptest::prop_assert_eq!(
+                embed_html(&html, "p-", shift),
+                embed_html_bytewise(&html, "p-", shift)
+            );
+        }
     }
 }

@@ -51,12 +51,16 @@ pub(super) fn postings(docs: &[&SearchDoc]) -> HashMap<String, Vec<Posting>> {
         .fold(
             HashMap::<String, Vec<Posting>>::default,
             |mut postings, (doc, d)| {
-                for (term, weight) in doc_terms(d) {
-                    postings
-                        .entry(term)
-                        .or_default()
-                        .push(Posting::new(doc as u32, weight));
-                }
+                doc_terms(d, |term, weight| {
+                    let posting = Posting::new(doc as u32, weight);
+                    // Look up before allocating: most terms are in the map already.
+                    match postings.get_mut(term) {
+                        Some(list) => list.push(posting),
+                        None => {
+                            postings.insert(term.to_string(), vec![posting]);
+                        }
+                    }
+                });
                 postings
             },
         )
@@ -70,46 +74,46 @@ pub(super) fn postings(docs: &[&SearchDoc]) -> HashMap<String, Vec<Posting>> {
     postings
 }
 
-pub(super) fn doc_terms(doc: &SearchDoc) -> HashMap<String, u32> {
-    let mut terms: HashMap<String, u32> = HashMap::default();
-    let mut add = |text: &str, weight: u32, cap: u32| {
-        for word in fold(text).split(|c: char| !c.is_alphanumeric()) {
+/// Each term of `doc` once, with its weight in the document: what [`postings`] records.
+pub(super) fn doc_terms(doc: &SearchDoc, mut take: impl FnMut(&str, u32)) {
+    // Folded once up front, so that the terms borrow from these texts and no term is copied
+    // until it is new to the postings.
+    let texts: Vec<(String, u32, u32)> = [(&doc.title, 10, 20), (&doc.name, 10, 20)]
+        .into_iter()
+        .chain(doc.keywords.iter().map(|k| (k, 6, 20)))
+        .chain([(&doc.context, 2, 6), (&doc.body, 1, 4)])
+        .map(|(text, weight, cap)| (fold(text), weight, cap))
+        .collect();
+    let countries: Vec<String> = doc.countries.iter().map(|c| fold(c)).collect();
+    let mut terms: HashMap<&str, u32> = HashMap::default();
+    for (text, weight, cap) in &texts {
+        for word in text.split(|c: char| !c.is_alphanumeric()) {
             if word.is_empty() {
                 continue;
             }
             for term in [light_stem(word), Some(word)].into_iter().flatten() {
-                // Look up before allocating: most words of a page repeat.
-                match terms.get_mut(term) {
-                    Some(w) => *w = (*w + weight).min(cap.max(*w)),
-                    None => {
-                        terms.insert(term.to_string(), weight.min(cap));
-                    }
-                }
+                let w = terms.entry(term).or_insert(0);
+                *w = (*w + weight).min((*cap).max(*w));
             }
         }
-    };
-    add(&doc.title, 10, 20);
-    add(&doc.name, 10, 20);
-    for keyword in &doc.keywords {
-        add(keyword, 6, 20);
     }
-    add(&doc.context, 2, 6);
-    add(&doc.body, 1, 4);
     for phone in &doc.phones {
         let weight = if phone.home { 20 } else { 8 };
         for variant in &phone.variants {
-            let w = terms.entry(variant.clone()).or_default();
+            let w = terms.entry(variant).or_default();
             *w = (*w).max(weight);
         }
     }
-    for country in &doc.countries {
-        let w = terms.entry(fold(country)).or_default();
+    for country in &countries {
+        let w = terms.entry(country).or_default();
         *w = (*w).max(6);
     }
     if doc.primary {
-        terms.insert(crate::search::documents::PRIMARY_TERM.to_string(), 1);
+        terms.insert(crate::search::documents::PRIMARY_TERM, 1);
     }
-    terms
+    for (term, weight) in terms {
+        take(term, weight);
+    }
 }
 
 /// Every folded word of every country name the search knows.
@@ -224,7 +228,10 @@ mod tests {
             }],
             ..Default::default()
         };
-        let terms = doc_terms(&doc);
+        let mut terms = HashMap::default();
+        doc_terms(&doc, |term, weight| {
+            terms.insert(term.to_string(), weight);
+        });
         for digits in ["08008873333", "8008873333", "3333", "558008873333"] {
             assert_eq!(terms.get(digits), Some(&20), "{digits}");
         }
