@@ -24,16 +24,18 @@ pub fn write_site(site: &Site, out: &Staging) -> Result<String, Vec<Diagnostic>>
             format!("cannot write the search index: {e}"),
         )]
     };
-    // The static index for static hosts, then the tantivy index for `serve`, each from the
-    // documents a batch at a time. One after the other: the HTML pages render beside them and
-    // keep the other core busy, and the two never hold their memory at the same time.
+    // The tantivy index for `serve`, then the static index for static hosts, each from the
+    // documents a batch at a time. One after the other, so that the two never hold their memory
+    // at the same time; tantivy first, because it indexes on one thread of its own while the
+    // HTML pages render on the others, and the static index, last, encodes its shards on every
+    // core once the pages are done.
+    let (documents, sizes) = tracing::debug_span!("tantivy")
+        .in_scope(|| write_tantivy(site, &out.dir().join(META_DIR)))
+        .map_err(|e| fail(e.to_string()))?;
     let static_index = {
         let _span = tracing::debug_span!("static").entered();
         static_index::write(site, out)
     };
-    let (documents, sizes) = tracing::debug_span!("tantivy")
-        .in_scope(|| write_tantivy(site, &out.dir().join(META_DIR)))
-        .map_err(|e| fail(e.to_string()))?;
     let total = human_size(sizes.iter().map(|(_, size)| size).sum());
     let index = match sizes.as_slice() {
         [_] => format!("{total} index"),
