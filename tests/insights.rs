@@ -33,13 +33,7 @@ fn site(extra_config: &str) -> Site {
 }
 
 fn serve(site: &Site, db: &Path) -> Server {
-    site.serve(&[
-        "--no-watch",
-        "--rate-limit",
-        "0",
-        "--feedback-db",
-        db.to_str().unwrap(),
-    ])
+    site.serve_feedback(db.to_str().unwrap(), &[])
 }
 
 fn search(server: &Server, q: &str) -> Value {

@@ -249,18 +249,6 @@ fn allowed_hosts_and_trusted_proxies() {
     assert_eq!(behind("192.0.2.2"), 201, "not by the proxy");
 }
 
-fn exported(site: &Site, db: &std::path::Path) -> usize {
-    let out = site.run_ok(&[
-        "feedback",
-        "export",
-        "--format",
-        "json",
-        "--db",
-        db.to_str().unwrap(),
-    ]);
-    serde_json::from_str::<Vec<Value>>(&out).unwrap().len()
-}
-
 /// A tmpfs of 320 KiB holds the database; posts fill it.
 #[test]
 fn a_full_disk_answers_507_and_loses_nothing() {
@@ -284,13 +272,7 @@ fn a_full_disk_answers_507_and_loses_nothing() {
     }
     let _unmount = Unmount(disk.clone());
     let db = disk.join("feedback.sqlite3");
-    let server = site.serve(&[
-        "--no-watch",
-        "--rate-limit",
-        "0",
-        "--feedback-db",
-        db.to_str().unwrap(),
-    ]);
+    let server = site.serve_feedback(db.to_str().unwrap(), &[]);
     let client = http();
     let mut stored = 0;
     let mut refused = None;
@@ -322,7 +304,7 @@ fn a_full_disk_answers_507_and_loses_nothing() {
     assert!(message.contains("out of storage"), "{message}");
     server.kill();
     assert_eq!(
-        exported(&site, &db),
+        site.feedback_export(db.to_str().unwrap()).len(),
         stored,
         "every acknowledged post is stored"
     );

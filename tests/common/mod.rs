@@ -199,6 +199,20 @@ impl Site {
         self.serve_with(args, None)
     }
 
+    /// Serve without watching or a rate limit, feedback stored in `db` (a SQLite file or a
+    /// `postgres://` URL), with `extra` arguments.
+    pub fn serve_feedback(&self, db: &str, extra: &[&str]) -> Server {
+        let mut args = vec!["--no-watch", "--rate-limit", "0", "--feedback-db", db];
+        args.extend_from_slice(extra);
+        self.serve(&args)
+    }
+
+    /// The stored feedback, from `feedback export --format json --db <db>`.
+    pub fn feedback_export(&self, db: &str) -> Vec<serde_json::Value> {
+        let out = self.run_ok(&["feedback", "export", "--format", "json", "--db", db]);
+        serde_json::from_str(&out).expect("export JSON")
+    }
+
     /// As [`Site::serve`], with the server's open-file limit (soft and hard) set to `nofile`.
     pub fn serve_with(&self, args: &[&str], nofile: Option<u64>) -> Server {
         use std::io::{BufRead, BufReader, Read};

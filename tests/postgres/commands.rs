@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 
 use crate::cluster::{Pg, free_port, skip};
 use crate::common::{self, http, text};
-use crate::{built_site, export, healthz, replica, search, wait_for_insights};
+use crate::{built_site, healthz, replica, search, wait_for_insights};
 
 /// Searches and opens through two replicas sharing PostgreSQL add up in `helpcenter insights
 /// --db postgres://…`, with the zero-result queries and the least helpful pages; no column
@@ -143,7 +143,10 @@ fn feedback_commands_read_postgres_and_migrate_is_idempotent() {
             })
             .collect()
     };
-    assert_eq!(strip_ids(export(&site, &url)), strip_ids(export(&site, db)));
+    assert_eq!(
+        strip_ids(site.feedback_export(&url)),
+        strip_ids(site.feedback_export(db))
+    );
     let csv = site.run_ok(&["feedback", "export", "--db", &url]);
     assert!(csv.contains(",'=1+1"), "{csv}");
     let stats = site.run_ok(&["feedback", "stats", "--db", &url]);

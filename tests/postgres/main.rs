@@ -27,21 +27,9 @@ fn built_site() -> Site {
 }
 
 fn replica(site: &Site, url: &str, extra: &[&str]) -> Server {
-    let mut args = vec![
-        "--no-build",
-        "--no-watch",
-        "--rate-limit",
-        "0",
-        "--feedback-db",
-        url,
-    ];
+    let mut args = vec!["--no-build"];
     args.extend_from_slice(extra);
-    site.serve(&args)
-}
-
-fn export(site: &Site, db: &str) -> Vec<Value> {
-    let out = site.run_ok(&["feedback", "export", "--format", "json", "--db", db]);
-    serde_json::from_str(&out).expect("export JSON")
+    site.serve_feedback(url, &args)
 }
 
 fn post(

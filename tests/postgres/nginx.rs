@@ -9,9 +9,9 @@ use std::time::{Duration, Instant};
 
 use serde_json::json;
 
+use crate::built_site;
 use crate::cluster::{Pg, free_port, skip};
 use crate::common::{self, Server, text};
-use crate::{built_site, export};
 
 fn nginx() -> PathBuf {
     ["/usr/sbin/nginx", "/usr/bin/nginx"]
@@ -187,7 +187,7 @@ fn nginx_spreads_requests_and_passes_the_client_address() {
     );
     // Another reader has its own allowance.
     assert_eq!(send(&client_from("127.0.0.3"), None), 201);
-    assert_eq!(export(&site, &pg.url()).len(), 10);
+    assert_eq!(site.feedback_export(&pg.url()).len(), 10);
 
     // Pages through the proxy; a killed replica is skipped.
     let mut replicas = replicas;

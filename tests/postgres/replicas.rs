@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 
 use crate::cluster::{Pg, skip};
 use crate::common::{Server, http};
-use crate::{built_site, export, healthz, post, replica, search, wait_for_insights};
+use crate::{built_site, healthz, post, replica, search, wait_for_insights};
 
 /// Three replicas under concurrent load; one is SIGKILLed, then PostgreSQL crashes and comes
 /// back, all mid-load. Every acknowledged post is stored, once.
@@ -107,7 +107,7 @@ fn replicas_lose_no_acknowledged_post_through_a_kill_and_a_database_crash() {
         acked_after_restart.load(Ordering::Relaxed) > 0,
         "the replicas did not reconnect after the restart"
     );
-    let rows = export(&site, &url);
+    let rows = site.feedback_export(&url);
     let mut stored: HashMap<String, usize> = HashMap::new();
     for row in &rows {
         *stored
@@ -150,12 +150,7 @@ fn a_database_outage_is_503_and_the_server_reconnects() {
     let server = replica(&site, &pg.url(), &[]);
     let client = http();
     assert_eq!(post(&client, &server, "before").unwrap().status(), 201);
-    let health: Value = client
-        .get(server.at("healthz"))
-        .send()
-        .unwrap()
-        .json()
-        .unwrap();
+    let health = healthz(&client, &server);
     assert_eq!(health["status"], "ok");
     assert_eq!(
         health["feedback_store"],
@@ -217,14 +212,10 @@ fn a_database_outage_is_503_and_the_server_reconnects() {
         );
         std::thread::sleep(Duration::from_millis(100));
     }
-    let health: Value = client
-        .get(server.at("healthz"))
-        .send()
-        .unwrap()
-        .json()
-        .unwrap();
+    let health = healthz(&client, &server);
     assert_eq!(health["status"], "ok", "{health}");
-    let comments: Vec<Value> = export(&site, &pg.url())
+    let comments: Vec<Value> = site
+        .feedback_export(&pg.url())
         .iter()
         .map(|r| r["comment"].clone())
         .collect();

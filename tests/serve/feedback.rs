@@ -5,19 +5,13 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::common::{Site, http};
-use crate::{feedback_rows, json_error};
+use crate::json_error;
 
 #[test]
 fn feedback_accepts_json_and_forms_and_refuses_bad_input() {
     let site = Site::minimal();
     let db = site.path().join("fb.sqlite3");
-    let server = site.serve(&[
-        "--no-watch",
-        "--rate-limit",
-        "0",
-        "--feedback-db",
-        db.to_str().unwrap(),
-    ]);
+    let server = site.serve_feedback(db.to_str().unwrap(), &[]);
     let client = http();
     let url = server.at("api/feedback");
     let post_json = |body: &Value| client.post(&url).json(body).send().unwrap();
@@ -127,33 +121,25 @@ fn feedback_accepts_json_and_forms_and_refuses_bad_input() {
 
     // 403: cross-site.
     let ok = json!({"page": "/", "helpful": true});
-    let r = client
-        .post(&url)
-        .header("Origin", "https://evil.example")
-        .json(&ok)
-        .send()
-        .unwrap();
-    json_error(r, StatusCode::FORBIDDEN);
-    let r = client
-        .post(&url)
-        .header("Origin", "null")
-        .json(&ok)
-        .send()
-        .unwrap();
-    json_error(r, StatusCode::FORBIDDEN);
-    let r = client
-        .post(&url)
-        .header("Sec-Fetch-Site", "cross-site")
-        .json(&ok)
-        .send()
-        .unwrap();
-    json_error(r, StatusCode::FORBIDDEN);
+    for (header, value) in [
+        ("Origin", "https://evil.example"),
+        ("Origin", "null"),
+        ("Sec-Fetch-Site", "cross-site"),
+    ] {
+        let r = client
+            .post(&url)
+            .header(header, value)
+            .json(&ok)
+            .send()
+            .unwrap();
+        json_error(r, StatusCode::FORBIDDEN);
+    }
 
     // 405: only POST.
     assert_eq!(client.get(&url).send().unwrap().status(), 405);
 
     // Stored: exactly the three accepted entries, cleaned, with the page's content hash.
-    let rows = feedback_rows(&site, &db);
+    let rows = site.feedback_export(db.to_str().unwrap());
     assert_eq!(rows.len(), 3, "{rows:?}");
     assert_eq!(rows[0]["comment"], "thanks!\nbye");
     assert_eq!(rows[0]["helpful"], true);

@@ -9,7 +9,6 @@ mod preview;
 mod search;
 mod shutdown;
 
-use common::Site;
 use reqwest::StatusCode;
 use reqwest::blocking::Response;
 use serde_json::Value;
@@ -20,16 +19,4 @@ fn json_error(response: Response, status: StatusCode) -> String {
     let message = body["error"].as_str().expect("error message").to_string();
     assert!(!message.is_empty());
     message
-}
-
-fn feedback_rows(site: &Site, db: &std::path::Path) -> Vec<Value> {
-    let out = site.run_ok(&[
-        "feedback",
-        "export",
-        "--format",
-        "json",
-        "--db",
-        db.to_str().unwrap(),
-    ]);
-    serde_json::from_str::<Vec<Value>>(&out).expect("export JSON")
 }

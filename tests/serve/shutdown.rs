@@ -6,7 +6,6 @@ use std::time::{Duration, Instant};
 use serde_json::json;
 
 use crate::common::{Server, Site, http};
-use crate::feedback_rows;
 
 /// Post `n` entries from `threads` threads; returns how many were acknowledged (2xx).
 fn post_concurrently(server: &Server, threads: usize, per_thread: usize) -> usize {
@@ -45,7 +44,7 @@ fn acknowledged_feedback_survives_kill_9() {
     let acked = post_concurrently(&server, 8, 25);
     assert_eq!(acked, 200);
     server.kill(); // SIGKILL right after the last acknowledgement
-    assert_eq!(feedback_rows(&site, &db).len(), 200);
+    assert_eq!(site.feedback_export(db.to_str().unwrap()).len(), 200);
 
     // Killed while posts are in flight: every acknowledged row is there.
     let server = site.serve(&args);
@@ -79,7 +78,7 @@ fn acknowledged_feedback_survives_kill_9() {
         workers.into_iter().map(|w| w.join().unwrap()).sum()
     });
     assert!(acked > 0);
-    let rows = feedback_rows(&site, &db).len();
+    let rows = site.feedback_export(db.to_str().unwrap()).len();
     assert!(
         rows >= 200 + acked,
         "{rows} rows, {} acknowledged",
@@ -117,7 +116,8 @@ fn sigterm_shuts_down_cleanly() {
     // Closed cleanly: SQLite removed its write-ahead log.
     assert!(!site.path().join("feedback.sqlite3-wal").exists());
     assert_eq!(
-        feedback_rows(&site, &site.path().join("feedback.sqlite3")).len(),
+        site.feedback_export(site.path().join("feedback.sqlite3").to_str().unwrap())
+            .len(),
         1
     );
 }
