@@ -218,10 +218,9 @@ impl HtmlRenderer {
         });
         let page_context = page_context(site, &shared.languages, index, content);
         let top = page_context.top_section.as_deref().unwrap_or("");
-        match language.menus.get(top) {
-            Some(menu) => context.insert(SECTIONS_MENU, menu),
-            None => drop(context.remove(SECTIONS_MENU)),
-        }
+        // A top section the menu does not list shows the menu with none current.
+        let menu = language.menus.get(top).unwrap_or(&language.menus[""]);
+        context.insert(SECTIONS_MENU, menu);
         context.insert("page", &page_context);
         let template = page.front.template.as_deref().unwrap_or(match page.kind {
             PageKind::Home => "index.html",
