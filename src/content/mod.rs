@@ -298,6 +298,7 @@ pub fn load(config: &Config, options: LoadOptions) -> (Site, Vec<Diagnostic>) {
         languages,
     };
     diagnostics.extend(place_data(&mut site));
+    phone::release_patterns();
     (site, diagnostics)
 }
 

@@ -79,6 +79,24 @@ impl From<PhoneEntry> for Phone {
     }
 }
 
+/// Let go of the patterns phonenumber compiled. It keeps every one it used, and each holds its
+/// matching engines' caches: 138 patterns took 20 MB on a 10,000-page site, a tenth of the
+/// build's peak memory. Loading calls this once it has read every number; a later reading
+/// (the checks', the next live rebuild's) compiles what it needs again, half a millisecond each.
+pub fn release_patterns() {
+    if let Ok(mut cache) = phonenumber::metadata::DATABASE.cache().lock() {
+        cache.clear();
+    }
+}
+
+/// How many compiled patterns phonenumber holds.
+pub fn patterns_held() -> usize {
+    phonenumber::metadata::DATABASE
+        .cache()
+        .lock()
+        .map_or(0, |cache| cache.len())
+}
+
 impl Phone {
     /// Fill `e164`, `valid`, `region` and `country_code` by reading `raw` in `region` (an ISO
     /// alpha-2 code), or `unreadable` with the parser's complaint, also returned, when the
