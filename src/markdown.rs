@@ -217,12 +217,7 @@ pub fn convert_in(source: &str, raw_html: RawHtml, prefix: &str, base_path: &str
         out.html = sanitize::clean(&out.html);
     }
     for section in &mut out.sections {
-        let trimmed = section
-            .text
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ");
-        section.text = trimmed;
+        section.text = crate::text::collapse_whitespace(&section.text);
     }
     out
 }

@@ -60,6 +60,43 @@ pub fn script_json<T: serde::Serialize + ?Sized>(value: &T) -> String {
         .replace('<', "\\u003c")
 }
 
+/// `text`'s words with one space between them: what `split_whitespace().join(" ")` gives,
+/// without a list of the words, and testing ASCII bytes without decoding them (every page's
+/// text goes through here, and its search documents are made once per index).
+pub fn collapse_whitespace(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut word: Option<usize> = None;
+    let end_word = |out: &mut String, from: usize, to: usize| {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(&text[from..to]);
+    };
+    let mut i = 0;
+    while i < text.len() {
+        let byte = text.as_bytes()[i];
+        let (space, len) = if byte.is_ascii() {
+            (matches!(byte, b'\t'..=b'\r' | b' '), 1)
+        } else {
+            let c = text[i..].chars().next().expect("a character starts here");
+            (c.is_whitespace(), c.len_utf8())
+        };
+        match (space, word) {
+            (true, Some(from)) => {
+                end_word(&mut out, from, i);
+                word = None;
+            }
+            (false, None) => word = Some(i),
+            _ => {}
+        }
+        i += len;
+    }
+    if let Some(from) = word {
+        end_word(&mut out, from, text.len());
+    }
+    out
+}
+
 /// Only the ASCII digits of `text` (a phone number as written → what a `tel:` link and
 /// search compare).
 pub fn digits(text: &str) -> String {
@@ -69,6 +106,18 @@ pub fn digits(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn collapsing_whitespace_is_split_and_join(
+            text in "[a\\t\\n\\x0b\\x0c\\r \\x1c\\u{85}\\u{a0}\\u{2003}\\u{3000}é€😀\\u{fffc}]{0,40}"
+        ) {
+            proptest::prop_assert_eq!(
+                collapse_whitespace(&text),
+                text.split_whitespace().collect::<Vec<_>>().join(" ")
+            );
+        }
+    }
 
     #[test]
     fn near_names_are_suggested_far_ones_not() {

@@ -71,15 +71,14 @@ fn plain(html: &str) -> String {
             _ => {}
         }
     }
-    text.replace("&lt;", "<")
+    let text = text
+        .replace("&lt;", "<")
         .replace("&gt;", ">")
         .replace("&quot;", "\"")
         .replace("&#39;", "'")
         .replace("&#x27;", "'")
-        .replace("&amp;", "&")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
+        .replace("&amp;", "&");
+    crate::text::collapse_whitespace(&text)
 }
 
 #[cfg(test)]

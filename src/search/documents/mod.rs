@@ -217,7 +217,7 @@ fn with_placed_data(site: &Site, page: &Page, section: &TextSection) -> String {
         }
         out.push_str(part);
     }
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
+    crate::text::collapse_whitespace(&out)
 }
 
 fn describe_shortcode(site: &Site, lang: &str, shortcode: &Shortcode) -> Option<String> {
