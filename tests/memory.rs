@@ -1,13 +1,16 @@
-//! What loading leaves in memory. One test in a binary of its own: phonenumber's pattern
+//! What loading leaves in memory, and what it builds. One test in a binary of its own: phonenumber's pattern
 //! cache is global, and another test reading numbers beside it would refill it.
 
 mod common;
 
 use helpcenter::config::Config;
+use helpcenter::check::{self, CheckOptions};
 use helpcenter::content::{self, LoadOptions, phone};
+use once_cell::sync::Lazy;
+use phonenumber::metadata::DATABASE;
 
 #[test]
-fn loading_lets_go_of_the_phone_patterns_it_compiled() {
+fn phone_numbers_are_read_with_their_codes_metadata_and_let_go_of_it() {
     let site = common::Site::sample();
     let config = Config::load(site.path()).unwrap();
     let (loaded, _) = content::load(&config, LoadOptions::default());
@@ -35,5 +38,18 @@ fn loading_lets_go_of_the_phone_patterns_it_compiled() {
         phone::patterns_held(),
         0,
         "each compiled pattern holds its engines' caches (20 MB at 10,000 pages)"
+    );
+    assert!(
+        Lazy::get(&DATABASE).is_none(),
+        "the sample's numbers read with their codes' metadata, not every country's (57 ms)"
+    );
+    let diagnostics = check::check(&loaded, &CheckOptions::default());
+    assert!(
+        diagnostics.iter().any(|d| d.message.contains("+52 800")),
+        "the checks name a number's current form in its international format: {diagnostics:?}"
+    );
+    assert!(
+        Lazy::get(&DATABASE).is_none(),
+        "the checks read and format numbers with their codes' metadata too"
     );
 }

@@ -8,12 +8,11 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use rayon::prelude::*;
 
-use phonenumber::metadata::DATABASE;
-
 use super::{TableSource, contact_tables, display_location, levenshtein};
 use crate::content::Site;
 use crate::content::data::{ContactRow, ContactTable};
 use crate::content::phone::{Phone, PhoneEntry};
+use crate::content::phone_metadata::{self, calling_code};
 use crate::diagnostics::{Diagnostic, Location};
 use crate::text::digits;
 use crate::yaml::Step;
@@ -103,19 +102,12 @@ fn number_regions(phone: &Phone) -> (u16, Vec<String>) {
     let code = phone.country_code.unwrap_or(0);
     let regions = match &phone.region {
         Some(region) => vec![region.clone()],
-        None => DATABASE
-            .region(&code)
-            .unwrap_or_default()
+        None => phone_metadata::regions(code)
             .into_iter()
             .filter(|r| r.chars().all(|c| c.is_ascii_alphabetic()))
-            .map(str::to_string)
             .collect(),
     };
     (code, regions)
-}
-
-fn calling_code(region: &str) -> Option<u16> {
-    DATABASE.by_id(region).map(|m| m.country_code())
 }
 
 /// `+52 800 999 1422`: the international format of a read number.
@@ -123,12 +115,8 @@ fn international(phone: &Phone) -> String {
     phone
         .e164
         .as_deref()
-        .and_then(|e| phonenumber::parse(None, e).ok())
-        .map(|n| {
-            n.format()
-                .mode(phonenumber::Mode::International)
-                .to_string()
-        })
+        .and_then(|e| phone_metadata::parse(None, e).ok())
+        .map(|(n, database)| phone_metadata::international(&n, database))
         .unwrap_or_default()
 }
 

@@ -11,6 +11,7 @@ pub mod languages;
 mod overlay;
 pub mod page;
 pub mod phone;
+pub mod phone_metadata;
 mod placements;
 pub mod plan_changes;
 mod tree;
@@ -226,8 +227,8 @@ pub fn load(config: &Config, options: LoadOptions) -> (Site, Vec<Diagnostic>) {
     }
     let files_read = markdown.len() + yaml_files.len() + data_text.len() + synonyms_files.len();
 
-    // Data and pages load side by side: the first phone number waits for phonenumber's
-    // one-time metadata load (about 0.15 s), which then overlaps reading the Markdown.
+    // Data and pages load side by side: each calling code's first number waits for its
+    // metadata (`phone_metadata`), which then overlaps reading the Markdown.
     let ((data, data_diagnostics), parsed) = rayon::join(
         || tracing::debug_span!("data").in_scope(|| load_data(&content, &yaml_files)),
         || {

@@ -1,12 +1,10 @@
 //! Phone numbers: keep what the editor wrote, add the E.164 form for `tel:` links and search.
 
-use phonenumber::{Mode, ParseError, country};
+use phonenumber::{ParseError, country};
 use serde::{Deserialize, Serialize};
 
+use super::phone_metadata;
 use super::plan_changes::{PlanChange, current_form};
-
-/// How many compiled patterns phonenumber may keep: enough for every country a site lists.
-const REGEX_CACHE: usize = 4096;
 
 /// A phone number as written, with an optional note ("option 4").
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -79,38 +77,13 @@ impl From<PhoneEntry> for Phone {
     }
 }
 
-/// Let go of the patterns phonenumber compiled. It keeps every one it used, and each holds its
-/// matching engines' caches: 138 patterns took 20 MB on a 10,000-page site, a tenth of the
-/// build's peak memory. Loading calls this once it has read every number; a later reading
-/// (the checks', the next live rebuild's) compiles what it needs again, half a millisecond each.
-pub fn release_patterns() {
-    if let Ok(mut cache) = phonenumber::metadata::DATABASE.cache().lock() {
-        cache.clear();
-    }
-}
-
-/// How many compiled patterns phonenumber holds.
-pub fn patterns_held() -> usize {
-    phonenumber::metadata::DATABASE
-        .cache()
-        .lock()
-        .map_or(0, |cache| cache.len())
-}
+pub use super::phone_metadata::{patterns_held, release_patterns};
 
 impl Phone {
     /// Fill `e164`, `valid`, `region` and `country_code` by reading `raw` in `region` (an ISO
     /// alpha-2 code), or `unreadable` with the parser's complaint, also returned, when the
     /// number cannot be read at all.
     pub fn normalize(&mut self, region: Option<&str>) -> Result<(), ParseError> {
-        // phonenumber compiles its patterns on use and keeps them in one LRU cache of 100
-        // regexes, fewer than a few countries' formats and number types need: 3,500 numbers
-        // recompiled patterns for almost every number (1.8 s on a 10,000-page site).
-        static LARGER_CACHE: std::sync::Once = std::sync::Once::new();
-        LARGER_CACHE.call_once(|| {
-            if let Ok(mut cache) = phonenumber::metadata::DATABASE.cache().lock() {
-                cache.set_capacity(REGEX_CACHE);
-            }
-        });
         // A number written with `+` carries its own country code. Reading it with a default
         // region anyway makes phonenumber 0.3 strip that region's national prefix:
         // "+55-11-3957-2288" read in US came out as +5539572288.
@@ -118,17 +91,17 @@ impl Phone {
         let id = region
             .filter(|_| !explicit)
             .and_then(|r| r.parse::<country::Id>().ok());
-        let number = match phonenumber::parse(id, &self.raw) {
-            Ok(number) => number,
+        let (number, database) = match phone_metadata::parse(id, &self.raw) {
+            Ok(read) => read,
             Err(e) => {
                 self.unreadable = Some(e.clone());
                 return Err(e);
             }
         };
-        let e164 = number.format().mode(Mode::E164).to_string();
+        let e164 = phone_metadata::e164(&number);
         let code = number.country().code();
-        self.valid = number.is_valid();
-        self.region = number.country().id().map(|id| id.as_ref().to_string());
+        self.valid = number.is_valid_with(database);
+        self.region = phone_metadata::region_of(&number, database);
         self.country_code = Some(code);
         self.unreadable = None;
         (self.dial, self.plan_change) = if self.valid {

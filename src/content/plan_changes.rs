@@ -91,9 +91,9 @@ pub fn current_form(code: u16, national: &str) -> Option<(&'static PlanChange, S
         .find_map(|rule| {
             let rewritten = rule.rewrite(national)?;
             let text = format!("+{code}{rewritten}");
-            let number = phonenumber::parse(None, &text).ok()?;
-            let same_country = number.country().id().map(|id| id.as_ref().to_string());
-            (number.is_valid() && same_country.as_deref() == Some(rule.country))
+            let (number, database) = super::phone_metadata::parse(None, &text).ok()?;
+            let same_country = super::phone_metadata::region_of(&number, database);
+            (number.is_valid_with(database) && same_country.as_deref() == Some(rule.country))
                 .then_some((rule, text))
         })
 }

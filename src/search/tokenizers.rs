@@ -252,7 +252,7 @@ pub fn phone_variants(raw: &str, e164: Option<&str>) -> Vec<String> {
     }
     if let Some(e164) = e164 {
         push(digits(e164));
-        if let Ok(number) = phonenumber::parse(None, e164) {
+        if let Ok((number, _)) = crate::content::phone_metadata::parse(None, e164) {
             let national = number.national().value().to_string();
             push(format!("0{national}"));
             push(national);
