@@ -3,9 +3,9 @@
 
 mod common;
 
-use helpcenter::config::Config;
 use helpcenter::check::{self, CheckOptions};
-use helpcenter::content::{self, LoadOptions, phone};
+use helpcenter::config::Config;
+use helpcenter::content::{self, LoadOptions, phone_metadata};
 use once_cell::sync::Lazy;
 use phonenumber::metadata::DATABASE;
 
@@ -35,7 +35,7 @@ fn phone_numbers_are_read_with_their_codes_metadata_and_let_go_of_it() {
         .count();
     assert!(read > 50, "loading read the numbers ({read} read)");
     assert_eq!(
-        phone::patterns_held(),
+        phone_metadata::patterns_held(),
         0,
         "each compiled pattern holds its engines' caches (20 MB at 10,000 pages)"
     );

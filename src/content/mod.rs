@@ -299,7 +299,7 @@ pub fn load(config: &Config, options: LoadOptions) -> (Site, Vec<Diagnostic>) {
         languages,
     };
     diagnostics.extend(place_data(&mut site));
-    phone::release_patterns();
+    phone_metadata::release_patterns();
     (site, diagnostics)
 }
 

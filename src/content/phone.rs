@@ -77,8 +77,6 @@ impl From<PhoneEntry> for Phone {
     }
 }
 
-pub use super::phone_metadata::{patterns_held, release_patterns};
-
 impl Phone {
     /// Fill `e164`, `valid`, `region` and `country_code` by reading `raw` in `region` (an ISO
     /// alpha-2 code), or `unreadable` with the parser's complaint, also returned, when the
