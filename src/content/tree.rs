@@ -64,11 +64,16 @@ pub(super) fn build_tree(
         .enumerate()
         .map(|(new, &old)| (old, offset + new))
         .collect();
-    let mut slots: Vec<Option<Page>> = pages.into_iter().map(Some).collect();
-    let mut sorted: Vec<Page> = order
-        .iter()
-        .map(|&old| slots[old].take().expect("each page once"))
-        .collect();
+    // A page no section leads to is left out, as it always was: it goes last and is cut off.
+    let reached = order.len();
+    if reached < pages.len() {
+        let mut seen = vec![false; pages.len()];
+        order.iter().for_each(|&old| seen[old] = true);
+        order.extend((0..pages.len()).filter(|&old| !seen[old]));
+    }
+    let mut sorted = pages;
+    permute(&mut sorted, &order);
+    sorted.truncate(reached);
     for (new, &old) in order.iter().enumerate() {
         let page = &mut sorted[new];
         page.children = children
@@ -80,6 +85,25 @@ pub(super) fn build_tree(
         }
     }
     sorted
+}
+
+/// Reorder `items` so that `items[new]` is what `items[order[new]]` was (`order` holds every
+/// index once), in place: each item moves along its cycle by swaps. Copying the pages into a
+/// second list, twice, was most of building the tree at 50,000 pages.
+fn permute<T>(items: &mut [T], order: &[usize]) {
+    let mut placed = vec![false; items.len()];
+    for start in 0..items.len() {
+        let mut at = start;
+        while !placed[at] {
+            placed[at] = true;
+            let from = order[at];
+            if from == start {
+                break;
+            }
+            items.swap(at, from);
+            at = from;
+        }
+    }
 }
 
 fn parent_url(url: &str) -> Option<String> {
@@ -125,5 +149,25 @@ fn synthetic_section(url: &str, root: &str, config: &Config, lang: &str) -> Page
         lang: lang.to_string(),
         untranslated: false,
         standalone: false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::permute;
+
+    proptest! {
+        #[test]
+        fn permuting_in_place_is_taking_each_item_in_order(
+            order in (0usize..60).prop_flat_map(|n| Just((0..n).collect::<Vec<_>>()).prop_shuffle())
+        ) {
+            let items: Vec<String> = (0..order.len()).map(|i| format!("page {i}")).collect();
+            let expected: Vec<String> = order.iter().map(|&old| items[old].clone()).collect();
+            let mut permuted = items;
+            permute(&mut permuted, &order);
+            prop_assert_eq!(permuted, expected);
+        }
     }
 }
