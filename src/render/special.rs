@@ -4,6 +4,7 @@
 //! sitemap beyond [`SITEMAP_URLS`] as a sitemap index over several sitemaps.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -53,68 +54,72 @@ struct Part {
     file: String,
 }
 
-/// What one special file is rendered from. A handbook part's context holds its pages'
-/// bodies and a sitemap's up to 10,000 entries, so they are built just before rendering and
-/// dropped with the file's text.
+/// What one special file adds to its language's context. A handbook part's variables hold its
+/// pages' bodies and a sitemap's up to 10,000 entries, so they are added just before rendering
+/// and removed with [`JOB_VARIABLES`] once the file is rendered.
 enum Job<'a> {
-    Ready(Context),
+    /// The context as it is.
+    Plain,
+    /// The feed, with the most recently updated pages.
+    Feed(Vec<&'a FullPage<'a>>),
     /// One sitemap of `entries`, which lists the handbooks when `handbooks`.
     Sitemap {
-        base: &'a Context,
         entries: &'a [Value],
         handbooks: bool,
     },
+    /// The sitemap index, with the URL of each sitemap.
+    SitemapIndex(Vec<String>),
     /// The handbook's contents file (`part` is `None`) or one of its parts.
     Handbook {
-        base: &'a Context,
         pages: &'a [FullPage<'a>],
         parts: &'a [Part],
         part: Option<usize>,
     },
 }
 
+/// Every variable a [`Job`] adds.
+const JOB_VARIABLES: &[&str] = &[
+    "recent",
+    "all_pages",
+    "handbooks",
+    "sitemaps",
+    "pages",
+    "parts",
+    "part",
+    "prev_part",
+    "next_part",
+];
+
 impl Job<'_> {
-    fn context(self) -> Context {
-        let (base, pages, parts, part) = match self {
-            Job::Ready(context) => return context,
-            Job::Sitemap {
-                base,
-                entries,
-                handbooks,
-            } => {
-                let mut context = base.clone();
+    fn add_to(&self, context: &mut Context) {
+        match self {
+            Job::Plain => {}
+            Job::Feed(recent) => context.insert("recent", recent),
+            Job::Sitemap { entries, handbooks } => {
                 context.insert("all_pages", entries);
-                context.insert("handbooks", &handbooks);
-                return context;
+                context.insert("handbooks", handbooks);
             }
-            Job::Handbook {
-                base,
-                pages,
-                parts,
-                part,
-            } => (base, pages, parts, part),
-        };
-        let mut context = base.clone();
-        match part {
-            None if parts.is_empty() => context.insert("pages", pages),
-            None => {
-                context.insert("pages", &[] as &[FullPage]);
-                context.insert("parts", parts);
-            }
-            Some(i) => {
-                let part = &parts[i];
-                context.insert("pages", &pages[part.range.clone()]);
-                context.insert("parts", parts);
-                context.insert("part", part);
-                if let Some(prev) = i.checked_sub(1) {
-                    context.insert("prev_part", &parts[prev]);
+            Job::SitemapIndex(listed) => context.insert("sitemaps", listed),
+            Job::Handbook { pages, parts, part } => match part {
+                None if parts.is_empty() => context.insert("pages", pages),
+                None => {
+                    context.insert("pages", &[] as &[FullPage]);
+                    context.insert("parts", parts);
                 }
-                if let Some(next) = parts.get(i + 1) {
-                    context.insert("next_part", next);
+                Some(i) => {
+                    let part = &parts[*i];
+                    context.insert("pages", &pages[part.range.clone()]);
+                    context.insert("parts", parts);
+                    context.insert("part", part);
+                    if let Some(prev) = i.checked_sub(1) {
+                        context.insert("prev_part", &parts[prev]);
+                    }
+                    if let Some(next) = parts.get(i + 1) {
+                        context.insert("next_part", next);
+                    }
                 }
-            }
+            },
         }
-        context
     }
 }
 
@@ -146,28 +151,17 @@ impl HtmlRenderer {
             .collect();
         let mut jobs: Vec<(&str, &str, String, Job)> = Vec::new();
         for (lang, folder, pages, parts) in &languages {
-            let base = shared.with_data(site, lang);
             for (template, path) in LANGUAGE_TEMPLATES {
                 if self.theme.has_template(template) {
-                    let mut context = base.clone();
-                    if *template == "atom.xml" {
-                        context.insert("recent", &recent(pages));
-                    }
-                    jobs.push((
-                        lang,
-                        template,
-                        format!("{folder}{path}"),
-                        Job::Ready(context),
-                    ));
+                    let job = match *template {
+                        "atom.xml" => Job::Feed(recent(pages)),
+                        _ => Job::Plain,
+                    };
+                    jobs.push((lang, template, format!("{folder}{path}"), job));
                 }
             }
             if self.theme.has_template("handbook.html") {
-                let job = |part| Job::Handbook {
-                    base,
-                    pages,
-                    parts,
-                    part,
-                };
+                let job = |part| Job::Handbook { pages, parts, part };
                 let contents = format!("{folder}handbook/index.html");
                 jobs.push((lang, "handbook.html", contents, job(None)));
                 for (i, part) in parts.iter().enumerate() {
@@ -177,27 +171,30 @@ impl HtmlRenderer {
             }
         }
         let default = site.config.default_language.as_str();
-        let base = shared.with_data(site, default);
         let entries;
         if self.theme.has_template("sitemap.xml") {
             entries = sitemap_entries(site, shared, limit);
-            for (path, template, job) in sitemap_files(&site.config, base, &entries, SITEMAP_URLS) {
+            for (path, template, job) in sitemap_files(&site.config, &entries, SITEMAP_URLS) {
                 jobs.push((default, template, path, job));
             }
         }
         if self.theme.has_template("robots.txt") {
-            jobs.push((
-                default,
-                "robots.txt",
-                "robots.txt".into(),
-                Job::Ready(base.clone()),
-            ));
+            jobs.push((default, "robots.txt", "robots.txt".into(), Job::Plain));
         }
+        // Each thread copies a language's context (its data included: tens of megabytes on a
+        // big site) once, not once per file, and takes a file's variables out again after it.
         let results: Vec<Result<(), Diagnostic>> = jobs
             .into_par_iter()
-            .map(|(lang, template, path, job)| {
-                let text = self.render_template(template, lang, &job.context())?;
-                sink(&path, &text)
+            .map_init(HashMap::new, |copies, (lang, template, path, job)| {
+                let context: &mut Context = copies
+                    .entry(lang)
+                    .or_insert_with(|| shared.with_data(site, lang).clone());
+                job.add_to(context);
+                let text = self.render_template(template, lang, context);
+                for name in JOB_VARIABLES {
+                    context.remove(name);
+                }
+                sink(&path, &text?)
             })
             .collect();
         collect_errors(results).map(drop)
@@ -331,14 +328,12 @@ fn sitemap_entries(site: &Site, shared: &Shared, limit: usize) -> Vec<Value> {
 /// index (`sitemap_index.xml`, listing `sitemaps`) of `sitemap-1.xml`, `sitemap-2.xml`, ….
 fn sitemap_files<'a>(
     config: &crate::config::Config,
-    base: &'a Context,
     everywhere: &'a [Value],
     per_file: usize,
 ) -> Vec<(String, &'static str, Job<'a>)> {
     let chunks: Vec<&[Value]> = everywhere.chunks(per_file).collect();
     if chunks.len() <= 1 {
         let job = Job::Sitemap {
-            base,
             entries: everywhere,
             handbooks: true,
         };
@@ -350,19 +345,16 @@ fn sitemap_files<'a>(
         let path = format!("sitemap-{}.xml", i + 1);
         // The handbooks are listed once, in the first sitemap.
         let job = Job::Sitemap {
-            base,
             entries: chunk,
             handbooks: i == 0,
         };
         listed.push(config.permalink(&format!("/{path}")));
         files.push((path, "sitemap.xml", job));
     }
-    let mut context = base.clone();
-    context.insert("sitemaps", &listed);
     files.push((
         "sitemap.xml".into(),
         "sitemap_index.xml",
-        Job::Ready(context),
+        Job::SitemapIndex(listed),
     ));
     files
 }
@@ -372,14 +364,72 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_job_adds_only_variables_that_are_taken_out_after_it() {
+        let part = |number| Part {
+            title: "Billing".into(),
+            number,
+            url: format!("/handbook/billing-{number}/"),
+            permalink: String::new(),
+            pages: 0,
+            range: 0..0,
+            section: "/billing/".into(),
+            file: String::new(),
+        };
+        let parts = [part(1), part(2), part(3)];
+        let entries = [serde_json::json!({ "n": 1 })];
+        let jobs = [
+            Job::Plain,
+            Job::Feed(Vec::new()),
+            Job::Sitemap {
+                entries: &entries,
+                handbooks: true,
+            },
+            Job::SitemapIndex(vec!["https://x.org/sitemap-1.xml".into()]),
+            Job::Handbook {
+                pages: &[],
+                parts: &[],
+                part: None,
+            },
+            Job::Handbook {
+                pages: &[],
+                parts: &parts,
+                part: None,
+            },
+            Job::Handbook {
+                pages: &[],
+                parts: &parts,
+                part: Some(1),
+            },
+        ];
+        let mut added = std::collections::BTreeSet::new();
+        for job in &jobs {
+            let mut context = Context::new();
+            context.insert("site", "kept");
+            job.add_to(&mut context);
+            let Value::Object(variables) = context.clone().into_json() else {
+                panic!("a context is an object");
+            };
+            added.extend(variables.keys().filter(|k| *k != "site").cloned());
+            for name in JOB_VARIABLES {
+                context.remove(name);
+            }
+            assert_eq!(context.into_json(), serde_json::json!({ "site": "kept" }));
+        }
+        assert_eq!(
+            added.len(),
+            JOB_VARIABLES.len(),
+            "every listed variable is one a job adds"
+        );
+    }
+
+    #[test]
     fn past_its_limit_the_sitemap_is_an_index_of_sitemaps() {
         let config: crate::config::Config =
             toml::from_str("title = 'T'\nbase_url = 'https://x.org/help'").unwrap();
         let mut config = config;
         config.set_base_url("https://x.org/help/");
         let entries: Vec<Value> = (0..25).map(|i| serde_json::json!({ "n": i })).collect();
-        let base = Context::new();
-        let files = sitemap_files(&config, &base, &entries, 10);
+        let files = sitemap_files(&config, &entries, 10);
         let names: Vec<(&str, &str)> = files.iter().map(|(p, t, _)| (p.as_str(), *t)).collect();
         assert_eq!(
             names,
@@ -390,7 +440,14 @@ mod tests {
                 ("sitemap.xml", "sitemap_index.xml"),
             ]
         );
-        let contexts: Vec<Context> = files.into_iter().map(|(_, _, job)| job.context()).collect();
+        let contexts: Vec<Context> = files
+            .iter()
+            .map(|(_, _, job)| {
+                let mut context = Context::new();
+                job.add_to(&mut context);
+                context
+            })
+            .collect();
         let listed = |i: usize, key: &str| contexts[i].get(key).cloned().unwrap();
         assert_eq!(listed(2, "all_pages").as_array().unwrap().len(), 5);
         assert_eq!(listed(0, "handbooks"), true);
@@ -401,7 +458,7 @@ mod tests {
             "the index lists absolute URLs"
         );
 
-        let one = sitemap_files(&config, &base, &entries[..10], 10);
+        let one = sitemap_files(&config, &entries[..10], 10);
         assert_eq!(one.len(), 1);
         assert_eq!(
             (one[0].0.as_str(), one[0].1),
