@@ -1,5 +1,6 @@
-//! What loading leaves in memory, and what it builds. One test in a binary of its own: phonenumber's pattern
-//! cache is global, and another test reading numbers beside it would refill it.
+//! What loading leaves in memory, and what it builds. One test in a binary of its own: the
+//! phone databases and their pattern caches are global, and another test reading numbers
+//! beside it would build and refill them.
 
 mod common;
 
