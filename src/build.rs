@@ -10,7 +10,7 @@ use crate::config::Config;
 use crate::content::{self, LoadOptions, Site};
 use crate::diagnostics::{Diagnostic, Location, has_errors};
 use crate::output::Staging;
-use crate::render::{HtmlRenderer, ManifestRenderer, Renderer, Scope, Theme};
+use crate::render::{HtmlRenderer, IndexRenderer, ManifestRenderer, Renderer, Scope, Theme};
 
 #[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
@@ -144,6 +144,7 @@ pub struct Built {
     pub report: BuildReport,
     pub site: Site,
     pub html: HtmlRenderer,
+    pub index: IndexRenderer,
     /// What loading found (warnings only, or the build would have failed).
     pub loaded: Vec<Diagnostic>,
     pub checks: Checks,
@@ -171,18 +172,20 @@ pub fn build_keeping(options: &BuildOptions) -> Result<Built, BuildFailure> {
         Err(d) => return Err(fail(Some(d))),
     };
     let html = HtmlRenderer { theme };
+    let index = IndexRenderer::default();
     let output = options.output_dir();
     // The checks run beside rendering (they are a few passes, each on one thread); the staged
     // output is swapped in only when they found no error.
     let (checks, rendered) = rayon::join(run_checks, || {
         let staging = Staging::new(&output).map_err(|e| io_failure(&output, e))?;
-        render_staged(&site, &html, staging, Scope::Site)
+        render_staged(&site, &html, &index, staging, Scope::Site)
     });
     let report = commit(&site, &output, &loaded, &checks, rendered, started)?;
     Ok(Built {
         report,
         site,
         html,
+        index,
         loaded,
         checks,
     })
@@ -227,14 +230,16 @@ pub(crate) fn io_failure(output: &Path, e: std::io::Error) -> BuildFailure {
     }
 }
 
-/// Run every renderer (in parallel) for `scope` into `staging`, for the caller to commit.
+/// Run every renderer (in parallel) for `scope` into `staging`, for the caller to commit:
+/// `html` and `index`, which a live build keeps, and the manifest.
 pub(crate) fn render_staged(
     site: &Site,
     html: &HtmlRenderer,
+    index: &IndexRenderer,
     staging: Staging,
     scope: Scope,
 ) -> Result<(Staging, Vec<String>), BuildFailure> {
-    let renderers: [&dyn Renderer; 3] = [html, &ManifestRenderer, &crate::render::IndexRenderer];
+    let renderers: [&dyn Renderer; 3] = [html, &ManifestRenderer, index];
     let results: Vec<Result<String, Vec<Diagnostic>>> = renderers
         .par_iter()
         .map(|r| {

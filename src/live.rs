@@ -16,13 +16,14 @@ use crate::check::links::linking_to;
 use crate::content::{self, LoadOptions, Page, Site};
 use crate::diagnostics::Diagnostic;
 use crate::output::Staging;
-use crate::render::{HtmlRenderer, Scope};
-use crate::search::static_index::STATIC_DIR;
+use crate::render::{HtmlRenderer, IndexRenderer, Scope};
+use crate::search::documents::{SearchDoc, page_documents};
 
 pub struct LiveBuild {
     options: BuildOptions,
     site: Site,
     html: HtmlRenderer,
+    index: IndexRenderer,
     loaded: Vec<Diagnostic>,
     checks: Checks,
     /// Files changed since the last good build: a failed rebuild's changes are still to do.
@@ -60,6 +61,7 @@ impl LiveBuild {
                 options,
                 site: built.site,
                 html: built.html,
+                index: built.index,
                 loaded: built.loaded,
                 checks: built.checks,
                 pending: Vec::new(),
@@ -111,25 +113,41 @@ impl LiveBuild {
                 return None;
             }
             let rel = content::relative(&content, &path);
-            let index = self.site.pages.iter().position(|p| p.path == rel)?;
             let options = LoadOptions {
                 drafts: self.options.drafts,
             };
             // A page that no longer loads is a full build's to report, with what follows.
-            let page = content::load_page(&self.site.config, &path, options).ok()??;
-            let old = &self.site.pages[index];
-            let same_shortcodes = page.markdown.shortcodes.len() == old.markdown.shortcodes.len()
-                && page
-                    .markdown
-                    .shortcodes
-                    .iter()
-                    .zip(&old.markdown.shortcodes)
-                    .all(|(a, b)| a.shortcode == b.shortcode);
-            // Front matter feeds navigation, section lists and feeds; shortcodes feed placements.
-            if page.front != old.front || !same_shortcodes {
+            let source = content::load_page(&self.site.config, &path, options).ok()??;
+            // The file's page, and its copies in the languages that have no translation of it.
+            let mut found = false;
+            for (index, old) in self.site.pages.iter().enumerate() {
+                if old.path != rel {
+                    continue;
+                }
+                found = true;
+                let page = if old.untranslated {
+                    content::languages::untranslated_copy(&self.site.config, &source, &old.lang)
+                } else {
+                    source.clone()
+                };
+                let same_shortcodes = page.markdown.shortcodes.len()
+                    == old.markdown.shortcodes.len()
+                    && page
+                        .markdown
+                        .shortcodes
+                        .iter()
+                        .zip(&old.markdown.shortcodes)
+                        .all(|(a, b)| a.shortcode == b.shortcode);
+                // Front matter feeds navigation, section lists and feeds; shortcodes feed
+                // placements.
+                if page.front != old.front || !same_shortcodes {
+                    return None;
+                }
+                updates.push((index, page));
+            }
+            if !found {
                 return None;
             }
-            updates.push((index, page));
         }
         (!updates.is_empty()).then_some(updates)
     }
@@ -139,15 +157,17 @@ impl LiveBuild {
         // Swap the new pages in; on failure the old ones go back, so that the site in memory
         // always matches the output on disk.
         let mut previous = Vec::with_capacity(updates.len());
+        let mut stale: Vec<SearchDoc> = Vec::new();
         for (index, mut page) in updates {
+            page_documents(&self.site, index, &mut stale);
             let old = &self.site.pages[index];
             page.parent = old.parent;
             page.children = old.children.clone();
             page.kind = old.kind;
+            page.standalone = old.standalone;
             previous.push((index, std::mem::replace(&mut self.site.pages[index], page)));
         }
         let edited: Vec<usize> = previous.iter().map(|(i, _)| *i).collect();
-        let stale = stale_documents(previous.iter().map(|(_, old)| old));
         let urls: Vec<String> = edited
             .iter()
             .map(|&i| self.site.pages[i].url.clone())
@@ -169,8 +189,9 @@ impl LiveBuild {
         // found no error.
         let output = self.options.output_dir();
         let commit = |scope: Scope| {
-            let rendered = overlay(&output)
-                .and_then(|staging| build::render_staged(&self.site, &self.html, staging, scope));
+            let rendered = overlay(&output).and_then(|staging| {
+                build::render_staged(&self.site, &self.html, &self.index, staging, scope)
+            });
             build::commit(
                 &self.site,
                 &output,
@@ -206,18 +227,5 @@ impl LiveBuild {
 }
 
 fn overlay(output: &Path) -> Result<Staging, BuildFailure> {
-    Staging::overlay(output, &[STATIC_DIR]).map_err(|e| build::io_failure(output, e))
-}
-
-/// The search documents of pages' previous versions: the page and one per heading.
-fn stale_documents<'a>(old: impl Iterator<Item = &'a Page>) -> Vec<String> {
-    old.flat_map(|old| {
-        std::iter::once(old.url.clone()).chain(
-            old.markdown
-                .headings
-                .iter()
-                .map(|h| format!("{}#{}", old.url, h.id)),
-        )
-    })
-    .collect()
+    Staging::overlay(output).map_err(|e| build::io_failure(output, e))
 }

@@ -5,15 +5,20 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
+use common::static_index::{static_answers, static_difference};
 use common::{Site, snapshot};
 use helpcenter::build::{BuildOptions, build};
 use helpcenter::live::{LiveBuild, Rebuilt};
 
-/// The output without the search index, whose segment files have random names.
+/// The output without the tantivy index, whose segment files have random names, and without
+/// the static index, which [`static_answers`] compares.
 fn site_files(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     snapshot(dir)
         .into_iter()
-        .filter(|(path, _)| !path.to_string_lossy().starts_with(".helpcenter/index"))
+        .filter(|(path, _)| {
+            let path = path.to_string_lossy();
+            !path.starts_with(".helpcenter/index") && !path.contains("search-index/")
+        })
         .collect()
 }
 
@@ -57,6 +62,15 @@ fn editing_a_page_body_rerenders_only_that_page_and_matches_a_full_build() {
         site_files(&site.public()),
         site_files(&site.path().join("full")),
         "incremental output equals a full build"
+    );
+    let (live_index, full_index) = (
+        static_answers(&site.public()),
+        static_answers(&site.path().join("full")),
+    );
+    assert!(
+        live_index == full_index,
+        "the static index finds what a full build's does: {:?}",
+        static_difference(&live_index, &full_index)
     );
 }
 

@@ -1,12 +1,16 @@
 //! A live rebuild is a mode of the one build pipeline: after any sequence of edits (bodies,
-//! heading renames, links, front matter, data, templates, raw HTML, new and removed files),
-//! the live output and diagnostics equal those of a full build of the same sources.
+//! heading renames and additions, links, front matter, data, templates, raw HTML, new and
+//! removed files), in a site of two languages, the live output and diagnostics equal those of a
+//! full build of the same sources. The static search index is compared by what it finds: a
+//! live rebuild mends only the files an edit touches and may number documents otherwise.
 
 mod common;
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use common::static_index::{static_answers, static_difference};
 use common::{Site, snapshot};
 use helpcenter::build::{BuildOptions, build};
 use helpcenter::live::LiveBuild;
@@ -19,6 +23,8 @@ enum Edit {
     Body(usize, &'static str),
     /// Rename page `n`'s first heading to one of two names.
     Heading(usize, bool),
+    /// Add a heading and a paragraph to page `n`: it has one more search document.
+    NewHeading(usize),
     /// Link page `n` to beta's heading, or to an anchor that does not exist.
     Link(usize, bool),
     FrontMatter(usize),
@@ -29,15 +35,18 @@ enum Edit {
     RemovePage,
 }
 
-const PAGES: [&str; 3] = [
+/// Beta has no Spanish translation: Spanish readers search it too, after their own pages.
+const PAGES: [&str; 4] = [
     "content/_index.md",
     "content/guide/alpha.md",
     "content/guide/beta.md",
+    "content/guide/alpha.es.md",
 ];
-const HEADINGS: [(&str, &str); 3] = [
+const HEADINGS: [(&str, &str); 4] = [
     ("## Welcome desk", "## Front desk"),
     ("## Alpha steps", "## Alpha stages"),
     ("## Beta notes", "## Beta remarks"),
+    ("## Pasos de alfa", "## Etapas de alfa"),
 ];
 
 fn edit() -> impl Strategy<Value = Edit> {
@@ -46,6 +55,7 @@ fn edit() -> impl Strategy<Value = Edit> {
         3 => (page.clone(), prop::sample::select(vec!["invoice", "router", "portal"]))
             .prop_map(|(n, w)| Edit::Body(n, w)),
         2 => (page.clone(), any::<bool>()).prop_map(|(n, b)| Edit::Heading(n, b)),
+        2 => page.clone().prop_map(Edit::NewHeading),
         2 => (page.clone(), any::<bool>()).prop_map(|(n, b)| Edit::Link(n, b)),
         1 => page.clone().prop_map(Edit::FrontMatter),
         1 => page.prop_map(Edit::RawHtml),
@@ -79,6 +89,14 @@ fn fixture() -> Site {
         PAGES[2],
         "---\ntitle: Beta\ndescription: B.\n---\n## Beta notes\n\nCall us.\n\n{{ contacts(table=\"help\") }}\n",
     );
+    site.write(
+        PAGES[3],
+        "---\ntitle: Alfa\ndescription: A.\n---\n## Pasos de alfa\n\nLea [las notas](/guide/beta/#beta-notes).\n",
+    );
+    site.write(
+        "content/_index.es.md",
+        "---\ntitle: Bienvenido\ndescription: Inicio.\n---\nHola.\n",
+    );
     // The site's own copy of one built-in template, which the `Template` edit changes.
     site.write(
         "themes/default/templates/page.html",
@@ -87,7 +105,7 @@ fn fixture() -> Site {
     // The home page shows the table, so that its edits render with the site's data.
     site.write(
         "site.toml",
-        "title = \"Test Help Center\"\nbase_url = \"https://help.test\"\nlanguage = \"en\"\n\n[extra]\nhome_contacts = \"help\"\n",
+        "title = \"Test Help Center\"\nbase_url = \"https://help.test\"\ndefault_language = \"en\"\n\n[languages.es]\ntitle = \"Ayuda\"\n\n[extra]\nhome_contacts = \"help\"\n",
     );
     site.write(
         "content/data/contacts/help.yaml",
@@ -114,6 +132,10 @@ fn apply(site: &Site, edit: &Edit, step: usize, extras: &mut Vec<PathBuf>) -> Ve
             let (from, to) = if second { (a, b) } else { (b, a) };
             rewrite(PAGES[n], read(PAGES[n]).replacen(from, to, 1))
         }
+        Edit::NewHeading(n) => rewrite(
+            PAGES[n],
+            read(PAGES[n]) + &format!("\n## Added {step}\n\nMore about the modem {step}.\n"),
+        ),
         Edit::Link(n, good) => {
             let anchor = if good { "beta-notes" } else { "nowhere" };
             rewrite(
@@ -163,11 +185,28 @@ fn apply(site: &Site, edit: &Edit, step: usize, extras: &mut Vec<PathBuf>) -> Ve
     }
 }
 
-/// The output without the tantivy segments, whose file names are random.
+/// The output without the tantivy segments, whose file names are random, and without the
+/// static index, which [`static_answers`] compares.
 fn files(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     snapshot(dir)
         .into_iter()
-        .filter(|(path, _)| !path.to_string_lossy().starts_with(".helpcenter/index"))
+        .filter(|(path, _)| {
+            let path = path.to_string_lossy();
+            !path.starts_with(".helpcenter/index") && !path.contains("search-index/")
+        })
+        .collect()
+}
+
+/// The paths whose files are not the same in both.
+fn differing(a: &[(PathBuf, Vec<u8>)], b: &[(PathBuf, Vec<u8>)]) -> Vec<PathBuf> {
+    let a: BTreeMap<_, _> = a.iter().cloned().collect();
+    let b: BTreeMap<_, _> = b.iter().cloned().collect();
+    a.keys()
+        .chain(b.keys())
+        .filter(|path| a.get(*path) != b.get(*path))
+        .cloned()
+        .collect::<BTreeSet<_>>()
+        .into_iter()
         .collect()
 }
 
@@ -182,6 +221,8 @@ fn answers(dir: &Path) -> Vec<Vec<String>> {
         "portal",
         "alpha",
         "beta remarks",
+        "modem",
+        "etapas",
         "brasil",
         "extra",
     ]
@@ -239,7 +280,10 @@ proptest! {
             let full_outcome = outcome(build(&options(&site, "full")), |r| r.warnings);
             prop_assert_eq!(&live_outcome, &full_outcome, "step {}: {:?}", step, edit);
             let (live_dir, full_dir) = (site.path().join("live"), site.path().join("full"));
-            prop_assert!(files(&live_dir) == files(&full_dir), "step {}: {:?}: outputs differ", step, edit);
+            let (live_files, full_files) = (files(&live_dir), files(&full_dir));
+            prop_assert!(live_files == full_files, "step {}: {:?}: outputs differ: {:?}", step, edit, differing(&live_files, &full_files));
+            let (live_static, full_static) = (static_answers(&live_dir), static_answers(&full_dir));
+            prop_assert!(live_static == full_static, "step {}: {:?}: static indexes differ: {:?}", step, edit, static_difference(&live_static, &full_static));
             prop_assert_eq!(answers(&live_dir), answers(&full_dir), "step {}: {:?}", step, edit);
         }
     }

@@ -150,7 +150,7 @@ fn by_language(pages: Vec<Page>) -> HashMap<String, Vec<Page>> {
 }
 
 /// `source` published under `lang`'s folder with its own text: links to pages get the folder.
-fn untranslated_copy(config: &Config, source: &Page, lang: &str) -> Page {
+pub fn untranslated_copy(config: &Config, source: &Page, lang: &str) -> Page {
     let prefix = config.prefix(lang);
     let mut page = source.clone();
     page.url = format!("{prefix}{}", source.url);

@@ -36,9 +36,8 @@ pub struct Staging {
     /// When the folder is a previous output, or an overlay: the files written into it so far
     /// (`/`-separated, relative), so that [`Staging::commit`] can delete the rest or move them.
     written: Option<Mutex<HashSet<String>>>,
-    /// An overlay holds only what a live rebuild changed; its folders listed here replace
-    /// the target's whole, the rest is moved in file by file.
-    overlay: Option<Vec<String>>,
+    /// An overlay holds only what a live rebuild changed, moved into the target file by file.
+    overlay: bool,
     after_commit: Mutex<Vec<AfterCommit>>,
     committed: bool,
 }
@@ -93,7 +92,7 @@ impl Staging {
             target: target.to_path_buf(),
             previous,
             written: recycled.then(Default::default),
-            overlay: None,
+            overlay: false,
             after_commit: Mutex::default(),
             committed: false,
         })
@@ -101,8 +100,8 @@ impl Staging {
 
     /// A staging folder for a live rebuild of `target`: empty, holding only what the rebuild
     /// writes. [`Staging::commit`] moves each file into the target (each one atomically) and
-    /// puts each folder of `whole` in place of the target's.
-    pub fn overlay(target: &Path, whole: &[&str]) -> io::Result<Staging> {
+    /// leaves the rest of the target as it is.
+    pub fn overlay(target: &Path) -> io::Result<Staging> {
         // A fresh folder named after `NAME.live`, which has no previous output to recycle:
         // `.NAME.live.staging-PID-N`, removed by the next build if this process crashes.
         let mut staging = Staging::new(&target.with_file_name(format!(
@@ -111,7 +110,7 @@ impl Staging {
         )))?;
         staging.target = target.to_path_buf();
         staging.written = Some(Mutex::default());
-        staging.overlay = Some(whole.iter().map(|w| w.to_string()).collect());
+        staging.overlay = true;
         Ok(staging)
     }
 
@@ -239,12 +238,12 @@ impl Staging {
     /// Put the staged site in place of the target. The old output is moved aside first, and
     /// kept as the next build's staging folder.
     pub fn commit(mut self) -> io::Result<()> {
-        if let Some(whole) = self.overlay.take() {
+        if self.overlay {
             let written = self
                 .written
                 .take()
                 .map(|w| w.into_inner().expect("not poisoned"));
-            self.move_into_target(&written.unwrap_or_default(), &whole)?;
+            self.move_into_target(&written.unwrap_or_default())?;
             self.committed = true;
             fs::remove_dir_all(&self.dir)?;
             return self.run_after_commit();
@@ -288,15 +287,9 @@ impl Staging {
     }
 
     /// An overlay's commit: each file renamed over the target's (a reader never sees half a
-    /// file), each `whole` folder swapped in place of the target's.
-    fn move_into_target(&self, written: &HashSet<String>, whole: &[String]) -> io::Result<()> {
-        let in_whole = |rel: &str| {
-            whole.iter().any(|w| {
-                rel.strip_prefix(w.as_str())
-                    .is_some_and(|r| r.starts_with('/'))
-            })
-        };
-        for rel in written.iter().filter(|rel| !in_whole(rel)) {
+    /// file).
+    fn move_into_target(&self, written: &HashSet<String>) -> io::Result<()> {
+        for rel in written {
             // A link planted in the served folder must not lead a rename outside it.
             let mut to = self.target.clone();
             for part in rel.split('/') {
@@ -310,19 +303,6 @@ impl Staging {
             }
             fs::rename(self.dir.join(rel), to)?;
         }
-        for folder in whole {
-            let staged = self.dir.join(folder);
-            if !staged.is_dir() {
-                continue;
-            }
-            let live = self.target.join(folder);
-            let aside = self.dir.join(format!("{folder}.replaced"));
-            let had_old = fs::symlink_metadata(&live).is_ok();
-            if had_old {
-                fs::rename(&live, &aside)?;
-            }
-            fs::rename(&staged, &live)?;
-        }
         Ok(())
     }
 }
@@ -334,7 +314,7 @@ impl Drop for Staging {
         }
         // A recycled folder goes back for the next build to reuse; a new one is removed.
         let recycled = self.written.is_some()
-            && self.overlay.is_none()
+            && !self.overlay
             && !self.previous.exists()
             && fs::rename(&self.dir, &self.previous).is_ok();
         if !recycled

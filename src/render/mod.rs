@@ -14,6 +14,7 @@ pub mod theme_files;
 use crate::content::Site;
 use crate::diagnostics::Diagnostic;
 use crate::output::Staging;
+use crate::search::documents::SearchDoc;
 
 pub use html::HtmlRenderer;
 pub use manifest::ManifestRenderer;
@@ -43,6 +44,6 @@ pub enum Scope<'a> {
     /// are the search documents of the edited pages' previous versions.
     Pages {
         edited: &'a [usize],
-        stale_documents: &'a [String],
+        stale_documents: &'a [SearchDoc],
     },
 }

@@ -8,14 +8,15 @@ use tantivy::{Index, IndexWriter, TantivyDocument};
 
 use super::documents::{self, SearchDoc};
 use super::schema::{self, Fields, SCHEMA_VERSION};
-use super::{INDEX_DIR, IndexMeta, META_FILE, index_dir, static_index, tokenizers};
+use super::static_index::{self, Layout};
+use super::{INDEX_DIR, IndexMeta, META_FILE, index_dir, tokenizers};
 use crate::content::Site;
 use crate::diagnostics::{Diagnostic, Location};
 use crate::output::{META_DIR, Staging};
 
 /// Write the site's search indexes (tantivy and static, every language) into `out`. Returns a
-/// fragment for the build summary.
-pub fn write_site(site: &Site, out: &Staging) -> Result<String, Vec<Diagnostic>> {
+/// fragment for the build summary and the static index's layout, for live rebuilds.
+pub fn write_site(site: &Site, out: &Staging) -> Result<(String, Layout), Vec<Diagnostic>> {
     let dir = out.dir().join(META_DIR).join(INDEX_DIR);
     let fail = |e: String| {
         vec![Diagnostic::error(
@@ -32,9 +33,9 @@ pub fn write_site(site: &Site, out: &Staging) -> Result<String, Vec<Diagnostic>>
     let (documents, sizes) = tracing::debug_span!("tantivy")
         .in_scope(|| write_tantivy(site, &out.dir().join(META_DIR)))
         .map_err(|e| fail(e.to_string()))?;
-    let static_index = {
+    let (static_index, layout) = {
         let _span = tracing::debug_span!("static").entered();
-        static_index::write(site, out)
+        static_index::write(site, out)?
     };
     let total = human_size(sizes.iter().map(|(_, size)| size).sum());
     let index = match sizes.as_slice() {
@@ -47,10 +48,8 @@ pub fn write_site(site: &Site, out: &Staging) -> Result<String, Vec<Diagnostic>>
             format!("{total} index: {}", each.join(", "))
         }
     };
-    Ok(format!(
-        "{documents} search documents ({index}), {}",
-        static_index?
-    ))
+    let summary = format!("{documents} search documents ({index}), {static_index}");
+    Ok((summary, layout))
 }
 
 /// The site's tantivy indexes, from its documents a batch at a time. Returns how many
@@ -209,26 +208,31 @@ fn to_document(f: &Fields, d: &SearchDoc, site_language: &str) -> TantivyDocumen
     doc
 }
 
-/// A live rebuild's search: the static index written again whole (its postings number
-/// documents by position; it is small), the edited pages' documents replaced in the tantivy
-/// index once the staged files are in place.
+/// A live rebuild's search after the pages `edited` changed their bodies (`stale`: their
+/// documents before): the static index mended where they changed (written whole without a
+/// `layout`), and their documents replaced in the tantivy index once the staged files are in
+/// place. Returns a fragment for the build summary and the static index's new layout.
 pub fn update(
     site: &Site,
     out: &Staging,
+    layout: Option<&Layout>,
     edited: &[usize],
-    stale: &[String],
-) -> Result<String, Vec<Diagnostic>> {
-    let mut docs = Vec::new();
+    stale: &[SearchDoc],
+) -> Result<(String, Layout), Vec<Diagnostic>> {
+    let mut fresh = Vec::new();
     for &index in edited {
-        documents::page_documents(site, &site.pages[index], &mut docs);
+        documents::page_documents(site, index, &mut fresh);
     }
-    let summary = static_index::write(site, out)?;
+    let (summary, layout) = match layout {
+        Some(layout) => static_index::update(site, out, layout, edited, stale, &fresh)?,
+        None => static_index::write(site, out)?,
+    };
     let meta_dir = out.target().join(META_DIR);
-    let stale = stale.to_vec();
+    let stale: Vec<String> = stale.iter().map(|d| d.url.clone()).collect();
     out.after_commit(Box::new(move || {
-        replace_documents(&meta_dir, &stale, &docs).map_err(std::io::Error::other)
+        replace_documents(&meta_dir, &stale, &fresh).map_err(std::io::Error::other)
     }));
-    Ok(summary)
+    Ok((summary, layout))
 }
 
 /// In each language's index under `meta_dir`, drop the documents at `remove_urls` and add the

@@ -6,6 +6,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+pub mod static_index;
+
 /// The modification time of every file of a fixture: 2025-03-14 12:00 UTC.
 pub const FIXTURE_TIME: u64 = 1_741_953_600;
 

@@ -40,6 +40,10 @@ pub struct SearchDoc {
     /// A row of the site's primary contact table (`home_contacts` in `[extra]`): what a
     /// query of only a country ("brasil", "chile phone") lands on first.
     pub primary: bool,
+    /// The page whose own text this is, as its index in the site's pages: set on a page's
+    /// document and its headings', not on the data placed on it. A live rebuild finds an
+    /// edited page's documents in the static index by it.
+    pub page: Option<u32>,
 }
 
 /// The term that marks [`SearchDoc::primary`] documents in the `country` field and the static
@@ -89,12 +93,13 @@ pub fn for_each_batch<E>(
     site: &Site,
     mut take: impl FnMut(Vec<SearchDoc>) -> Result<(), E>,
 ) -> Result<(), E> {
-    for pages in site.pages.chunks(BATCH_PAGES) {
-        let per_page: Vec<Vec<SearchDoc>> = pages
-            .par_iter()
-            .map(|page| {
+    for (batch, pages) in site.pages.chunks(BATCH_PAGES).enumerate() {
+        let first = batch * BATCH_PAGES;
+        let per_page: Vec<Vec<SearchDoc>> = (first..first + pages.len())
+            .into_par_iter()
+            .map(|index| {
                 let mut docs = Vec::new();
-                page_documents(site, page, &mut docs);
+                page_documents(site, index, &mut docs);
                 docs
             })
             .collect();
@@ -124,8 +129,9 @@ fn trail(site: &Site, page: &Page, include: bool) -> Vec<String> {
     titles
 }
 
-/// The documents of one page: the page itself and one per heading.
-pub fn page_documents(site: &Site, page: &Page, docs: &mut Vec<SearchDoc>) {
+/// The documents of the site's page `index`: the page itself and one per heading.
+pub fn page_documents(site: &Site, index: usize, docs: &mut Vec<SearchDoc>) {
+    let page = &site.pages[index];
     let from = docs.len();
     page_text_documents(site, page, docs);
     let text_lang = if page.untranslated {
@@ -137,6 +143,7 @@ pub fn page_documents(site: &Site, page: &Page, docs: &mut Vec<SearchDoc>) {
         doc.lang = page.lang.clone();
         doc.text_lang = text_lang.clone();
         doc.everyone = page.standalone;
+        doc.page = Some(index as u32);
     }
 }
 

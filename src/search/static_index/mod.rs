@@ -22,8 +22,10 @@
 //! phone numbers are indexed as the same digit variants as the tantivy index, so both searches
 //! agree on accents and numbers.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::io::Write;
+use std::ops::Range;
 
 use rustc_hash::FxHashMap as HashMap;
 
@@ -34,9 +36,11 @@ use super::documents::{self, SearchDoc};
 use crate::content::Site;
 use crate::diagnostics::{Diagnostic, Location};
 use crate::output::Staging;
+pub use edit::{Layout, update};
 use terms::{Posting, country_words, fnv1a, shard_key};
 pub use terms::{fold, words};
 
+mod edit;
 mod terms;
 
 pub const STATIC_DIR: &str = "search-index";
@@ -65,12 +69,13 @@ struct Meta {
 
 /// Write the static index of the site's search documents into `out`: one per language, under
 /// its folder (`/es/search-index/`), holding what that language's readers search, the
-/// documents in their language's text first.
-pub fn write(site: &Site, out: &Staging) -> Result<String, Vec<Diagnostic>> {
+/// documents in their language's text first. Returns a fragment for the build summary and
+/// where each page's documents went, for live rebuilds.
+pub fn write(site: &Site, out: &Staging) -> Result<(String, Layout), Vec<Diagnostic>> {
     let mut languages: Vec<LanguageIndex> = site
         .config
         .language_codes()
-        .map(LanguageIndex::new)
+        .map(|lang| LanguageIndex::new(lang, site.pages.len()))
         .collect();
     documents::for_each_batch(site, |batch| {
         languages.iter_mut().for_each(|index| index.add(&batch));
@@ -78,18 +83,44 @@ pub fn write(site: &Site, out: &Staging) -> Result<String, Vec<Diagnostic>> {
     })
     .expect("infallible");
     let mut files = Vec::new();
+    let mut layout = Layout::default();
     for index in languages {
-        let dir = format!("{}{STATIC_DIR}", site.config.folder(&index.lang));
-        let synonyms = site
-            .language(&index.lang)
-            .map_or(&site.synonyms, |l| &l.synonyms);
-        files.extend(language_files(&dir, index.into_part(), synonyms));
+        let dir = language_dir(site, &index.lang);
+        let lang = index.lang.clone();
+        let (part, pages) = index.finish();
+        let rows = part.rows.len() as u32;
+        let (language_files, shards) = language_files(&dir, part, synonyms(site, &lang));
+        files.extend(language_files);
+        layout.add(lang, rows, shards, pages);
     }
-    let bytes: usize = files.iter().map(|(_, b)| b.len()).sum();
-    let written: Vec<Result<(), Diagnostic>> = files
+    let summary = format!(
+        "static search ({} files, {} KB)",
+        files.len(),
+        files
+            .iter()
+            .map(|(_, b)| b.len())
+            .sum::<usize>()
+            .div_ceil(1024)
+    );
+    write_files(out, &files)?;
+    Ok((summary, layout))
+}
+
+/// Where the static index of `lang` lives in the output.
+fn language_dir(site: &Site, lang: &str) -> String {
+    format!("{}{STATIC_DIR}", site.config.folder(lang))
+}
+
+fn synonyms<'a>(site: &'a Site, lang: &str) -> &'a [Vec<String>] {
+    site.language(lang).map_or(&site.synonyms, |l| &l.synonyms)
+}
+
+/// Write `files` (path, bytes) into `out`, side by side.
+fn write_files(out: &Staging, files: &[(String, Vec<u8>)]) -> Result<(), Vec<Diagnostic>> {
+    let errors: Vec<Diagnostic> = files
         .par_iter()
-        .map(|(path, data)| {
-            out.write(path, data).map_err(|e| {
+        .filter_map(|(path, data)| {
+            out.write(path, data).err().map(|e| {
                 Diagnostic::error(
                     "static-search",
                     Location::file(path),
@@ -98,31 +129,30 @@ pub fn write(site: &Site, out: &Staging) -> Result<String, Vec<Diagnostic>> {
             })
         })
         .collect();
-    let errors: Vec<Diagnostic> = written.into_iter().filter_map(Result::err).collect();
-    if !errors.is_empty() {
-        return Err(errors);
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
     }
-    Ok(format!(
-        "static search ({} files, {} KB)",
-        files.len(),
-        bytes.div_ceil(1024)
-    ))
 }
 
 /// One language's index as the documents come: those in its own text, then the others (pages
-/// not translated yet), each part numbering its documents from 0.
+/// not translated yet), each part numbering its documents from 0, and where each page's
+/// documents are in its part.
 struct LanguageIndex {
     lang: String,
     own: Part,
     other: Part,
+    pages: Vec<Option<(bool, Range<u32>)>>,
 }
 
 impl LanguageIndex {
-    fn new(lang: &str) -> LanguageIndex {
+    fn new(lang: &str, pages: usize) -> LanguageIndex {
         LanguageIndex {
             lang: lang.to_string(),
             own: Part::default(),
             other: Part::default(),
+            pages: vec![None; pages],
         }
     }
 
@@ -131,14 +161,35 @@ impl LanguageIndex {
             .iter()
             .filter(|d| d.seen_in(&self.lang))
             .partition(|d| d.text_lang.is_empty() || d.text_lang == self.lang);
+        for (is_own, docs, part) in [(true, &own, &self.own), (false, &other, &self.other)] {
+            // A page's documents come one after the other, all in the same part.
+            for (i, doc) in docs.iter().enumerate() {
+                let Some(page) = doc.page else { continue };
+                let at = (part.rows.len() + i) as u32;
+                let (_, range) = self.pages[page as usize].get_or_insert((is_own, at..at));
+                range.end = at + 1;
+            }
+        }
         self.own.add(&own);
         self.other.add(&other);
     }
 
-    fn into_part(self) -> Part {
+    /// One part, the other documents after its own, and each page's place in it.
+    fn finish(self) -> (Part, Vec<Option<Range<u32>>>) {
+        let offset = self.own.rows.len() as u32;
+        let pages = self
+            .pages
+            .into_iter()
+            .map(|place| {
+                place.map(|(own, range)| match own {
+                    true => range,
+                    false => range.start + offset..range.end + offset,
+                })
+            })
+            .collect();
         let mut all = self.own;
         all.append(self.other);
-        all
+        (all, pages)
     }
 }
 
@@ -171,8 +222,9 @@ impl Part {
 }
 
 /// What a hit shows of its document.
+#[derive(Debug, Clone, Default, PartialEq)]
 struct Row {
-    kind: &'static str,
+    kind: Cow<'static, str>,
     title: String,
     url: String,
     section: String,
@@ -188,7 +240,7 @@ impl Row {
             None => text,
         };
         Row {
-            kind: doc.kind,
+            kind: Cow::Borrowed(doc.kind),
             title: doc.title.clone(),
             url: doc.url.clone(),
             section: doc.section.clone(),
@@ -197,41 +249,70 @@ impl Row {
     }
 }
 
-/// The files of one language's static index, under `dir`.
-fn language_files(dir: &str, part: Part, synonyms: &[Vec<String>]) -> Vec<(String, Vec<u8>)> {
+/// The files of one language's static index, under `dir`, and how many term shards it has.
+fn language_files(
+    dir: &str,
+    part: Part,
+    synonyms: &[Vec<String>],
+) -> (Vec<(String, Vec<u8>)>, u32) {
     let Part { rows, postings } = part;
     let total: usize = postings.iter().map(|(t, p)| t.len() + p.len() * 4).sum();
     let shards = total.div_ceil(SHARD_BYTES).max(1) as u32;
 
     let mut by_shard: Vec<BTreeMap<&str, &[Posting]>> = vec![BTreeMap::new(); shards as usize];
     for (term, list) in &postings {
-        by_shard[(fnv1a(shard_key(term)) % shards) as usize].insert(term, list);
+        by_shard[shard_of(term, shards) as usize].insert(term, list);
     }
     // Encoded shard by shard, so that only the shards being written hold a second copy.
     let mut files: Vec<(String, Vec<u8>)> = by_shard
         .par_iter()
         .enumerate()
-        .map(|(k, terms)| {
-            let encoded: BTreeMap<&str, Vec<i64>> = terms
-                .iter()
-                .map(|(term, list)| (*term, encode_postings(list)))
-                .collect();
-            (format!("{dir}/t/{k}.bin"), gzip(&to_json(&encoded)))
-        })
+        .map(|(k, terms)| (shard_path(dir, k as u32), encode_shard(terms)))
         .collect();
-    files.par_extend(rows.par_chunks(CHUNK).enumerate().map(|(k, chunk)| {
-        (
-            format!("{dir}/d/{k}.bin"),
-            gzip(&to_json(&chunk_rows(chunk))),
-        )
-    }));
+    files.par_extend(
+        rows.par_chunks(CHUNK)
+            .enumerate()
+            .map(|(k, chunk)| (chunk_path(dir, k as u32), encode_chunk(chunk))),
+    );
+    files.push(meta_file(dir, rows.len() as u32, shards, synonyms));
+    (files, shards)
+}
+
+fn shard_of(term: &str, shards: u32) -> u32 {
+    fnv1a(shard_key(term)) % shards
+}
+
+fn shard_path(dir: &str, k: u32) -> String {
+    format!("{dir}/t/{k}.bin")
+}
+
+fn chunk_path(dir: &str, k: u32) -> String {
+    format!("{dir}/d/{k}.bin")
+}
+
+/// A term shard's file: its terms' postings, gzip-compressed JSON.
+fn encode_shard<L: AsRef<[Posting]>>(terms: &BTreeMap<&str, L>) -> Vec<u8> {
+    let encoded: BTreeMap<&str, Vec<i64>> = terms
+        .iter()
+        .map(|(term, list)| (*term, encode_postings(list.as_ref())))
+        .collect();
+    gzip(&to_json(&encoded))
+}
+
+/// A `d/` chunk's file: its rows, gzip-compressed JSON.
+fn encode_chunk(rows: &[Row]) -> Vec<u8> {
+    gzip(&to_json(&chunk_rows(rows)))
+}
+
+/// `meta.json` of an index of `rows` documents in `shards` term shards.
+fn meta_file(dir: &str, rows: u32, shards: u32, synonyms: &[Vec<String>]) -> (String, Vec<u8>) {
     let syn = synonyms
         .iter()
         .map(|group| group.iter().map(|w| fold(w)).collect())
         .collect();
     let meta = Meta {
         v: VERSION,
-        n: rows.len(),
+        n: rows as usize,
         s: shards,
         c: CHUNK,
         syn,
@@ -240,8 +321,7 @@ fn language_files(dir: &str, part: Part, synonyms: &[Vec<String>]) -> Vec<(Strin
             .chain(super::query_words::STOP_WORDS.iter().copied())
             .collect(),
     };
-    files.push((format!("{dir}/meta.json"), to_json(&meta)));
-    files
+    (format!("{dir}/meta.json"), to_json(&meta))
 }
 
 fn to_json<T: Serialize + ?Sized>(value: &T) -> Vec<u8> {
@@ -306,7 +386,7 @@ fn chunk_rows(chunk: &[Row]) -> Vec<(&str, &str, &str, Section<'_>, &str)> {
                 _ => Section::Text(&d.section),
             };
             prev = Some((page, &d.section));
-            (d.kind, d.title.as_str(), url, section, d.excerpt.as_str())
+            (&*d.kind, d.title.as_str(), url, section, d.excerpt.as_str())
         })
         .collect()
 }
@@ -371,9 +451,9 @@ mod tests {
             .map(|i| doc(i, if i % 4 == 0 { "en" } else { "es" }))
             .collect();
         let build = |batches: &[&[SearchDoc]]| {
-            let mut index = LanguageIndex::new("es");
+            let mut index = LanguageIndex::new("es", 0);
             batches.iter().for_each(|batch| index.add(batch));
-            language_files("search-index", index.into_part(), &[])
+            language_files("search-index", index.finish().0, &[]).0
         };
         let whole = build(&[&docs]);
         assert_eq!(whole, build(&[&docs[..70], &docs[70..71], &docs[71..]]));
@@ -397,7 +477,7 @@ mod tests {
         }];
         let mut part = Part::default();
         part.add(&docs.iter().collect::<Vec<_>>());
-        let files = language_files("search-index", part, &[]);
+        let (files, _) = language_files("search-index", part, &[]);
         for (path, data) in &files {
             if path.ends_with("meta.json") {
                 assert_eq!(data[0], b'{', "{path}");
