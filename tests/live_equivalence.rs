@@ -36,17 +36,20 @@ enum Edit {
 }
 
 /// Beta has no Spanish translation: Spanish readers search it too, after their own pages.
-const PAGES: [&str; 4] = [
+/// `solo` is in Spanish only: every language's readers search it.
+const PAGES: [&str; 5] = [
     "content/_index.md",
     "content/guide/alpha.md",
     "content/guide/beta.md",
     "content/guide/alpha.es.md",
+    "content/guide/solo.es.md",
 ];
-const HEADINGS: [(&str, &str); 4] = [
+const HEADINGS: [(&str, &str); 5] = [
     ("## Welcome desk", "## Front desk"),
     ("## Alpha steps", "## Alpha stages"),
     ("## Beta notes", "## Beta remarks"),
     ("## Pasos de alfa", "## Etapas de alfa"),
+    ("## Solo aqui", "## Solo alli"),
 ];
 
 fn edit() -> impl Strategy<Value = Edit> {
@@ -92,6 +95,10 @@ fn fixture() -> Site {
     site.write(
         PAGES[3],
         "---\ntitle: Alfa\ndescription: A.\n---\n## Pasos de alfa\n\nLea [las notas](/guide/beta/#beta-notes).\n",
+    );
+    site.write(
+        PAGES[4],
+        "---\ntitle: Solo\ndescription: S.\n---\n## Solo aqui\n\nZanahoria.\n",
     );
     site.write(
         "content/_index.es.md",
@@ -223,6 +230,7 @@ fn answers(dir: &Path) -> Vec<Vec<String>> {
         "beta remarks",
         "modem",
         "etapas",
+        "zanahoria",
         "brasil",
         "extra",
     ]

@@ -235,8 +235,9 @@ pub fn update(
     Ok((summary, layout))
 }
 
-/// In each language's index under `meta_dir`, drop the documents at `remove_urls` and add the
-/// `docs` its readers see, then bring [`IndexMeta`]'s document count up to date.
+/// In each language's index under `meta_dir`, drop the documents at `remove_urls` (one URL per
+/// document) and add the `docs` its readers see, then bring [`IndexMeta`]'s document count up
+/// to date: counted as a full build counts, each document once however many languages see it.
 pub fn replace_documents(
     meta_dir: &Path,
     remove_urls: &[String],
@@ -249,7 +250,6 @@ pub fn replace_documents(
     let languages: Vec<String> = std::iter::once(meta.language.clone())
         .chain(meta.languages.keys().cloned())
         .collect();
-    let mut documents = 0;
     for lang in &languages {
         let index = Index::open_in_dir(index_dir(meta_dir, lang, &meta.language))?;
         tokenizers::register(&index);
@@ -263,9 +263,8 @@ pub fn replace_documents(
         }
         writer.commit()?;
         writer.wait_merging_threads()?;
-        documents += index.reader()?.searcher().num_docs();
     }
-    meta.documents = documents;
+    meta.documents = (meta.documents + docs.len() as u64).saturating_sub(remove_urls.len() as u64);
     crate::output::write_live(
         meta_dir,
         META_FILE,
