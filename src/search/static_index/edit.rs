@@ -23,7 +23,7 @@ use super::{
     shard_path, synonyms, write_files,
 };
 use crate::content::Site;
-use crate::diagnostics::{Diagnostic, Location};
+use crate::diagnostics::Diagnostic;
 use crate::output::Staging;
 use crate::search::documents::SearchDoc;
 
@@ -78,13 +78,14 @@ pub fn update(
         let dir = language_dir(site, &language.lang);
         let read = |rel: &str| read_gzip(&out.target().join(rel));
         let edit = Edit::plan(language, edited, stale, fresh);
-        files.extend(edit.files(&dir, language, &read).map_err(|e| {
-            vec![Diagnostic::error(
-                "static-search",
-                Location::file(out.target().join(&dir)),
-                format!("cannot update the static index ({e}); restart `serve` to build it again"),
-            )]
-        })?);
+        match edit.files(&dir, language, &read) {
+            Ok(mended) => files.extend(mended),
+            // Not what the last build wrote (changed by hand, or cut short): written whole.
+            Err(e) => {
+                tracing::warn!("the static index is written again whole: {e}");
+                return super::write(site, out);
+            }
+        }
         if language.rows != edit.rows_before {
             files.push(meta_file(
                 &dir,
@@ -219,7 +220,9 @@ impl<'a> Edit<'a> {
     }
 }
 
-/// The file at `path`, gzip-decompressed; `None` when there is none.
+/// The file at `path`, gzip-decompressed; `None` when there is none. At most
+/// [`MAX_FILE_BYTES`] of it: a shard is tens of kilobytes (a megabyte or two for the most
+/// common words at 50,000 pages), and a file that expands further was not written here.
 fn read_gzip(path: &Path) -> std::io::Result<Option<Vec<u8>>> {
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
@@ -227,9 +230,16 @@ fn read_gzip(path: &Path) -> std::io::Result<Option<Vec<u8>>> {
         Err(e) => return Err(e),
     };
     let mut json = Vec::with_capacity(bytes.len() * 6);
-    flate2::read::GzDecoder::new(&bytes[..]).read_to_end(&mut json)?;
+    flate2::read::GzDecoder::new(&bytes[..])
+        .take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut json)?;
+    if json.len() as u64 > MAX_FILE_BYTES {
+        return Err(std::io::Error::other("larger than a shard can be"));
+    }
     Ok(Some(json))
 }
+
+const MAX_FILE_BYTES: u64 = 256 << 20;
 
 fn decode_shard(json: &[u8]) -> Option<BTreeMap<String, Vec<Posting>>> {
     let encoded: BTreeMap<String, Vec<i64>> = serde_json::from_slice(json).ok()?;
