@@ -151,20 +151,29 @@ fn a_body_edit_that_breaks_a_link_keeps_the_last_good_page() {
 fn a_static_index_file_changed_by_hand_is_written_again_whole_at_the_next_edit() {
     let site = Site::sample();
     let (mut live, _) = LiveBuild::new(options(&site, "public")).expect("first build");
-    // Every term shard and chunk replaced by something no build writes.
-    for entry in walkdir::WalkDir::new(site.public().join("search-index")) {
-        let entry = entry.unwrap();
-        if entry.path().extension().is_some_and(|e| e == "bin") {
-            std::fs::write(entry.path(), b"not gzip").unwrap();
-        }
-    }
     let page = "content/billing/changing-billing-information.md";
     let text = std::fs::read_to_string(site.path().join(page)).unwrap();
-    site.write(page, &format!("{text}\nFresh words about modems.\n"));
-    assert!(matches!(
-        live.rebuild(&[site.path().join(page)]).expect("rebuild"),
-        Rebuilt::Pages { .. }
-    ));
-    build(&options(&site, "full")).expect("full build");
-    assert!(static_answers(&site.public()) == static_answers(&site.path().join("full")));
+    // First every term shard deleted, then every file replaced by something no build writes.
+    let damage: [(&str, fn(&Path)); 2] = [
+        ("t", |file| std::fs::remove_file(file).unwrap()),
+        ("", |file| std::fs::write(file, b"not gzip").unwrap()),
+    ];
+    for (step, (folder, damage)) in damage.into_iter().enumerate() {
+        for entry in walkdir::WalkDir::new(site.public().join("search-index").join(folder)) {
+            let entry = entry.unwrap();
+            if entry.path().extension().is_some_and(|e| e == "bin") {
+                damage(entry.path());
+            }
+        }
+        site.write(page, &format!("{text}\nFresh words about modems {step}.\n"));
+        assert!(matches!(
+            live.rebuild(&[site.path().join(page)]).expect("rebuild"),
+            Rebuilt::Pages { .. }
+        ));
+        build(&options(&site, "full")).expect("full build");
+        assert!(
+            static_answers(&site.public()) == static_answers(&site.path().join("full")),
+            "step {step}"
+        );
+    }
 }

@@ -178,10 +178,10 @@ impl<'a> Edit<'a> {
             .par_iter()
             .map(|&k| {
                 let path = shard_path(dir, k);
-                let mut terms = match read(&path).map_err(|e| format!("{path}: {e}"))? {
-                    Some(json) => decode_shard(&json).ok_or(format!("{path}: not a term shard"))?,
-                    None => BTreeMap::new(),
-                };
+                let json = read(&path)
+                    .map_err(|e| format!("{path}: {e}"))?
+                    .ok_or(format!("{path} is missing"))?;
+                let mut terms = decode_shard(&json).ok_or(format!("{path}: not a term shard"))?;
                 terms
                     .values_mut()
                     .for_each(|list| list.retain(|p| !removed(p)));
@@ -204,15 +204,22 @@ impl<'a> Edit<'a> {
         }
         for (k, new_rows) in chunks {
             let path = chunk_path(dir, k);
-            let mut rows = match read(&path).map_err(|e| format!("{path}: {e}"))? {
-                Some(json) => expand_rows(&json).ok_or(format!("{path}: not a chunk"))?,
-                None => Vec::new(),
+            // A chunk past the last build's rows is new.
+            let mut rows = if (k as usize * CHUNK) < self.rows_before as usize {
+                let json = read(&path)
+                    .map_err(|e| format!("{path}: {e}"))?
+                    .ok_or(format!("{path} is missing"))?;
+                expand_rows(&json).ok_or(format!("{path}: not a chunk"))?
+            } else {
+                Vec::new()
             };
+            // New rows come in order: each replaces one of the chunk's or follows its last.
             for (i, row) in new_rows {
-                if rows.len() <= i {
-                    rows.resize(i + 1, Row::default());
+                match rows.len().cmp(&i) {
+                    std::cmp::Ordering::Greater => rows[i] = row,
+                    std::cmp::Ordering::Equal => rows.push(row),
+                    std::cmp::Ordering::Less => return Err(format!("{path}: rows are missing")),
                 }
-                rows[i] = row;
             }
             files.push((path, encode_chunk(&rows)));
         }

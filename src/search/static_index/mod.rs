@@ -222,7 +222,7 @@ impl Part {
 }
 
 /// What a hit shows of its document.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 struct Row {
     kind: Cow<'static, str>,
     title: String,
