@@ -154,7 +154,8 @@ fn a_static_index_file_changed_by_hand_is_written_again_whole_at_the_next_edit()
     let page = "content/billing/changing-billing-information.md";
     let text = std::fs::read_to_string(site.path().join(page)).unwrap();
     // First every term shard deleted, then every file replaced by something no build writes.
-    let damage: [(&str, fn(&Path)); 2] = [
+    type Damage = fn(&Path);
+    let damage: [(&str, Damage); 2] = [
         ("t", |file| std::fs::remove_file(file).unwrap()),
         ("", |file| std::fs::write(file, b"not gzip").unwrap()),
     ];
