@@ -129,7 +129,7 @@ pub fn load_and_check(options: &BuildOptions, check: &CheckOptions) -> Checked {
 /// [`load_and_check`].
 pub fn check_theme(site: &Site) -> Vec<Diagnostic> {
     match Theme::load(&site.config) {
-        Ok(theme) => HtmlRenderer { theme }.check_templates(site),
+        Ok(theme) => HtmlRenderer::new(theme).check_templates(site),
         Err(d) => vec![d],
     }
 }
@@ -171,7 +171,7 @@ pub fn build_keeping(options: &BuildOptions) -> Result<Built, BuildFailure> {
         Ok(theme) => theme,
         Err(d) => return Err(fail(Some(d))),
     };
-    let html = HtmlRenderer { theme };
+    let html = HtmlRenderer::new(theme);
     let index = IndexRenderer::default();
     let output = options.output_dir();
     // The checks run beside rendering (they are a few passes, each on one thread); the staged

@@ -6,7 +6,7 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use common::static_index::{static_answers, static_difference};
-use common::{Site, snapshot};
+use common::{Site, differing, snapshot};
 use helpcenter::build::{BuildOptions, build};
 use helpcenter::live::{LiveBuild, Rebuilt};
 
@@ -177,4 +177,68 @@ fn a_static_index_file_changed_by_hand_is_written_again_whole_at_the_next_edit()
             "step {step}"
         );
     }
+}
+
+/// A handbook of three parts, one per top section: each section's page is 1.5 MB of HTML.
+fn big_handbook() -> Site {
+    let site = Site::minimal();
+    for section in ["alpha", "beta", "gamma"] {
+        site.write(
+            &format!("content/{section}/_index.md"),
+            &format!("---\ntitle: {section}\ndescription: The {section} section.\n---\n"),
+        );
+        site.write(
+            &format!("content/{section}/big.md"),
+            &big_page(section, 1_500),
+        );
+    }
+    site
+}
+
+/// A page of `lines` kilobyte lines of code.
+fn big_page(title: &str, lines: usize) -> String {
+    let code = ("a".repeat(1023) + "\n").repeat(lines);
+    format!("---\ntitle: Big {title}\ndescription: A big page.\n---\n```text\n{code}```\n")
+}
+
+#[test]
+fn a_body_edit_renders_again_only_the_handbook_parts_it_changes() {
+    use std::os::unix::fs::MetadataExt;
+    let site = big_handbook();
+    let (mut live, _) = LiveBuild::new(options(&site, "public")).expect("first build");
+    let inode = |rel: &str| std::fs::metadata(site.public().join(rel)).unwrap().ino();
+    let parts = ["alpha", "beta", "gamma"].map(|s| format!("handbook/{s}/index.html"));
+    let before = parts.each_ref().map(|p| inode(p));
+    let page = "content/beta/big.md";
+    let mut rebuild = |text: String| {
+        site.write(page, &text);
+        assert!(matches!(
+            live.rebuild(&[site.path().join(page)]).expect("rebuild"),
+            Rebuilt::Pages { .. }
+        ));
+        build(&options(&site, "full")).expect("full build");
+        let (live_files, full_files) = (
+            site_files(&site.public()),
+            site_files(&site.path().join("full")),
+        );
+        assert_eq!(
+            differing(&live_files, &full_files),
+            [] as [PathBuf; 0],
+            "incremental output equals a full build"
+        );
+    };
+
+    rebuild(big_page("beta", 1_500) + "\nA small change.\n");
+    let after = parts.each_ref().map(|p| inode(p));
+    assert_eq!(
+        (after[0], after[2]),
+        (before[0], before[2]),
+        "alpha and gamma kept"
+    );
+    assert_ne!(after[1], before[1], "beta rendered again");
+
+    // Beta grows past a part, then shrinks back: the parts move, and every one is rendered.
+    rebuild(big_page("beta", 4_500));
+    assert!(site.public().join("handbook/beta-2/index.html").is_file());
+    rebuild(big_page("beta", 1_500));
 }

@@ -6,12 +6,11 @@
 
 mod common;
 
-use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use common::static_index::{static_answers, static_difference};
-use common::{Site, snapshot};
+use common::{Site, differing, snapshot};
 use helpcenter::build::{BuildOptions, build};
 use helpcenter::live::LiveBuild;
 use helpcenter::search::Search;
@@ -201,19 +200,6 @@ fn files(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
             let path = path.to_string_lossy();
             !path.starts_with(".helpcenter/index") && !path.contains("search-index/")
         })
-        .collect()
-}
-
-/// The paths whose files are not the same in both.
-fn differing(a: &[(PathBuf, Vec<u8>)], b: &[(PathBuf, Vec<u8>)]) -> Vec<PathBuf> {
-    let a: BTreeMap<_, _> = a.iter().cloned().collect();
-    let b: BTreeMap<_, _> = b.iter().cloned().collect();
-    a.keys()
-        .chain(b.keys())
-        .filter(|path| a.get(*path) != b.get(*path))
-        .cloned()
-        .collect::<BTreeSet<_>>()
-        .into_iter()
         .collect()
 }
 

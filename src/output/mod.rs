@@ -38,6 +38,8 @@ pub struct Staging {
     written: Option<Mutex<HashSet<String>>>,
     /// An overlay holds only what a live rebuild changed, moved into the target file by file.
     overlay: bool,
+    /// An overlay's files to remove from the target at commit (`/`-separated, relative).
+    removed: Mutex<Vec<String>>,
     after_commit: Mutex<Vec<AfterCommit>>,
     committed: bool,
 }
@@ -93,6 +95,7 @@ impl Staging {
             previous,
             written: recycled.then(Default::default),
             overlay: false,
+            removed: Mutex::default(),
             after_commit: Mutex::default(),
             committed: false,
         })
@@ -126,6 +129,18 @@ impl Staging {
     /// Run `work` at commit, after the files are in place; a dropped staging never runs it.
     pub fn after_commit(&self, work: AfterCommit) {
         self.after_commit.lock().expect("not poisoned").push(work);
+    }
+
+    /// Remove the file at `rel` (a `/`-separated path) from the target at commit, as what it
+    /// showed no longer exists. Only an overlay needs this: a full build's output holds only
+    /// what it wrote.
+    pub fn remove(&self, rel: &str) {
+        if self.overlay {
+            self.removed
+                .lock()
+                .expect("not poisoned")
+                .push(rel.to_string());
+        }
     }
 
     /// Write `bytes` at `rel` (a `/`-separated path) inside the staging folder.
@@ -244,6 +259,7 @@ impl Staging {
                 .take()
                 .map(|w| w.into_inner().expect("not poisoned"));
             self.move_into_target(&written.unwrap_or_default())?;
+            self.remove_from_target()?;
             self.committed = true;
             fs::remove_dir_all(&self.dir)?;
             return self.run_after_commit();
@@ -284,6 +300,32 @@ impl Staging {
     fn run_after_commit(&mut self) -> io::Result<()> {
         let work = std::mem::take(&mut *self.after_commit.lock().expect("not poisoned"));
         work.into_iter().try_for_each(|work| work())
+    }
+
+    /// An overlay's removals, each with its folder when that is left empty; never through a
+    /// link planted in the served folder.
+    fn remove_from_target(&self) -> io::Result<()> {
+        let removed = std::mem::take(&mut *self.removed.lock().expect("not poisoned"));
+        for rel in removed {
+            let mut path = self.target.clone();
+            let mut linked = false;
+            for part in rel.split('/') {
+                path.push(part);
+                linked |= path.is_symlink();
+            }
+            if linked {
+                continue;
+            }
+            match fs::remove_file(&path) {
+                Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+                _ => {}
+            }
+            if let Some(folder) = path.parent() {
+                // Fails, as it should, while the folder holds anything else.
+                let _ = fs::remove_dir(folder);
+            }
+        }
+        Ok(())
     }
 
     /// An overlay's commit: each file renamed over the target's (a reader never sees half a

@@ -236,3 +236,34 @@ fn an_overlay_never_moves_a_file_through_a_planted_link() {
     assert_eq!(fs::read_dir(&outside).unwrap().count(), 0);
     assert_eq!(files(&target), ["a/index.html=a2"]);
 }
+
+#[test]
+fn an_overlay_removes_files_and_their_emptied_folders_but_never_through_a_link() {
+    let tmp = tempfile::tempdir().unwrap();
+    let target = tmp.path().join("public");
+    build(
+        &target,
+        &[("a/index.html", "a1"), ("b/index.html", "b1"), ("b/x", "x")],
+    )
+    .unwrap();
+    let outside = tmp.path().join("outside");
+    fs::create_dir(&outside).unwrap();
+    fs::write(outside.join("index.html"), "kept").unwrap();
+    std::os::unix::fs::symlink(&outside, target.join("l")).unwrap();
+    let overlay = Staging::overlay(&target).unwrap();
+    for gone in [
+        "a/index.html",
+        "b/index.html",
+        "l/index.html",
+        "none/index.html",
+    ] {
+        overlay.remove(gone);
+    }
+    overlay.commit().unwrap();
+    assert_eq!(files(&target), ["b/x=x"]);
+    assert!(!target.join("a").exists(), "an emptied folder goes too");
+    assert_eq!(
+        fs::read_to_string(outside.join("index.html")).unwrap(),
+        "kept"
+    );
+}

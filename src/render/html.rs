@@ -2,13 +2,14 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::sync::OnceLock;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use rayon::prelude::*;
 use tera::{Context, Value};
 
 use super::context::{Languages, page_context};
 use super::shortcodes::add_tel_links;
+use super::special::{Changes, HandbookParts};
 use super::theme::Theme;
 use super::{Renderer, Scope};
 use crate::content::{PageKind, Site};
@@ -92,6 +93,18 @@ const SECTIONS_MENU: &str = "sections_menu";
 
 pub struct HtmlRenderer {
     pub theme: Theme,
+    /// The handbook's parts in each language as the output holds them, so that a live
+    /// rebuild renders again only the parts an edit changes.
+    handbook: Arc<Mutex<HandbookParts>>,
+}
+
+impl HtmlRenderer {
+    pub fn new(theme: Theme) -> HtmlRenderer {
+        HtmlRenderer {
+            theme,
+            handbook: Arc::default(),
+        }
+    }
 }
 
 impl Renderer for HtmlRenderer {
@@ -120,8 +133,43 @@ impl Renderer for HtmlRenderer {
             out.write(path, text.as_bytes())
                 .map_err(|e| io_error(path, e))
         };
-        let special = tracing::debug_span!("special")
-            .in_scope(|| self.render_special(site, &shared, &contents, &write_special));
+        // A body edit leaves every handbook part without an edited page as it was, unless the
+        // parts themselves moved.
+        let kept_parts = self.handbook.lock().expect("not poisoned").clone();
+        let changes = match scope {
+            Scope::Pages { edited, .. } => Some(Changes {
+                edited,
+                parts: &kept_parts,
+            }),
+            _ => None,
+        };
+        let special = tracing::debug_span!("special").in_scope(|| {
+            self.render_special_of(
+                site,
+                &shared,
+                &contents,
+                usize::MAX,
+                changes,
+                &write_special,
+            )
+        });
+        let special = special.map(|parts| {
+            // Parts that moved away leave no file behind.
+            for (lang, before) in &kept_parts {
+                let now = parts.get(lang).map_or(&[][..], Vec::as_slice);
+                for gone in before
+                    .iter()
+                    .filter(|p| now.iter().all(|n| n.file != p.file))
+                {
+                    out.remove(&format!("{}{}", site.config.folder(lang), gone.file));
+                }
+            }
+            let kept = Arc::clone(&self.handbook);
+            out.after_commit(Box::new(move || {
+                *kept.lock().expect("not poisoned") = parts;
+                Ok(())
+            }));
+        });
         let written = pages
             .par_iter()
             .map_init(PageContexts::default, |contexts, &index| {
@@ -274,8 +322,9 @@ impl HtmlRenderer {
         let mut errors = collect_errors(rendered).err().unwrap_or_default();
         // The special pages with a few pages each: a template error shows on the first, and
         // the handbook of 10,000 pages costs what checking the rest of the site does.
+        let nowhere: super::special::Sink = &|_, _| Ok(());
         errors.extend(
-            self.render_special_of(site, &shared, &contents, CHECKED_PAGES, &|_, _| Ok(()))
+            self.render_special_of(site, &shared, &contents, CHECKED_PAGES, None, nowhere)
                 .err()
                 .unwrap_or_default(),
         );
@@ -387,18 +436,6 @@ impl HtmlRenderer {
             .tera
             .render(name, context)
             .map_err(|e| self.theme.template_error(name, &e))
-    }
-
-    /// The theme's special pages (404, search, handbook, feed… in each language; the sitemap),
-    /// each handed to `sink` as `(path, text)` once rendered.
-    pub fn render_special(
-        &self,
-        site: &Site,
-        shared: &Shared,
-        contents: &[Cow<str>],
-        sink: super::special::Sink,
-    ) -> Result<(), Vec<Diagnostic>> {
-        self.render_special_of(site, shared, contents, usize::MAX, sink)
     }
 }
 

@@ -36,8 +36,8 @@ const SITEMAP_URLS: usize = 10_000;
 const RECENT_PAGES: usize = 20;
 
 /// One file of the handbook: a top-level section's pages, or a stretch of them.
-#[derive(Serialize)]
-struct Part {
+#[derive(Serialize, Clone, PartialEq, Debug)]
+pub(super) struct Part {
     title: String,
     /// `2` for the second file of one section's pages.
     number: usize,
@@ -51,7 +51,7 @@ struct Part {
     section: String,
     /// Where it is written, under the language's folder (`handbook/billing/index.html`).
     #[serde(skip)]
-    file: String,
+    pub(super) file: String,
 }
 
 /// What one special file adds to its language's context. A handbook part's variables hold its
@@ -126,18 +126,35 @@ impl Job<'_> {
 /// Where a rendered special file goes: `(path, text)`.
 pub type Sink<'s> = &'s (dyn Fn(&str, &str) -> Result<(), Diagnostic> + Sync);
 
+/// Each language's handbook parts, as [`HtmlRenderer::render_special_of`] made them.
+pub type HandbookParts = HashMap<String, Vec<Part>>;
+
+/// What a live rebuild changed since the special pages were last rendered.
+#[derive(Clone, Copy)]
+pub struct Changes<'a> {
+    /// The pages edited (indexes into the site's pages).
+    pub edited: &'a [usize],
+    /// The handbook parts the output holds: a part is rendered again when it holds an edited
+    /// page, or when the parts are not these any more.
+    pub parts: &'a HandbookParts,
+}
+
 impl HtmlRenderer {
     /// Render the special pages of every language and the site's, listing at most `limit`
-    /// pages per language, and hand each file to `sink` as soon as it is rendered.
+    /// pages per language, and hand each file to `sink` as soon as it is rendered; after
+    /// `changes` (`None`: everything changed), only the handbook parts they touch. Returns the
+    /// handbook's parts.
     pub(super) fn render_special_of(
         &self,
         site: &Site,
         shared: &Shared,
         contents: &[Cow<str>],
         limit: usize,
+        changes: Option<Changes>,
         sink: Sink,
-    ) -> Result<(), Vec<Diagnostic>> {
-        let languages: Vec<(&str, String, Vec<FullPage>, Vec<Part>)> = self
+    ) -> Result<HandbookParts, Vec<Diagnostic>> {
+        type Language<'a> = (&'a str, String, Vec<usize>, Vec<FullPage<'a>>, Vec<Part>);
+        let languages: Vec<Language> = self
             .theme
             .languages
             .iter()
@@ -146,11 +163,11 @@ impl HtmlRenderer {
                 let order: Vec<usize> = reading_order(site, lang).into_iter().take(limit).collect();
                 let pages = full_pages(site, lang, &order, contents);
                 let parts = handbook_parts(site, lang, &pages);
-                (lang, site.config.folder(lang), pages, parts)
+                (lang, site.config.folder(lang), order, pages, parts)
             })
             .collect();
         let mut jobs: Vec<(&str, &str, String, Job)> = Vec::new();
-        for (lang, folder, pages, parts) in &languages {
+        for (lang, folder, order, pages, parts) in &languages {
             for (template, path) in LANGUAGE_TEMPLATES {
                 if self.theme.has_template(template) {
                     let job = match *template {
@@ -164,9 +181,17 @@ impl HtmlRenderer {
                 let job = |part| Job::Handbook { pages, parts, part };
                 let contents = format!("{folder}handbook/index.html");
                 jobs.push((lang, "handbook.html", contents, job(None)));
+                let moved = changes.is_none_or(|c| c.parts.get(*lang) != Some(parts));
                 for (i, part) in parts.iter().enumerate() {
-                    let path = format!("{folder}{}", part.file);
-                    jobs.push((lang, "handbook.html", path, job(Some(i))));
+                    let edited = changes.is_none_or(|c| {
+                        order[part.range.clone()]
+                            .iter()
+                            .any(|page| c.edited.contains(page))
+                    });
+                    if moved || edited {
+                        let path = format!("{folder}{}", part.file);
+                        jobs.push((lang, "handbook.html", path, job(Some(i))));
+                    }
                 }
             }
         }
@@ -197,7 +222,11 @@ impl HtmlRenderer {
                 sink(&path, &text?)
             })
             .collect();
-        collect_errors(results).map(drop)
+        collect_errors(results)?;
+        Ok(languages
+            .into_iter()
+            .map(|(lang, _, _, _, parts)| (lang.to_string(), parts))
+            .collect())
     }
 }
 

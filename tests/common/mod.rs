@@ -186,6 +186,19 @@ pub fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     files
 }
 
+/// The paths whose files are not the same in both.
+pub fn differing(a: &[(PathBuf, Vec<u8>)], b: &[(PathBuf, Vec<u8>)]) -> Vec<PathBuf> {
+    let a: std::collections::BTreeMap<_, _> = a.iter().cloned().collect();
+    let b: std::collections::BTreeMap<_, _> = b.iter().cloned().collect();
+    a.keys()
+        .chain(b.keys())
+        .filter(|path| a.get(*path) != b.get(*path))
+        .cloned()
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect()
+}
+
 /// A running `helpcenter serve`, killed when dropped.
 pub struct Server {
     pub child: std::process::Child,
