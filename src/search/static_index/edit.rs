@@ -77,15 +77,19 @@ pub fn update(
     for language in &mut next.languages {
         let dir = language_dir(site, &language.lang);
         let read = |rel: &str| read_gzip(&out.target().join(rel));
-        let edit = Edit::plan(language, edited, stale, fresh);
-        match edit.files(&dir, language, &read) {
-            Ok(mended) => files.extend(mended),
+        let planned = Edit::plan(language, edited, stale, fresh);
+        let mended = planned.and_then(|edit| Ok((edit.files(&dir, language, &read)?, edit)));
+        let edit = match mended {
+            Ok((mended, edit)) => {
+                files.extend(mended);
+                edit
+            }
             // Not what the last build wrote (changed by hand, or cut short): written whole.
             Err(e) => {
                 tracing::warn!("the static index is written again whole: {e}");
                 return super::write(site, out);
             }
-        }
+        };
         if language.rows != edit.rows_before {
             files.push(meta_file(
                 &dir,
@@ -111,13 +115,14 @@ struct Edit<'a> {
 }
 
 impl<'a> Edit<'a> {
-    /// Plan the edit and move `language` to its layout after it.
+    /// Plan the edit and move `language` to its layout after it; an error when the layout is
+    /// not of this site's pages.
     fn plan(
         language: &mut LanguageLayout,
         edited: &[usize],
         stale: &'a [SearchDoc],
         fresh: &'a [SearchDoc],
-    ) -> Edit<'a> {
+    ) -> Result<Edit<'a>, String> {
         let lang = language.lang.as_str();
         let seen = |docs: &'a [SearchDoc], page: usize| -> Vec<&'a SearchDoc> {
             docs.iter()
@@ -132,7 +137,11 @@ impl<'a> Edit<'a> {
         };
         for &page in edited {
             let docs = seen(fresh, page);
-            let old = language.pages[page].take();
+            let place = language
+                .pages
+                .get_mut(page)
+                .ok_or(format!("no page {page} in the layout"))?;
+            let old = place.take();
             let start = match &old {
                 Some(range) if range.len() == docs.len() => range.start,
                 _ => {
@@ -146,7 +155,7 @@ impl<'a> Edit<'a> {
                 .extend(docs.iter().enumerate().map(|(i, d)| (start + i as u32, *d)));
             language.pages[page] = (!docs.is_empty()).then(|| start..start + docs.len() as u32);
         }
-        edit
+        Ok(edit)
     }
 
     /// The files this edit writes under `dir`: the term shards and chunks it changes, mended
@@ -374,7 +383,7 @@ mod tests {
             doc(1, "/b/"),
             doc(1, "/b/#y"),
         ];
-        let edit = Edit::plan(&mut language, &[0, 1], &stale, &fresh);
+        let edit = Edit::plan(&mut language, &[0, 1], &stale, &fresh).unwrap();
         assert_eq!(edit.removed, [0..2, 2..3]);
         let placed: Vec<(u32, &str)> = edit
             .placed
@@ -387,5 +396,6 @@ mod tests {
         );
         assert_eq!(language.rows, 12);
         assert_eq!(language.pages, [Some(0..2), Some(10..12), None]);
+        assert!(Edit::plan(&mut language, &[3], &stale, &fresh).is_err());
     }
 }
