@@ -11,8 +11,8 @@ use std::collections::HashSet;
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 use walkdir::WalkDir;
 
@@ -369,6 +369,27 @@ impl Drop for Staging {
                 self.dir.display()
             );
         }
+    }
+}
+
+/// What a renderer remembers of the output it wrote (where the static index put each page,
+/// the handbook's parts), for a live rebuild to change only what an edit touches. A new value
+/// takes effect when the staging it was written into is committed: until then the output on
+/// disk is still the one the current value describes.
+#[derive(Default)]
+pub struct Committed<T>(Arc<Mutex<T>>);
+
+impl<T: Clone + Send + 'static> Committed<T> {
+    pub fn get(&self) -> T {
+        self.0.lock().expect("not poisoned").clone()
+    }
+
+    pub fn set_at_commit(&self, out: &Staging, value: T) {
+        let kept = Arc::clone(&self.0);
+        out.after_commit(Box::new(move || {
+            *kept.lock().expect("not poisoned") = value;
+            Ok(())
+        }));
     }
 }
 

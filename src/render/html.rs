@@ -2,7 +2,7 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::OnceLock;
 
 use rayon::prelude::*;
 use tera::{Context, Value};
@@ -14,7 +14,7 @@ use super::theme::Theme;
 use super::{Renderer, Scope};
 use crate::content::{PageKind, Site};
 use crate::diagnostics::{Diagnostic, Location};
-use crate::output::{Staging, file_for_url};
+use crate::output::{Committed, Staging, file_for_url};
 
 /// How many pages the special pages list when `check` renders them to find template errors.
 const CHECKED_PAGES: usize = 50;
@@ -95,14 +95,14 @@ pub struct HtmlRenderer {
     pub theme: Theme,
     /// The handbook's parts in each language as the output holds them, so that a live
     /// rebuild renders again only the parts an edit changes.
-    handbook: Arc<Mutex<HandbookParts>>,
+    handbook: Committed<HandbookParts>,
 }
 
 impl HtmlRenderer {
     pub fn new(theme: Theme) -> HtmlRenderer {
         HtmlRenderer {
             theme,
-            handbook: Arc::default(),
+            handbook: Committed::default(),
         }
     }
 }
@@ -135,7 +135,7 @@ impl Renderer for HtmlRenderer {
         };
         // A body edit leaves every handbook part without an edited page as it was, unless the
         // parts themselves moved.
-        let kept_parts = self.handbook.lock().expect("not poisoned").clone();
+        let kept_parts = self.handbook.get();
         let changes = match scope {
             Scope::Pages { edited, .. } => Some(Changes {
                 edited,
@@ -154,21 +154,10 @@ impl Renderer for HtmlRenderer {
             )
         });
         let special = special.map(|parts| {
-            // Parts that moved away leave no file behind.
-            for (lang, before) in &kept_parts {
-                let now = parts.get(lang).map_or(&[][..], Vec::as_slice);
-                for gone in before
-                    .iter()
-                    .filter(|p| now.iter().all(|n| n.file != p.file))
-                {
-                    out.remove(&format!("{}{}", site.config.folder(lang), gone.file));
-                }
+            for gone in super::special::removed_parts(site, &kept_parts, &parts) {
+                out.remove(&gone);
             }
-            let kept = Arc::clone(&self.handbook);
-            out.after_commit(Box::new(move || {
-                *kept.lock().expect("not poisoned") = parts;
-                Ok(())
-            }));
+            self.handbook.set_at_commit(out, parts);
         });
         let written = pages
             .par_iter()

@@ -1,12 +1,10 @@
 //! The search indexes as one more output of a build: [`crate::search`] turns the site into
 //! indexes and knows nothing of renderers; this adapter runs it for each [`Scope`].
 
-use std::sync::{Arc, Mutex};
-
 use super::{Renderer, Scope};
 use crate::content::Site;
 use crate::diagnostics::Diagnostic;
-use crate::output::Staging;
+use crate::output::{Committed, Staging};
 use crate::search::static_index::Layout;
 use crate::search::writer;
 
@@ -14,19 +12,7 @@ use crate::search::writer;
 /// the files an edit touches.
 #[derive(Default)]
 pub struct IndexRenderer {
-    layout: Arc<Mutex<Option<Layout>>>,
-}
-
-impl IndexRenderer {
-    /// `layout` becomes the one kept when `out` is committed: until then the output on disk is
-    /// still the one the kept layout describes.
-    fn keep_at_commit(&self, out: &Staging, layout: Layout) {
-        let kept = Arc::clone(&self.layout);
-        out.after_commit(Box::new(move || {
-            *kept.lock().expect("not poisoned") = Some(layout);
-            Ok(())
-        }));
-    }
+    layout: Committed<Option<Layout>>,
 }
 
 impl Renderer for IndexRenderer {
@@ -42,12 +28,15 @@ impl Renderer for IndexRenderer {
             Scope::Pages {
                 edited,
                 stale_documents,
-            } => {
-                let kept = self.layout.lock().expect("not poisoned").clone();
-                writer::update(site, out, kept.as_ref(), edited, stale_documents)?
-            }
+            } => writer::update(
+                site,
+                out,
+                self.layout.get().as_ref(),
+                edited,
+                stale_documents,
+            )?,
         };
-        self.keep_at_commit(out, layout);
+        self.layout.set_at_commit(out, Some(layout));
         Ok(summary)
     }
 }

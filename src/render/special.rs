@@ -51,7 +51,7 @@ pub(super) struct Part {
     section: String,
     /// Where it is written, under the language's folder (`handbook/billing/index.html`).
     #[serde(skip)]
-    pub(super) file: String,
+    file: String,
 }
 
 /// What one special file adds to its language's context. A handbook part's variables hold its
@@ -128,6 +128,21 @@ pub type Sink<'s> = &'s (dyn Fn(&str, &str) -> Result<(), Diagnostic> + Sync);
 
 /// Each language's handbook parts, as [`HtmlRenderer::render_special_of`] made them.
 pub type HandbookParts = HashMap<String, Vec<Part>>;
+
+/// The files of the handbook parts in `before` that `now` no longer has.
+pub fn removed_parts(site: &Site, before: &HandbookParts, now: &HandbookParts) -> Vec<String> {
+    let mut gone = Vec::new();
+    for (lang, parts) in before {
+        let kept = now.get(lang).map_or(&[][..], Vec::as_slice);
+        for part in parts
+            .iter()
+            .filter(|p| kept.iter().all(|k| k.file != p.file))
+        {
+            gone.push(format!("{}{}", site.config.folder(lang), part.file));
+        }
+    }
+    gone
+}
 
 /// What a live rebuild changed since the special pages were last rendered.
 #[derive(Clone, Copy)]
