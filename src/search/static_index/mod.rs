@@ -24,7 +24,6 @@
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::ops::Range;
 
 use rustc_hash::FxHashMap as HashMap;
@@ -328,15 +327,24 @@ fn to_json<T: Serialize + ?Sized>(value: &T) -> Vec<u8> {
     serde_json::to_vec(value).expect("serializable")
 }
 
-/// Gzip at the default level (zlib-rs): the best level makes the term shards 3 % smaller for
-/// five times the time, level 3 is 5 % bigger for a fifth less.
+/// Gzip with libdeflate at level 6: the shards come out as small as with zlib's level 6, in
+/// three quarters of zlib-rs's time (level 7 is 1.6 % smaller for 40 % more time; level 4 is
+/// 4 % bigger). Each thread keeps its compressor, whose state is a few hundred KB.
 fn gzip(data: &[u8]) -> Vec<u8> {
-    let mut e = flate2::write::GzEncoder::new(
-        Vec::with_capacity(data.len() / 3),
-        flate2::Compression::default(),
-    );
-    e.write_all(data).expect("writing to memory");
-    e.finish().expect("writing to memory")
+    thread_local! {
+        static COMPRESSOR: std::cell::RefCell<libdeflater::Compressor> =
+            std::cell::RefCell::new(libdeflater::Compressor::new(
+                libdeflater::CompressionLvl::new(6).expect("a valid level"),
+            ));
+    }
+    COMPRESSOR.with_borrow_mut(|c| {
+        let mut out = vec![0; c.gzip_compress_bound(data.len())];
+        let written = c
+            .gzip_compress(data, &mut out)
+            .expect("the bound is enough room");
+        out.truncate(written);
+        out
+    })
 }
 
 /// `(document, weight)` in document order → distances from the previous document (the first
