@@ -25,18 +25,32 @@ pub fn write_site(site: &Site, out: &Staging) -> Result<(String, Layout), Vec<Di
             format!("cannot write the search index: {e}"),
         )]
     };
-    // The tantivy index for `serve`, then the static index for static hosts, each from the
-    // documents a batch at a time. One after the other, so that the two never hold their memory
-    // at the same time; tantivy first, because it indexes on one thread of its own while the
-    // HTML pages render on the others, and the static index, last, encodes its shards on every
-    // core once the pages are done.
-    let (documents, sizes) = tracing::debug_span!("tantivy")
-        .in_scope(|| write_tantivy(site, &out.dir().join(META_DIR)))
+    // The tantivy index for `serve` and the static index for static hosts from one pass over
+    // the documents, a batch at a time; then each commits or encodes, side by side. tantivy
+    // indexes on a thread of its own; one index after the other, it was left running alone
+    // once the HTML pages were done, and the static index made every document again after it.
+    let meta_dir = out.dir().join(META_DIR);
+    let mut meta = index_meta(site, 0);
+    let mut writers = Writers::create(&meta_dir, &meta).map_err(|e| fail(e.to_string()))?;
+    let mut statics = static_index::Builder::new(site);
+    tracing::debug_span!("documents")
+        .in_scope(|| {
+            documents::for_each_batch(site, |batch| {
+                // tantivy's thread starts on the batch while the static index takes it.
+                writers.add(&batch)?;
+                statics.add(&batch);
+                Ok::<_, tantivy::TantivyError>(())
+            })
+        })
         .map_err(|e| fail(e.to_string()))?;
-    let (static_index, layout) = {
-        let _span = tracing::debug_span!("static").entered();
-        static_index::write(site, out)?
-    };
+    meta.documents = writers.added;
+    let documents = writers.added;
+    let (sizes, static_result) = rayon::join(
+        || tracing::debug_span!("tantivy").in_scope(|| writers.finish(&meta_dir, &meta)),
+        || tracing::debug_span!("static").in_scope(|| statics.finish(site, out)),
+    );
+    let sizes = sizes.map_err(|e| fail(e.to_string()))?;
+    let (static_index, layout) = static_result?;
     let total = human_size(sizes.iter().map(|(_, size)| size).sum());
     let index = match sizes.as_slice() {
         [_] => format!("{total} index"),
@@ -50,16 +64,6 @@ pub fn write_site(site: &Site, out: &Staging) -> Result<(String, Layout), Vec<Di
     };
     let summary = format!("{documents} search documents ({index}), {static_index}");
     Ok((summary, layout))
-}
-
-/// The site's tantivy indexes, from its documents a batch at a time. Returns how many
-/// documents there are and the size of each language's index.
-fn write_tantivy(site: &Site, meta_dir: &Path) -> tantivy::Result<(u64, Vec<(String, u64)>)> {
-    let mut meta = index_meta(site, 0);
-    let mut writers = Writers::create(meta_dir, &meta)?;
-    documents::for_each_batch(site, |batch| writers.add(&batch))?;
-    meta.documents = writers.added;
-    Ok((meta.documents, writers.finish(meta_dir, &meta)?))
 }
 
 /// Write one index per language of `docs` and their [`IndexMeta`] into `meta_dir` (the

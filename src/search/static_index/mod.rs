@@ -71,38 +71,61 @@ struct Meta {
 /// documents in their language's text first. Returns a fragment for the build summary and
 /// where each page's documents went, for live rebuilds.
 pub fn write(site: &Site, out: &Staging) -> Result<(String, Layout), Vec<Diagnostic>> {
-    let mut languages: Vec<LanguageIndex> = site
-        .config
-        .language_codes()
-        .map(|lang| LanguageIndex::new(lang, site.pages.len()))
-        .collect();
+    let mut builder = Builder::new(site);
     documents::for_each_batch(site, |batch| {
-        languages.iter_mut().for_each(|index| index.add(&batch));
+        builder.add(&batch);
         Ok::<_, ()>(())
     })
     .expect("infallible");
-    let mut files = Vec::new();
-    let mut layout = Layout::default();
-    for index in languages {
-        let dir = language_dir(site, &index.lang);
-        let lang = index.lang.clone();
-        let (part, pages) = index.finish();
-        let rows = part.rows.len() as u32;
-        let (language_files, shards) = language_files(&dir, part, synonyms(site, &lang));
-        files.extend(language_files);
-        layout.add(lang, rows, shards, pages);
+    builder.finish(site, out)
+}
+
+/// The static index of every language as the documents come, a batch at a time.
+pub struct Builder {
+    languages: Vec<LanguageIndex>,
+}
+
+impl Builder {
+    pub fn new(site: &Site) -> Builder {
+        Builder {
+            languages: site
+                .config
+                .language_codes()
+                .map(|lang| LanguageIndex::new(lang, site.pages.len()))
+                .collect(),
+        }
     }
-    let summary = format!(
-        "static search ({} files, {} KB)",
-        files.len(),
-        files
-            .iter()
-            .map(|(_, b)| b.len())
-            .sum::<usize>()
-            .div_ceil(1024)
-    );
-    write_files(out, &files)?;
-    Ok((summary, layout))
+
+    /// The next documents, in the order of [`documents::for_each_batch`].
+    pub fn add(&mut self, batch: &[SearchDoc]) {
+        self.languages.iter_mut().for_each(|index| index.add(batch));
+    }
+
+    /// Encode every language's files and write them into `out`: see [`write`].
+    pub fn finish(self, site: &Site, out: &Staging) -> Result<(String, Layout), Vec<Diagnostic>> {
+        let mut files = Vec::new();
+        let mut layout = Layout::default();
+        for index in self.languages {
+            let dir = language_dir(site, &index.lang);
+            let lang = index.lang.clone();
+            let (part, pages) = index.finish();
+            let rows = part.len() as u32;
+            let (language_files, shards) = language_files(&dir, part, synonyms(site, &lang));
+            files.extend(language_files);
+            layout.add(lang, rows, shards, pages);
+        }
+        let summary = format!(
+            "static search ({} files, {} KB)",
+            files.len(),
+            files
+                .iter()
+                .map(|(_, b)| b.len())
+                .sum::<usize>()
+                .div_ceil(1024)
+        );
+        write_files(out, &files)?;
+        Ok((summary, layout))
+    }
 }
 
 /// Where the static index of `lang` lives in the output.
@@ -164,18 +187,22 @@ impl LanguageIndex {
             // A page's documents come one after the other, all in the same part.
             for (i, doc) in docs.iter().enumerate() {
                 let Some(page) = doc.page else { continue };
-                let at = (part.rows.len() + i) as u32;
+                let at = (part.len() + i) as u32;
                 let (_, range) = self.pages[page as usize].get_or_insert((is_own, at..at));
                 range.end = at + 1;
             }
         }
         self.own.add(&own);
         self.other.add(&other);
+        // The own documents' numbers are final: their full chunks are encoded now, and their
+        // rows dropped (a tenth of a big build's peak memory). The others are numbered after
+        // the last own document, known only at the end.
+        self.own.encode_full_chunks();
     }
 
     /// One part, the other documents after its own, and each page's place in it.
     fn finish(self) -> (Part, Vec<Option<Range<u32>>>) {
-        let offset = self.own.rows.len() as u32;
+        let offset = self.own.len() as u32;
         let pages = self
             .pages
             .into_iter()
@@ -196,6 +223,9 @@ impl LanguageIndex {
 /// `(document, weight)` in document order.
 #[derive(Default)]
 struct Part {
+    /// The first documents' rows as their `d/` files, [`CHUNK`] rows each.
+    chunks: Vec<Vec<u8>>,
+    /// The rows after those.
     rows: Vec<Row>,
     postings: HashMap<String, Vec<Posting>>,
 }
@@ -203,15 +233,30 @@ struct Part {
 impl Part {
     fn add(&mut self, docs: &[&SearchDoc]) {
         let batch = Part {
+            chunks: Vec::new(),
             rows: docs.iter().map(|d| Row::of(d)).collect(),
             postings: terms::postings(docs),
         };
         self.append(batch);
     }
 
-    /// `later`'s documents after these.
+    /// How many documents there are.
+    fn len(&self) -> usize {
+        self.chunks.len() * CHUNK + self.rows.len()
+    }
+
+    /// Encode the rows that fill whole chunks, keeping the rest.
+    fn encode_full_chunks(&mut self) {
+        let full = self.rows.len() - self.rows.len() % CHUNK;
+        self.chunks
+            .par_extend(self.rows[..full].par_chunks(CHUNK).map(encode_chunk));
+        self.rows.drain(..full);
+    }
+
+    /// `later`'s documents after these (`later` has no encoded chunks).
     fn append(&mut self, later: Part) {
-        let offset = self.rows.len() as u32;
+        debug_assert!(later.chunks.is_empty(), "only the first part has chunks");
+        let offset = self.len() as u32;
         for (term, list) in later.postings {
             let shifted = list.into_iter().map(|posting| posting.shifted(offset));
             self.postings.entry(term).or_default().extend(shifted);
@@ -254,7 +299,12 @@ fn language_files(
     part: Part,
     synonyms: &[Vec<String>],
 ) -> (Vec<(String, Vec<u8>)>, u32) {
-    let Part { rows, postings } = part;
+    let documents = part.len() as u32;
+    let Part {
+        chunks,
+        rows,
+        postings,
+    } = part;
     let total: usize = postings.iter().map(|(t, p)| t.len() + p.len() * 4).sum();
     let shards = total.div_ceil(SHARD_BYTES).max(1) as u32;
 
@@ -268,12 +318,19 @@ fn language_files(
         .enumerate()
         .map(|(k, terms)| (shard_path(dir, k as u32), encode_shard(terms)))
         .collect();
+    let encoded = chunks.len();
+    files.extend(
+        chunks
+            .into_iter()
+            .enumerate()
+            .map(|(k, chunk)| (chunk_path(dir, k as u32), chunk)),
+    );
     files.par_extend(
         rows.par_chunks(CHUNK)
             .enumerate()
-            .map(|(k, chunk)| (chunk_path(dir, k as u32), encode_chunk(chunk))),
+            .map(|(k, chunk)| (chunk_path(dir, (encoded + k) as u32), encode_chunk(chunk))),
     );
-    files.push(meta_file(dir, rows.len() as u32, shards, synonyms));
+    files.push(meta_file(dir, documents, shards, synonyms));
     (files, shards)
 }
 
@@ -473,6 +530,23 @@ mod tests {
         )
         .unwrap();
         assert!(json.starts_with(r#"[["page","Invoice 1","/p1/""#), "{json}");
+
+        // The chunks encoded as the documents came are those of every row encoded at the end:
+        // the Spanish rows, then the English ones numbered after them.
+        let (spanish, english): (Vec<&SearchDoc>, Vec<&SearchDoc>) =
+            docs.iter().partition(|d| d.text_lang == "es");
+        let rows: Vec<Row> = spanish.into_iter().chain(english).map(Row::of).collect();
+        let chunks: Vec<(String, Vec<u8>)> = whole
+            .iter()
+            .filter(|(p, _)| p.contains("/d/"))
+            .cloned()
+            .collect();
+        let expected: Vec<(String, Vec<u8>)> = rows
+            .chunks(CHUNK)
+            .enumerate()
+            .map(|(k, chunk)| (chunk_path("search-index", k as u32), encode_chunk(chunk)))
+            .collect();
+        assert_eq!(chunks, expected);
     }
 
     #[test]
