@@ -43,8 +43,8 @@ pub fn write_site(site: &Site, out: &Staging) -> Result<(String, Layout), Vec<Di
             })
         })
         .map_err(|e| fail(e.to_string()))?;
-    meta.documents = writers.added;
     let documents = writers.added;
+    meta.documents = documents;
     let (sizes, static_result) = rayon::join(
         || tracing::debug_span!("tantivy").in_scope(|| writers.finish(&meta_dir, &meta)),
         || tracing::debug_span!("static").in_scope(|| statics.finish(site, out)),

@@ -320,7 +320,7 @@ fn expand_rows(json: &[u8]) -> Option<Vec<Row>> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{chunk_rows, encode_postings, to_json};
+    use super::super::files::{chunk_rows, encode_postings, to_json};
     use super::*;
     use proptest::prelude::*;
     use std::borrow::Cow;
