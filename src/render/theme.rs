@@ -5,6 +5,7 @@
 //! `.css` and `.js` files get a content hash in their name so they can be cached forever),
 //! `i18n/<lang>.toml` (flat `key = "text"` UI strings, `en` as the fallback).
 
+use rustc_hash::FxHashMap;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
@@ -335,8 +336,12 @@ fn fingerprint_static(
 
 /// The UI strings of `language`, key by key: English, then the language's base (`pt` for
 /// `pt-BR`), then the language itself, each the built-in file first and the site's over it.
-fn load_strings(files: &ThemeFiles, language: &str) -> Result<HashMap<String, String>, Diagnostic> {
-    let mut strings = HashMap::new();
+fn load_strings(
+    files: &ThemeFiles,
+    language: &str,
+) -> Result<FxHashMap<String, String>, Diagnostic> {
+    // Looked up by `t()` tens of times a page: a fast hash, as the keys are the theme's own.
+    let mut strings = FxHashMap::default();
     let base = language.split('-').next().unwrap_or(language);
     let mut done = Vec::new();
     for lang in ["en", base, language] {

@@ -1,7 +1,8 @@
 //! Search: a tantivy index written at build time, and the [`Search`] type that queries it.
 //!
 //! - [`schema`]: the fields and the schema version.
-//! - [`tokenizers`]: folding, stemming and phone digits (registered on every open).
+//! - [`tokenizers`]: folding, stemming and phone digits (registered on every open), with
+//!   `fold_tokenizer`, the folding in one pass.
 //! - [`documents`]: the site cut into search documents (sections, contact rows, roles, …).
 //! - [`query`]: a user's text to ranked hits, through
 //!   - `plan`: the query cut into units and variants (stems, synonyms, phone numbers), with
@@ -14,6 +15,7 @@
 
 pub mod documents;
 mod expand;
+mod fold_tokenizer;
 mod near;
 mod plan;
 pub mod query;

@@ -18,9 +18,11 @@ use crate::text::digits;
 
 use tantivy::Index;
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, BoxTokenStream, Language, LowerCaser, RawTokenizer, RemoveLongFilter,
-    SimpleTokenizer, Stemmer, TextAnalyzer, Token, TokenStream, Tokenizer, WhitespaceTokenizer,
+    Language, RawTokenizer, Stemmer, TextAnalyzer, Token, TokenStream, Tokenizer,
+    WhitespaceTokenizer,
 };
+
+use super::fold_tokenizer::{FoldTokenStream, FoldTokenizer};
 
 pub const FOLD: &str = "hc_fold";
 pub const STEM: &str = "hc_stem";
@@ -41,11 +43,7 @@ pub fn register(index: &Index) {
 }
 
 fn fold_analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(48))
-        .filter(LowerCaser)
-        .filter(AsciiFoldingFilter)
-        .build()
+    TextAnalyzer::from(FoldTokenizer::default())
 }
 
 fn stemmers() -> Vec<TextAnalyzer> {
@@ -70,14 +68,14 @@ pub struct Word {
 /// The analyzers as plain functions, for query building and snippets.
 #[derive(Clone)]
 pub struct Analyzers {
-    fold: TextAnalyzer,
+    fold: FoldTokenizer,
     stemmers: Vec<TextAnalyzer>,
 }
 
 impl Default for Analyzers {
     fn default() -> Self {
         Analyzers {
-            fold: fold_analyzer(),
+            fold: FoldTokenizer::default(),
             stemmers: stemmers(),
         }
     }
@@ -125,7 +123,7 @@ const STEM_CACHE_WORDS: usize = 100_000;
 /// [`FOLD`] followed by the stems of every language in [`STEM_LANGUAGES`], at one position.
 #[derive(Clone)]
 pub struct MultiStemTokenizer {
-    fold: TextAnalyzer,
+    fold: FoldTokenizer,
     stemmers: Vec<TextAnalyzer>,
     cache: StemCache,
 }
@@ -160,7 +158,7 @@ impl StemCache {
 impl MultiStemTokenizer {
     pub fn new() -> Self {
         MultiStemTokenizer {
-            fold: fold_analyzer(),
+            fold: FoldTokenizer::default(),
             stemmers: stemmers(),
             cache: StemCache::default(),
         }
@@ -189,7 +187,7 @@ impl Tokenizer for MultiStemTokenizer {
 
 /// Folds one word at a time and emits its stems, copying each into one reused token.
 pub struct MultiStemTokenStream<'a> {
-    words: BoxTokenStream<'a>,
+    words: FoldTokenStream<'a>,
     stemmers: &'a mut [TextAnalyzer],
     cache: &'a mut StemCache,
     /// The current word's stems not emitted yet, as indexes into the cache's list.

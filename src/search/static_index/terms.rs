@@ -85,7 +85,11 @@ pub(super) fn doc_terms(doc: &SearchDoc, mut take: impl FnMut(&str, u32)) {
         .map(|(text, weight, cap)| (fold(text), weight, cap))
         .collect();
     let countries: Vec<String> = doc.countries.iter().map(|c| fold(c)).collect();
-    let mut terms: HashMap<&str, u32> = HashMap::default();
+    // Sized for a word in eight bytes of text: growing the map from empty, word by word, was
+    // a tenth of the static index's time.
+    let bytes: usize = texts.iter().map(|(text, _, _)| text.len()).sum();
+    let mut terms: HashMap<&str, u32> =
+        HashMap::with_capacity_and_hasher(bytes / 8 + doc.phones.len() * 4, Default::default());
     for (text, weight, cap) in &texts {
         for word in text.split(|c: char| !c.is_alphanumeric()) {
             if word.is_empty() {
@@ -140,6 +144,9 @@ pub fn words(text: &str) -> Vec<String> {
 /// What the browser's `s.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase()` gives for
 /// the Latin text of a Help Center.
 pub fn fold(text: &str) -> String {
+    if text.is_ascii() {
+        return text.to_ascii_lowercase();
+    }
     let mut folded = String::with_capacity(text.len());
     for c in text.chars() {
         if c.is_ascii() {
