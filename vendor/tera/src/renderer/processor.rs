@@ -473,10 +473,10 @@ impl<'a> Processor<'a> {
         let mut tester_args = vec![];
         for arg in &test.args {
             tester_args
-                .push(self.safe_eval_expression(arg).map_err(err_wrap)?.clone().into_owned());
+                .push(self.safe_eval_expression(arg).map_err(err_wrap)?.into_owned());
         }
 
-        let found = self.lookup_ident(&test.ident).map(|found| found.clone().into_owned()).ok();
+        let found = self.lookup_ident(&test.ident).map(|found| found.into_owned()).ok();
 
         let result = tester_fn.test(found.as_ref(), &tester_args).map_err(err_wrap)?;
         if test.negated {
@@ -500,7 +500,7 @@ impl<'a> Processor<'a> {
         for (arg_name, expr) in &function_call.args {
             args.insert(
                 arg_name.to_string(),
-                self.safe_eval_expression(expr).map_err(err_wrap)?.clone().into_owned(),
+                self.safe_eval_expression(expr).map_err(err_wrap)?.into_owned(),
             );
         }
 
@@ -570,7 +570,7 @@ impl<'a> Processor<'a> {
         for (arg_name, expr) in &fn_call.args {
             args.insert(
                 arg_name.to_string(),
-                self.safe_eval_expression(expr).map_err(err_wrap)?.clone().into_owned(),
+                self.safe_eval_expression(expr).map_err(err_wrap)?.into_owned(),
             );
         }
 
