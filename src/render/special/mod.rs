@@ -1,7 +1,7 @@
 //! The theme's special pages: 404, search, handbook, feed and OpenSearch description in each
 //! language; the sitemap and robots.txt once per site. Each file stays small enough for a
 //! phone and a crawler: a handbook beyond [`HANDBOOK_PART_BYTES`] is published in parts, a
-//! sitemap beyond [`SITEMAP_URLS`] as a sitemap index over several sitemaps.
+//! sitemap beyond [`sitemap::SITEMAP_URLS`] as a sitemap index over several sitemaps.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -10,10 +10,13 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, Value};
 
+mod sitemap;
+
 use super::context::{FullPage, reading_order, summary};
 use super::html::{HtmlRenderer, Shared, collect_errors};
 use crate::content::Site;
 use crate::diagnostics::Diagnostic;
+use sitemap::{SITEMAP_URLS, sitemap_entries, sitemap_files};
 
 /// Templates rendered once per language when the theme has them, and where they are written
 /// (under the language's folder). The handbook may be several files (see [`handbook_parts`]).
@@ -27,10 +30,6 @@ const LANGUAGE_TEMPLATES: &[(&str, &str)] = &[
 /// Page HTML one handbook file holds at most (its markup comes on top): a part of a few
 /// megabytes still opens on a phone. A smaller handbook is one file, as it prints best.
 const HANDBOOK_PART_BYTES: usize = 4 << 20;
-
-/// URLs one sitemap lists at most. The protocol allows 50,000 (and 50 MB); with a page's
-/// alternates in two more languages 10,000 URLs are about 5 MB.
-const SITEMAP_URLS: usize = 10_000;
 
 /// How many pages `recent` (the feed) holds.
 const RECENT_PAGES: usize = 20;
@@ -350,59 +349,6 @@ fn new_part(
     }
 }
 
-/// Every page of every language as a sitemap entry, at most `limit` per language.
-fn sitemap_entries(site: &Site, shared: &Shared, limit: usize) -> Vec<Value> {
-    site.config
-        .language_codes()
-        .flat_map(|code| reading_order(site, code).into_iter().take(limit))
-        .map(|index| {
-            let page = &site.pages[index];
-            serde_json::json!({
-                "permalink": site.config.permalink(&page.url),
-                "updated": page.updated,
-                "lang": page.lang,
-                "translations": shared.languages.translations(site, index),
-            })
-        })
-        .collect()
-}
-
-/// The sitemap files `(path, template, job)` of the entries `everywhere`: `sitemap.xml`
-/// listing them all (`all_pages`) while they are at most `per_file`, else `sitemap.xml` as an
-/// index (`sitemap_index.xml`, listing `sitemaps`) of `sitemap-1.xml`, `sitemap-2.xml`, ….
-fn sitemap_files<'a>(
-    config: &crate::config::Config,
-    everywhere: &'a [Value],
-    per_file: usize,
-) -> Vec<(String, &'static str, Job<'a>)> {
-    let chunks: Vec<&[Value]> = everywhere.chunks(per_file).collect();
-    if chunks.len() <= 1 {
-        let job = Job::Sitemap {
-            entries: everywhere,
-            handbooks: true,
-        };
-        return vec![("sitemap.xml".into(), "sitemap.xml", job)];
-    }
-    let mut files = Vec::with_capacity(chunks.len() + 1);
-    let mut listed = Vec::with_capacity(chunks.len());
-    for (i, chunk) in chunks.into_iter().enumerate() {
-        let path = format!("sitemap-{}.xml", i + 1);
-        // The handbooks are listed once, in the first sitemap.
-        let job = Job::Sitemap {
-            entries: chunk,
-            handbooks: i == 0,
-        };
-        listed.push(config.permalink(&format!("/{path}")));
-        files.push((path, "sitemap.xml", job));
-    }
-    files.push((
-        "sitemap.xml".into(),
-        "sitemap_index.xml",
-        Job::SitemapIndex(listed),
-    ));
-    files
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -463,50 +409,6 @@ mod tests {
             added.len(),
             JOB_VARIABLES.len(),
             "every listed variable is one a job adds"
-        );
-    }
-
-    #[test]
-    fn past_its_limit_the_sitemap_is_an_index_of_sitemaps() {
-        let config: crate::config::Config =
-            toml::from_str("title = 'T'\nbase_url = 'https://x.org/help'").unwrap();
-        let mut config = config;
-        config.set_base_url("https://x.org/help/");
-        let entries: Vec<Value> = (0..25).map(|i| serde_json::json!({ "n": i })).collect();
-        let files = sitemap_files(&config, &entries, 10);
-        let names: Vec<(&str, &str)> = files.iter().map(|(p, t, _)| (p.as_str(), *t)).collect();
-        assert_eq!(
-            names,
-            [
-                ("sitemap-1.xml", "sitemap.xml"),
-                ("sitemap-2.xml", "sitemap.xml"),
-                ("sitemap-3.xml", "sitemap.xml"),
-                ("sitemap.xml", "sitemap_index.xml"),
-            ]
-        );
-        let contexts: Vec<Context> = files
-            .iter()
-            .map(|(_, _, job)| {
-                let mut context = Context::new();
-                job.add_to(&mut context);
-                context
-            })
-            .collect();
-        let listed = |i: usize, key: &str| contexts[i].get(key).cloned().unwrap();
-        assert_eq!(listed(2, "all_pages").as_array().unwrap().len(), 5);
-        assert_eq!(listed(0, "handbooks"), true);
-        assert_eq!(listed(1, "handbooks"), false);
-        assert_eq!(
-            listed(3, "sitemaps")[2],
-            "https://x.org/help/sitemap-3.xml",
-            "the index lists absolute URLs"
-        );
-
-        let one = sitemap_files(&config, &entries[..10], 10);
-        assert_eq!(one.len(), 1);
-        assert_eq!(
-            (one[0].0.as_str(), one[0].1),
-            ("sitemap.xml", "sitemap.xml")
         );
     }
 }
