@@ -35,28 +35,33 @@ pub fn did_you_mean<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a s
 pub fn escape_html_into(out: &mut String, text: &str) {
     // Bytes, copying the runs between special characters: these five are ASCII, so they
     // never sit inside a multi-byte character and every slice falls on a boundary. A table
-    // tests each byte with one load: every text of every page passes here.
-    const SPECIAL: [bool; 256] = {
-        let mut table = [false; 256];
+    // tests each byte with one load (every text of every page passes here): it holds one
+    // more than the byte's place in `ENTITIES`, 0 for a byte kept as it is.
+    const ENTITIES: [(u8, &str); 5] = [
+        (b'&', "&amp;"),
+        (b'<', "&lt;"),
+        (b'>', "&gt;"),
+        (b'"', "&quot;"),
+        (b'\'', "&#39;"),
+    ];
+    const ENTITY: [u8; 256] = {
+        let mut table = [0; 256];
         let mut i = 0;
-        while i < 5 {
-            table[b"&<>\"'"[i] as usize] = true;
+        while i < ENTITIES.len() {
+            table[ENTITIES[i].0 as usize] = i as u8 + 1;
             i += 1;
         }
         table
     };
     let bytes = text.as_bytes();
     let mut copied = 0;
-    while let Some(found) = bytes[copied..].iter().position(|&b| SPECIAL[b as usize]) {
+    while let Some(found) = bytes[copied..]
+        .iter()
+        .position(|&b| ENTITY[b as usize] != 0)
+    {
         let at = copied + found;
         out.push_str(&text[copied..at]);
-        out.push_str(match bytes[at] {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            _ => "&#39;",
-        });
+        out.push_str(ENTITIES[usize::from(ENTITY[usize::from(bytes[at])]) - 1].1);
         copied = at + 1;
     }
     out.push_str(&text[copied..]);

@@ -12,7 +12,7 @@ use tantivy::tokenizer::{
 };
 
 /// Words of this many bytes or more are dropped, as `RemoveLongFilter::limit(48)` drops them.
-pub const LONGEST_WORD: usize = 48;
+const LONGEST_WORD: usize = 48;
 
 #[derive(Clone)]
 pub struct FoldTokenizer {
