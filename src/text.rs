@@ -76,29 +76,34 @@ pub fn script_json<T: serde::Serialize + ?Sized>(value: &T) -> String {
 }
 
 /// `text`'s words with one space between them: what `split_whitespace().join(" ")` gives,
-/// without a list of the words, and testing ASCII bytes without decoding them (every page's
-/// text goes through here, and its search documents are made once per index).
+/// without a list of the words. Every page's text goes through here: a word's ASCII bytes
+/// above the space are skipped in bulk, and only other bytes are looked at as characters.
 pub fn collapse_whitespace(text: &str) -> String {
+    let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len());
-    let mut word: Option<usize> = None;
-    let end_word = |out: &mut String, from: usize, to: usize| {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(&text[from..to]);
-    };
     let mut i = 0;
-    while i < text.len() {
-        let byte = text.as_bytes()[i];
-        let (space, len) = if byte.is_ascii() {
-            (matches!(byte, b'\t'..=b'\r' | b' '), 1)
-        } else {
-            let c = text[i..].chars().next().expect("a character starts here");
-            (c.is_whitespace(), c.len_utf8())
+    let mut word: Option<usize> = None;
+    while i < bytes.len() {
+        if word.is_some() {
+            i += bytes[i..]
+                .iter()
+                .position(|&b| b <= b' ' || !b.is_ascii())
+                .unwrap_or(bytes.len() - i);
+            if i == bytes.len() {
+                break;
+            }
+        }
+        let (space, len) = match bytes[i] {
+            b'\t'..=b'\r' | b' ' => (true, 1),
+            b if b.is_ascii() => (false, 1),
+            _ => {
+                let c = text[i..].chars().next().expect("a character starts here");
+                (c.is_whitespace(), c.len_utf8())
+            }
         };
         match (space, word) {
             (true, Some(from)) => {
-                end_word(&mut out, from, i);
+                push_word(&mut out, &text[from..i]);
                 word = None;
             }
             (false, None) => word = Some(i),
@@ -107,9 +112,16 @@ pub fn collapse_whitespace(text: &str) -> String {
         i += len;
     }
     if let Some(from) = word {
-        end_word(&mut out, from, text.len());
+        push_word(&mut out, &text[from..]);
     }
     out
+}
+
+fn push_word(out: &mut String, word: &str) {
+    if !out.is_empty() {
+        out.push(' ');
+    }
+    out.push_str(word);
 }
 
 /// Only the ASCII digits of `text` (a phone number as written → what a `tel:` link and

@@ -211,6 +211,10 @@ fn join_text<'a>(parts: impl IntoIterator<Item = &'a str>) -> String {
 /// places (the table's title, the services' names…), so that a section is found by what it
 /// shows.
 fn with_placed_data(site: &Site, page: &Page, section: &TextSection) -> String {
+    // Loading collapsed the section's whitespace already; only placed words need it again.
+    if !section.text.contains(SHORTCODE_MARK) {
+        return section.text.clone();
+    }
     let mut placed = section.shortcodes.iter();
     let mut out = String::with_capacity(section.text.len());
     for (i, part) in section.text.split(SHORTCODE_MARK).enumerate() {
