@@ -135,3 +135,100 @@ proptest! {
         prop_assert_eq!(outcome(parse(id, &raw)), with_every_country(id, &raw));
     }
 }
+
+/// `vendor/regex-cache` compiles phonenumber's patterns without checking them first and
+/// without Unicode classes: every pattern of the metadata must compile that way, or a number
+/// that needs it would panic where it used to be an error.
+#[test]
+fn every_metadata_pattern_compiles_as_the_cache_compiles_it() {
+    let patterns = metadata_patterns();
+    assert!(patterns.len() > 4000, "{} patterns", patterns.len());
+    for pattern in patterns {
+        let compiled = compiled(pattern, false);
+        assert!(compiled.is_ok(), "{pattern}: {compiled:?}");
+    }
+}
+
+/// Each region's patterns, and the example numbers its metadata gives (which its patterns match).
+fn regions_patterns() -> Vec<(Vec<&'static String>, Vec<&'static String>)> {
+    REGIONS
+        .all
+        .iter()
+        .map(|meta| {
+            let descriptors: Vec<_> = [
+                &meta.general,
+                &meta.fixed_line,
+                &meta.mobile,
+                &meta.toll_free,
+                &meta.premium_rate,
+                &meta.shared_cost,
+                &meta.personal_number,
+                &meta.voip,
+                &meta.pager,
+                &meta.uan,
+                &meta.emergency,
+                &meta.voicemail,
+                &meta.short_code,
+                &meta.standard_rate,
+                &meta.carrier,
+                &meta.no_international,
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
+            let mut patterns: Vec<&String> = descriptors
+                .iter()
+                .flat_map(|d| &d.national_number)
+                .collect();
+            patterns.extend(&meta.international_prefix);
+            patterns.extend(&meta.national_prefix_for_parsing);
+            patterns.extend(&meta.leading_digits);
+            for format in meta.formats.iter().chain(&meta.international_formats) {
+                patterns.extend(&format.pattern);
+                patterns.extend(&format.leading_digits);
+            }
+            let examples = descriptors.iter().flat_map(|d| &d.example).collect();
+            (patterns, examples)
+        })
+        .collect()
+}
+
+fn metadata_patterns() -> Vec<&'static String> {
+    regions_patterns()
+        .into_iter()
+        .flat_map(|(patterns, _)| patterns)
+        .collect()
+}
+
+fn compiled(pattern: &str, unicode: bool) -> Result<regex::Regex, regex::Error> {
+    regex::RegexBuilder::new(pattern)
+        .ignore_whitespace(true)
+        .unicode(unicode)
+        .build()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+    /// phonenumber hands the patterns only ASCII digits (it maps every script's digits to them
+    /// first), and there a pattern without Unicode classes finds what it found with them: the
+    /// same match and the same groups.
+    #[test]
+    fn patterns_without_unicode_match_digits_as_before(
+        pick in any::<prop::sample::Index>(),
+        digits in "[0-9]{1,17}",
+    ) {
+        let regions = regions_patterns();
+        let (patterns, examples) = &regions[pick.index(regions.len())];
+        for pattern in patterns {
+            let with = compiled(pattern, true).unwrap();
+            let without = compiled(pattern, false).unwrap();
+            for haystack in examples.iter().map(|e| e.as_str()).chain([digits.as_str()]) {
+                let groups = |re: &regex::Regex| {
+                    re.captures(haystack)
+                        .map(|c| c.iter().map(|m| m.map(|m| m.range())).collect::<Vec<_>>())
+                };
+                prop_assert_eq!(groups(&with), groups(&without), "{} on {}", pattern, haystack);
+            }
+        }
+    }
+}

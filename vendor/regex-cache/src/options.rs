@@ -40,7 +40,9 @@ impl Default for Options {
 			dot_matches_new_line: false,
 			swap_greed: false,
 			ignore_whitespace: false,
-			unicode: true,
+			// helpcenter: every pattern compiled here is libphonenumber metadata, matched against
+			// ASCII digits; Unicode classes made `\\d` every script's digits and compiling 2.7x slower.
+			unicode: false,
 			size_limit: 10 * (1 << 20),
 			dfa_size_limit: 2 * (1 << 20),
 		}
