@@ -23,24 +23,38 @@ impl HtmlRenderer {
         if page.markdown.shortcodes.is_empty() {
             return Ok(Cow::Borrowed(&page.markdown.html));
         }
-        let mut html = page.markdown.html.clone();
-        for (index, placed) in page.markdown.shortcodes.iter().enumerate() {
-            let rendered = placed
-                .shortcode
-                .as_ref()
-                .map_err(|e| Diagnostic::error("shortcode", Location::default(), e.to_string()))
-                .and_then(|shortcode| self.render_shortcode(site, &page.lang, shortcode))
-                .map_err(|mut d| {
-                    if d.location.line.is_none() {
-                        d.location = Location::at_offset(
-                            site.config.content_dir().join(&page.path),
-                            &page.source,
-                            page.body_offset + placed.offset,
-                        );
-                    }
-                    d
-                })?;
-            html = html.replacen(&Shortcode::placeholder(index), &rendered, 1);
+        let rendered = page
+            .markdown
+            .shortcodes
+            .iter()
+            .map(|placed| {
+                placed
+                    .shortcode
+                    .as_ref()
+                    .map_err(|e| Diagnostic::error("shortcode", Location::default(), e.to_string()))
+                    .and_then(|shortcode| self.render_shortcode(site, &page.lang, shortcode))
+                    .map_err(|mut d| {
+                        if d.location.line.is_none() {
+                            d.location = Location::at_offset(
+                                site.config.content_dir().join(&page.path),
+                                &page.source,
+                                page.body_offset + placed.offset,
+                            );
+                        }
+                        d
+                    })
+            })
+            .collect::<Result<Vec<String>, Diagnostic>>()?;
+        // Filled in place in one string sized once: every page's filled body lives until the
+        // build ends, and a new string per shortcode left each with room to spare.
+        let room = rendered.iter().map(String::len).sum::<usize>();
+        let mut html = String::with_capacity(page.markdown.html.len() + room);
+        html.push_str(&page.markdown.html);
+        for (index, rendered) in rendered.iter().enumerate() {
+            let placeholder = Shortcode::placeholder(index);
+            if let Some(at) = html.find(&placeholder) {
+                html.replace_range(at..at + placeholder.len(), rendered);
+            }
         }
         Ok(Cow::Owned(html))
     }
